@@ -1,0 +1,141 @@
+package dev.galvani.tensor;
+
+import dev.galvani.tensor.backend.Backend;
+import java.lang.reflect.Array;
+import java.util.Arrays;
+
+/** Factories and host transfers: where tensors come from and how their values get out. */
+final class Creation {
+
+    private Creation() {}
+
+    /** A new zero-filled contiguous tensor; the one place storage for user-visible tensors is allocated. */
+    static Tensor empty(DType dtype, Device device, int... shape) {
+        Shape s = Shape.of(shape);
+        Tensor t = new Tensor(Backends.of(device).allocate(dtype, (int) s.numel()), s, s.contiguousStrides(), 0);
+        TensorScope.track(t);
+        return t;
+    }
+
+    /** A new contiguous tensor with {@code like}'s shape, device and the given dtype. */
+    static Tensor emptyLike(Tensor like, DType dtype) { return empty(dtype, like.device(), like.shape.raw()); }
+
+    /** A contiguous tensor that takes ownership of {@code hostArray} (the caller must not keep it). */
+    static Tensor wrap(Object hostArray, DType dtype, Device device, int... shape) {
+        Shape s = Shape.of(shape);
+        Tensor t = new Tensor(Backends.of(device).fromHost(hostArray, dtype), s, s.contiguousStrides(), 0);
+        TensorScope.track(t);
+        return t;
+    }
+
+    static Tensor of(Object data, DType dtype, int[] shape) {
+        if (data == null) throw new IllegalArgumentException("Tensor.of: data is null");
+        int length = Array.getLength(data);
+        int[] dims = shape == null || shape.length == 0 ? new int[]{length} : shape;
+        long numel = Shape.of(dims).numel();
+        if (numel != length)
+            throw new IllegalArgumentException("Tensor.of: " + length + " values cannot fill shape " + Arrays.toString(dims) + " (" + numel + " elements)");
+        Object copy = switch (dtype) {
+            case F32 -> ((float[]) data).clone();
+            case F64 -> ((double[]) data).clone();
+            case I32 -> ((int[]) data).clone();
+            case I64 -> ((long[]) data).clone();
+            case BOOL -> ((boolean[]) data).clone();
+        };
+        return wrap(copy, dtype, Device.CPU, dims);
+    }
+
+    static Tensor full(DType dtype, double value, Device device, int... shape) {
+        Tensor t = empty(dtype, device, shape);
+        if (value != 0 && t.numel() > 0) Backends.of(device).fill(t, value);
+        return t;
+    }
+
+    static Tensor arange(long start, long end, long step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
+        long n = step > 0 ? Math.max(0, Math.ceilDiv(end - start, step)) : Math.max(0, Math.ceilDiv(start - end, -step));
+        if ((end - start) != 0 && Long.signum(end - start) != Long.signum(step))
+            throw new IllegalArgumentException("arange: the range [" + start + ", " + end + ") is not reachable with step " + step);
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("arange: " + n + " elements are too many for one tensor");
+        long[] v = new long[(int) n];
+        for (int i = 0; i < n; i++) v[i] = start + i * step;
+        return wrap(v, DType.I64, Device.CPU, v.length);
+    }
+
+    static Tensor arange(DType dtype, double start, double end, double step) {
+        if (step == 0 || !Double.isFinite(step) || !Double.isFinite(start) || !Double.isFinite(end))
+            throw new IllegalArgumentException("arange: start, end and step must be finite and step non-zero, got " + start + ", " + end + ", " + step);
+        if (end != start && Math.signum(end - start) != Math.signum(step))
+            throw new IllegalArgumentException("arange: the range [" + start + ", " + end + ") is not reachable with step " + step);
+        double count = Math.ceil((end - start) / step);
+        if (count > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("arange: " + count + " elements are too many for one tensor");
+        int n = (int) Math.max(0, count);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = start + i * step;
+        return wrap(v, DType.F64, Device.CPU, n).to(dtype);
+    }
+
+    /** PyTorch's symmetric linspace: the first half counts up from start, the second down from end. */
+    static Tensor linspace(DType dtype, double start, double end, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be non-negative, got " + steps);
+        double[] v = new double[steps];
+        if (steps == 1) v[0] = start;
+        else if (steps > 1) {
+            double step = (end - start) / (steps - 1);
+            int half = steps / 2;
+            for (int i = 0; i < steps; i++) v[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+        }
+        return wrap(v, DType.F64, Device.CPU, steps).to(dtype);
+    }
+
+    static Tensor eye(DType dtype, int rows, int cols) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("eye: sizes must be non-negative, got " + rows + " x " + cols);
+        Tensor t = empty(dtype, Device.CPU, rows, cols);
+        int n = Math.min(rows, cols);
+        if (n > 0) Backends.of(Device.CPU).fill(new Tensor(t.storage, Shape.of(n), new int[]{cols + 1}, 0), 1);
+        return t;
+    }
+
+    static Object toHost(Tensor t) { return Backends.of(t.device()).toHost(t); }
+
+    static Number item(Tensor t) {
+        if (t.numel() != 1)
+            throw new IllegalArgumentException("item: a tensor with " + t.numel() + " elements " + t.shape() + " cannot be converted to one number");
+        return element(t, t.offset);
+    }
+
+    static double get(Tensor t, int[] index) {
+        int rank = t.dim();
+        if (index.length != rank)
+            throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of shape " + t.shape());
+        int off = t.offset;
+        for (int d = 0; d < rank; d++) {
+            int size = t.shape.raw()[d];
+            int i = index[d] < 0 ? index[d] + size : index[d];
+            if (i < 0 || i >= size)
+                throw new IndexOutOfBoundsException("get: index " + index[d] + " is out of bounds for dimension " + d + " with size " + size + " (shape " + t.shape() + ")");
+            off += i * t.strides[d];
+        }
+        return element(t, off).doubleValue();
+    }
+
+    /** The element at storage position {@code off}, read through a one-element view. */
+    private static Number element(Tensor t, int off) {
+        Tensor one = new Tensor(t.storage, Shape.SCALAR, new int[0], off);
+        Object host = toHost(one);
+        return switch (t.dtype()) {
+            case F32 -> ((float[]) host)[0];
+            case F64 -> ((double[]) host)[0];
+            case I32 -> ((int[]) host)[0];
+            case I64 -> ((long[]) host)[0];
+            case BOOL -> ((boolean[]) host)[0] ? 1 : 0;
+        };
+    }
+
+    static Tensor toDevice(Tensor t, Device device) {
+        Backend target = Backends.of(device);
+        Tensor out = new Tensor(target.fromHost(toHost(t), t.dtype()), t.shape, t.shape.contiguousStrides(), 0);
+        TensorScope.track(out);
+        return out;
+    }
+}

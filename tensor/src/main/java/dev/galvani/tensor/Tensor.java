@@ -1,0 +1,479 @@
+package dev.galvani.tensor;
+
+import dev.galvani.tensor.backend.BinaryOp;
+import dev.galvani.tensor.backend.Storage;
+import dev.galvani.tensor.backend.UnaryOp;
+import java.util.List;
+
+/**
+ * An n-dimensional array on a device: a view (shape, strides, offset) onto a {@link Storage}.
+ *
+ * <p>This class is the facade users see. Each method is a line or two that hands over to the code
+ * that owns the operation: {@link Creation} (factories), {@link Views}, {@link Elementwise} (type
+ * promotion, broadcasting), {@link Reductions}, {@link Indexing}, {@link LinearAlgebra} and
+ * {@link Random}; those check shapes and dispatch to the device's backend. Operations return new
+ * tensors and never change their inputs; names and semantics follow PyTorch.
+ */
+public final class Tensor {
+
+    final Storage storage;
+    final Shape shape;
+    final int[] strides;
+    final int offset;
+    /** A tensor standing for a Java number in an expression ({@code x.add(2)}): it loses type promotion to real tensors. */
+    final boolean wrappedScalar;
+
+    Tensor(Storage storage, Shape shape, int[] strides, int offset) {
+        this(storage, shape, strides, offset, false);
+    }
+
+    Tensor(Storage storage, Shape shape, int[] strides, int offset, boolean wrappedScalar) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.wrappedScalar = wrappedScalar;
+    }
+
+    // ================================ factories ================================
+
+    /** A tensor holding a copy of {@code data} with the given shape (1-D when no shape is given). */
+    public static Tensor of(float[] data, int... shape) { return Creation.of(data, DType.F32, shape); }
+
+    public static Tensor of(double[] data, int... shape) { return Creation.of(data, DType.F64, shape); }
+
+    public static Tensor of(int[] data, int... shape) { return Creation.of(data, DType.I32, shape); }
+
+    public static Tensor of(long[] data, int... shape) { return Creation.of(data, DType.I64, shape); }
+
+    public static Tensor of(boolean[] data, int... shape) { return Creation.of(data, DType.BOOL, shape); }
+
+    /** A 0-dimensional F32 tensor. */
+    public static Tensor scalar(double value) { return Creation.full(DType.F32, value, Device.CPU); }
+
+    /** A 0-dimensional tensor of the given type. */
+    public static Tensor scalar(DType dtype, double value) { return Creation.full(dtype, value, Device.CPU); }
+
+    public static Tensor zeros(int... shape) { return Creation.full(DType.F32, 0, Device.CPU, shape); }
+
+    public static Tensor zeros(DType dtype, int... shape) { return Creation.full(dtype, 0, Device.CPU, shape); }
+
+    public static Tensor ones(int... shape) { return Creation.full(DType.F32, 1, Device.CPU, shape); }
+
+    public static Tensor ones(DType dtype, int... shape) { return Creation.full(dtype, 1, Device.CPU, shape); }
+
+    public static Tensor full(double value, int... shape) { return Creation.full(DType.F32, value, Device.CPU, shape); }
+
+    public static Tensor full(DType dtype, double value, int... shape) { return Creation.full(dtype, value, Device.CPU, shape); }
+
+    /** Zeros with this tensor's shape, dtype and device. */
+    public Tensor zerosLike() { return Creation.full(dtype(), 0, device(), shape.raw()); }
+
+    public Tensor onesLike() { return Creation.full(dtype(), 1, device(), shape.raw()); }
+
+    public Tensor fullLike(double value) { return Creation.full(dtype(), value, device(), shape.raw()); }
+
+    /** The integers {@code [0, end)} as I64. */
+    public static Tensor arange(long end) { return Creation.arange(0, end, 1); }
+
+    /** The integers {@code [start, end)} as I64. */
+    public static Tensor arange(long start, long end) { return Creation.arange(start, end, 1); }
+
+    public static Tensor arange(long start, long end, long step) { return Creation.arange(start, end, step); }
+
+    /** {@code start, start + step, ...} below {@code end} as F32 (PyTorch's float arange). */
+    public static Tensor arange(double start, double end, double step) { return Creation.arange(DType.F32, start, end, step); }
+
+    public static Tensor arange(DType dtype, double start, double end, double step) { return Creation.arange(dtype, start, end, step); }
+
+    /** {@code steps} evenly spaced values from start to end inclusive, F32. */
+    public static Tensor linspace(double start, double end, int steps) { return Creation.linspace(DType.F32, start, end, steps); }
+
+    public static Tensor linspace(DType dtype, double start, double end, int steps) { return Creation.linspace(dtype, start, end, steps); }
+
+    /** The n x n identity, F32. */
+    public static Tensor eye(int n) { return Creation.eye(DType.F32, n, n); }
+
+    public static Tensor eye(int rows, int cols) { return Creation.eye(DType.F32, rows, cols); }
+
+    public static Tensor eye(DType dtype, int rows, int cols) { return Creation.eye(dtype, rows, cols); }
+
+    /** Uniform on [0, 1), F32. */
+    public static Tensor rand(Generator gen, int... shape) { return Random.uniform(gen, DType.F32, shape); }
+
+    public static Tensor rand(Generator gen, DType dtype, int... shape) { return Random.uniform(gen, dtype, shape); }
+
+    /** Standard normal, F32. */
+    public static Tensor randn(Generator gen, int... shape) { return Random.normal(gen, DType.F32, shape); }
+
+    public static Tensor randn(Generator gen, DType dtype, int... shape) { return Random.normal(gen, dtype, shape); }
+
+    /** Integers uniform on [low, high), I64. */
+    public static Tensor randint(Generator gen, long low, long high, int... shape) { return Random.integers(gen, low, high, shape); }
+
+    /** F32 zeros and ones, each element 1 with probability {@code p} (PyTorch's {@code bernoulli(full(p))}). */
+    public static Tensor bernoulli(Generator gen, double p, int... shape) { return Random.bernoulli(gen, p, shape); }
+
+    /** Zeros and ones (this tensor's dtype), one with the probability held in each element of this tensor. */
+    public Tensor bernoulli(Generator gen) { return Random.bernoulli(gen, this); }
+
+    /** A random permutation of {@code 0 .. n-1}, I64. */
+    public static Tensor randperm(Generator gen, int n) { return Random.permutation(gen, n); }
+
+    // ================================ metadata ================================
+
+    public Shape shape() { return shape; }
+
+    /** Number of dimensions (PyTorch's {@code dim()}). */
+    public int dim() { return shape.rank(); }
+
+    /** Size of dimension {@code d}; negative counts from the end. */
+    public int size(int d) { return shape.raw()[Shape.normalizeDim("size", d, dim())]; }
+
+    public long numel() { return shape.numel(); }
+
+    public DType dtype() { return storage.dtype(); }
+
+    public Device device() { return storage.device(); }
+
+    /** A copy of the strides, in elements. */
+    public int[] strides() { return strides.clone(); }
+
+    /** Offset of element [0, ..., 0] in the storage, in elements. */
+    public int offset() { return offset; }
+
+    /** The storage this tensor views (shared with other views). */
+    public Storage storage() { return storage; }
+
+    /** True when the elements lie in row-major order without gaps. */
+    public boolean isContiguous() { return Views.isContiguous(this); }
+
+    // ================================ conversions ================================
+
+    public float[] toFloatArray() { return (float[]) Creation.toHost(to(DType.F32)); }
+
+    public double[] toDoubleArray() { return (double[]) Creation.toHost(to(DType.F64)); }
+
+    public int[] toIntArray() { return (int[]) Creation.toHost(to(DType.I32)); }
+
+    public long[] toLongArray() { return (long[]) Creation.toHost(to(DType.I64)); }
+
+    public boolean[] toBooleanArray() { return (boolean[]) Creation.toHost(to(DType.BOOL)); }
+
+    /** The value of a one-element tensor, as a float. */
+    public float item() { return (float) itemDouble(); }
+
+    public double itemDouble() { return Creation.item(this).doubleValue(); }
+
+    public long itemLong() { return Creation.item(this).longValue(); }
+
+    public boolean itemBool() { return Creation.item(this).doubleValue() != 0; }
+
+    /** The element at the given index (negative indices count from the end), as a double. */
+    public double get(int... index) { return Creation.get(this, index); }
+
+    /** This tensor converted to another dtype (itself when it already has it). */
+    public Tensor to(DType dtype) { return dtype == dtype() ? this : Elementwise.cast(this, dtype); }
+
+    /** This tensor on another device (itself when it is already there). */
+    public Tensor to(Device device) { return device.equals(device()) ? this : Creation.toDevice(this, device); }
+
+    public Tensor cpu() { return to(Device.CPU); }
+
+    /** A contiguous tensor with the same values: this one, or a copy. */
+    public Tensor contiguous() { return isContiguous() ? this : clone(); }
+
+    /** A contiguous copy with its own storage. */
+    @Override public Tensor clone() { return Elementwise.copyOf(this); }
+
+    // ================================ views ================================
+
+    /** The same elements in a new shape; a view when the strides allow it, else a copy. One size may be -1. */
+    public Tensor reshape(int... shape) { return Views.reshape(this, shape); }
+
+    /** The same elements in a new shape, always a view; fails when the strides do not allow one. */
+    public Tensor view(int... shape) { return Views.view(this, shape); }
+
+    public Tensor permute(int... dims) { return Views.permute(this, dims); }
+
+    public Tensor transpose(int dim0, int dim1) { return Views.transpose(this, dim0, dim1); }
+
+    /** The transpose of a 2-D tensor (0-D and 1-D tensors are returned as they are, as in PyTorch). */
+    public Tensor T() { return Views.matrixTranspose(this); }
+
+    /** Removes every size-1 dimension. */
+    public Tensor squeeze() { return Views.squeeze(this); }
+
+    /** Removes dimension {@code dim} if its size is 1. */
+    public Tensor squeeze(int dim) { return Views.squeeze(this, dim); }
+
+    public Tensor unsqueeze(int dim) { return Views.unsqueeze(this, dim); }
+
+    /** Broadcasts size-1 dimensions to larger sizes without copying; -1 keeps a size. */
+    public Tensor expand(int... shape) { return Views.expand(this, shape); }
+
+    public Tensor expandAs(Tensor other) { return Views.expand(this, other.shape.raw()); }
+
+    /** {@code length} elements of dimension {@code dim} from {@code start}. */
+    public Tensor narrow(int dim, int start, int length) { return Views.narrow(this, dim, start, length); }
+
+    /** Python's {@code x[start:end:step]} along {@code dim}; negative start/end count from the end, out-of-range bounds clamp. */
+    public Tensor slice(int dim, int start, int end, int step) { return Views.slice(this, dim, start, end, step); }
+
+    public Tensor slice(int dim, int start, int end) { return Views.slice(this, dim, start, end, 1); }
+
+    /** Index {@code index} of dimension {@code dim}, which is removed. */
+    public Tensor select(int dim, int index) { return Views.select(this, dim, index); }
+
+    public Tensor flatten() { return Views.flatten(this, 0, -1); }
+
+    public Tensor flatten(int startDim, int endDim) { return Views.flatten(this, startDim, endDim); }
+
+    /** Splits dimension {@code dim} into {@code sizes} (one may be -1). */
+    public Tensor unflatten(int dim, int... sizes) { return Views.unflatten(this, dim, sizes); }
+
+    // ================================ element-wise ================================
+
+    public Tensor neg() { return Elementwise.unary(UnaryOp.NEG, this); }
+    public Tensor abs() { return Elementwise.unary(UnaryOp.ABS, this); }
+    public Tensor sign() { return Elementwise.unary(UnaryOp.SIGN, this); }
+    public Tensor exp() { return Elementwise.unary(UnaryOp.EXP, this); }
+    public Tensor expm1() { return Elementwise.unary(UnaryOp.EXPM1, this); }
+    public Tensor log() { return Elementwise.unary(UnaryOp.LOG, this); }
+    public Tensor log1p() { return Elementwise.unary(UnaryOp.LOG1P, this); }
+    public Tensor sqrt() { return Elementwise.unary(UnaryOp.SQRT, this); }
+    public Tensor rsqrt() { return Elementwise.unary(UnaryOp.RSQRT, this); }
+    public Tensor reciprocal() { return Elementwise.unary(UnaryOp.RECIPROCAL, this); }
+    public Tensor square() { return Elementwise.unary(UnaryOp.SQUARE, this); }
+    public Tensor sin() { return Elementwise.unary(UnaryOp.SIN, this); }
+    public Tensor cos() { return Elementwise.unary(UnaryOp.COS, this); }
+    public Tensor tanh() { return Elementwise.unary(UnaryOp.TANH, this); }
+    public Tensor sigmoid() { return Elementwise.unary(UnaryOp.SIGMOID, this); }
+    public Tensor relu() { return Elementwise.unary(UnaryOp.RELU, this); }
+    /** GELU, the exact erf form. */
+    public Tensor gelu() { return Elementwise.unary(UnaryOp.GELU, this); }
+    public Tensor silu() { return Elementwise.unary(UnaryOp.SILU, this); }
+    public Tensor softplus() { return Elementwise.unary(UnaryOp.SOFTPLUS, this); }
+    public Tensor erf() { return Elementwise.unary(UnaryOp.ERF, this); }
+    public Tensor floor() { return Elementwise.unary(UnaryOp.FLOOR, this); }
+    public Tensor ceil() { return Elementwise.unary(UnaryOp.CEIL, this); }
+    /** Round half to even. */
+    public Tensor round() { return Elementwise.unary(UnaryOp.ROUND, this); }
+
+    /** Limits every element to [min, max]. */
+    public Tensor clamp(double min, double max) { return Elementwise.clamp(this, min, max); }
+    public Tensor clampMin(double min) { return maximum(Elementwise.scalarFor(this, min)); }
+    public Tensor clampMax(double max) { return minimum(Elementwise.scalarFor(this, max)); }
+
+    public Tensor add(Tensor other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
+    /** this + alpha * other. */
+    public Tensor add(Tensor other, double alpha) { return add(other.mul(alpha)); }
+    public Tensor sub(Tensor other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
+    public Tensor mul(Tensor other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
+    /** True division: integer inputs give a floating-point result. */
+    public Tensor div(Tensor other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
+    public Tensor pow(Tensor exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
+    public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
+    public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
+    /** atan2(this, other), the angle of the point (other, this). */
+    public Tensor atan2(Tensor other) { return Elementwise.binary(BinaryOp.ATAN2, this, other); }
+
+    public Tensor eq(Tensor other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
+    public Tensor ne(Tensor other) { return Elementwise.binary(BinaryOp.NE, this, other); }
+    public Tensor lt(Tensor other) { return Elementwise.binary(BinaryOp.LT, this, other); }
+    public Tensor le(Tensor other) { return Elementwise.binary(BinaryOp.LE, this, other); }
+    public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
+    public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
+    public Tensor logicalAnd(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_AND, this, other); }
+    public Tensor logicalOr(Tensor other) { return Elementwise.binary(BinaryOp.LOGICAL_OR, this, other); }
+    public Tensor logicalNot() { return Elementwise.logicalNot(this); }
+
+    // Scalar overloads: a Java integer keeps integer tensors integral, a Java floating-point number
+    // makes them F32 (PyTorch's rules for Python numbers).
+    public Tensor add(double v) { return add(Elementwise.scalarFor(this, v)); }
+    public Tensor add(long v) { return add(Elementwise.scalarFor(this, v)); }
+    public Tensor sub(double v) { return sub(Elementwise.scalarFor(this, v)); }
+    public Tensor sub(long v) { return sub(Elementwise.scalarFor(this, v)); }
+    public Tensor mul(double v) { return mul(Elementwise.scalarFor(this, v)); }
+    public Tensor mul(long v) { return mul(Elementwise.scalarFor(this, v)); }
+    public Tensor div(double v) { return div(Elementwise.scalarFor(this, v)); }
+    public Tensor div(long v) { return div(Elementwise.scalarFor(this, v)); }
+    public Tensor pow(double v) { return Elementwise.powScalar(this, v); }
+    public Tensor pow(long v) { return pow(Elementwise.scalarFor(this, v)); }
+    public Tensor maximum(double v) { return maximum(Elementwise.scalarFor(this, v)); }
+    public Tensor maximum(long v) { return maximum(Elementwise.scalarFor(this, v)); }
+    public Tensor minimum(double v) { return minimum(Elementwise.scalarFor(this, v)); }
+    public Tensor minimum(long v) { return minimum(Elementwise.scalarFor(this, v)); }
+    public Tensor eq(double v) { return eq(Elementwise.scalarFor(this, v)); }
+    public Tensor eq(long v) { return eq(Elementwise.scalarFor(this, v)); }
+    public Tensor ne(double v) { return ne(Elementwise.scalarFor(this, v)); }
+    public Tensor ne(long v) { return ne(Elementwise.scalarFor(this, v)); }
+    public Tensor lt(double v) { return lt(Elementwise.scalarFor(this, v)); }
+    public Tensor lt(long v) { return lt(Elementwise.scalarFor(this, v)); }
+    public Tensor le(double v) { return le(Elementwise.scalarFor(this, v)); }
+    public Tensor le(long v) { return le(Elementwise.scalarFor(this, v)); }
+    public Tensor gt(double v) { return gt(Elementwise.scalarFor(this, v)); }
+    public Tensor gt(long v) { return gt(Elementwise.scalarFor(this, v)); }
+    public Tensor ge(double v) { return ge(Elementwise.scalarFor(this, v)); }
+    public Tensor ge(long v) { return ge(Elementwise.scalarFor(this, v)); }
+    /** value - this. */
+    public Tensor rsub(double v) { return Elementwise.scalarFor(this, v).sub(this); }
+
+    /** cond ? a : b element by element, broadcasting all three. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
+
+    public static Tensor where(Tensor cond, Tensor a, double b) { return Elementwise.where(cond, a, Elementwise.scalarFor(a, b)); }
+
+    public static Tensor where(Tensor cond, double a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
+
+    /** Elements where {@code mask} is true replaced by {@code value}. */
+    public Tensor maskedFill(Tensor mask, double value) { return Elementwise.where(mask, Elementwise.scalarFor(this, value), this); }
+
+    // ================================ reductions ================================
+
+    public Tensor sum() { return Reductions.sum(this, null, false); }
+    public Tensor sum(int dim) { return Reductions.sum(this, new int[]{dim}, false); }
+    public Tensor sum(int dim, boolean keepDim) { return Reductions.sum(this, new int[]{dim}, keepDim); }
+    public Tensor sum(int[] dims, boolean keepDim) { return Reductions.sum(this, dims, keepDim); }
+
+    public Tensor mean() { return Reductions.mean(this, null, false); }
+    public Tensor mean(int dim) { return Reductions.mean(this, new int[]{dim}, false); }
+    public Tensor mean(int dim, boolean keepDim) { return Reductions.mean(this, new int[]{dim}, keepDim); }
+    public Tensor mean(int[] dims, boolean keepDim) { return Reductions.mean(this, dims, keepDim); }
+
+    public Tensor prod() { return Reductions.prod(this, null, false); }
+    public Tensor prod(int dim, boolean keepDim) { return Reductions.prod(this, new int[]{dim}, keepDim); }
+    public Tensor prod(int[] dims, boolean keepDim) { return Reductions.prod(this, dims, keepDim); }
+
+    public Tensor amax() { return Reductions.amax(this, null, false); }
+    public Tensor amax(int dim, boolean keepDim) { return Reductions.amax(this, new int[]{dim}, keepDim); }
+    public Tensor amax(int[] dims, boolean keepDim) { return Reductions.amax(this, dims, keepDim); }
+
+    public Tensor amin() { return Reductions.amin(this, null, false); }
+    public Tensor amin(int dim, boolean keepDim) { return Reductions.amin(this, new int[]{dim}, keepDim); }
+    public Tensor amin(int[] dims, boolean keepDim) { return Reductions.amin(this, dims, keepDim); }
+
+    /** Variance; {@code unbiased} divides by n - 1 (Bessel's correction), else by n. */
+    public Tensor var(boolean unbiased) { return Reductions.var(this, null, unbiased, false); }
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) { return Reductions.var(this, new int[]{dim}, unbiased, keepDim); }
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) { return Reductions.var(this, dims, unbiased, keepDim); }
+
+    public Tensor std(boolean unbiased) { return var(unbiased).sqrt(); }
+    public Tensor std(int dim, boolean unbiased, boolean keepDim) { return var(dim, unbiased, keepDim).sqrt(); }
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return var(dims, unbiased, keepDim).sqrt(); }
+
+    /** Index of the largest element of the flattened tensor (first one on ties), I64. */
+    public Tensor argmax() { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMAX, this, null, false); }
+    public Tensor argmax(int dim, boolean keepDim) { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMAX, this, dim, keepDim); }
+    public Tensor argmin() { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMIN, this, null, false); }
+    public Tensor argmin(int dim, boolean keepDim) { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMIN, this, dim, keepDim); }
+
+    /** log(sum(exp(x))) computed without overflow. */
+    public Tensor logsumexp(int dim, boolean keepDim) { return Reductions.logsumexp(this, new int[]{dim}, keepDim); }
+    public Tensor logsumexp(int[] dims, boolean keepDim) { return Reductions.logsumexp(this, dims, keepDim); }
+
+    /** The p-norm of all elements: p = 1, 2, {@code Double.POSITIVE_INFINITY}, or any p &gt; 0. */
+    public Tensor norm(double p) { return Reductions.norm(this, p, null, false); }
+    public Tensor norm(double p, int[] dims, boolean keepDim) { return Reductions.norm(this, p, dims, keepDim); }
+    /** The Euclidean norm of all elements. */
+    public Tensor norm() { return norm(2); }
+
+    /** True (BOOL) when every element is non-zero. */
+    public Tensor all() { return Reductions.all(this, null, false); }
+    public Tensor all(int[] dims, boolean keepDim) { return Reductions.all(this, dims, keepDim); }
+    /** True (BOOL) when some element is non-zero. */
+    public Tensor any() { return Reductions.any(this, null, false); }
+    public Tensor any(int[] dims, boolean keepDim) { return Reductions.any(this, dims, keepDim); }
+
+    /** Inclusive running sum along {@code dim}. */
+    public Tensor cumsum(int dim) { return Reductions.cumsum(this, dim); }
+
+    // ================================ linear algebra ================================
+
+    /** Matrix product with PyTorch's rules: 1-D operands become vectors, leading dims are batch dims and broadcast. */
+    public Tensor matmul(Tensor other) { return LinearAlgebra.matmul(this, other); }
+
+    /** Batched product of [B, M, K] and [B, K, N], no broadcasting. */
+    public Tensor bmm(Tensor other) { return LinearAlgebra.bmm(this, other); }
+
+    /** Product of two 2-D matrices. */
+    public Tensor mm(Tensor other) { return LinearAlgebra.mm(this, other); }
+
+    /** Dot product of two 1-D tensors. */
+    public Tensor dot(Tensor other) { return LinearAlgebra.dot(this, other); }
+
+    /** Outer product of two 1-D tensors. */
+    public Tensor outer(Tensor other) { return LinearAlgebra.outer(this, other); }
+
+    /** Einstein summation over two operands, e.g. {@code "bij,bjk->bik"}. */
+    public static Tensor einsum(String equation, Tensor a, Tensor b) { return LinearAlgebra.einsum(equation, a, b); }
+
+    // ================================ indexing and joining ================================
+
+    public Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+
+    public Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+
+    /** A copy of this tensor with {@code src} added at {@code index} along {@code dim}. */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Indexing.scatterAdd(this, dim, index, src); }
+
+    /** Gather with {@code indices} broadcast against this tensor (NumPy's take_along_axis). */
+    public Tensor takeAlongDim(Tensor indices, int dim) { return Indexing.takeAlongDim(this, indices, dim); }
+
+    /** One-hot I64 encoding of this integer tensor: a new last dimension of size {@code numClasses}. */
+    public Tensor oneHot(int numClasses) { return Indexing.oneHot(this, numClasses); }
+
+    public static Tensor cat(List<Tensor> tensors, int dim) { return Indexing.cat(tensors, dim); }
+
+    public static Tensor cat(int dim, Tensor... tensors) { return Indexing.cat(List.of(tensors), dim); }
+
+    public static Tensor stack(List<Tensor> tensors, int dim) { return Indexing.stack(tensors, dim); }
+
+    public static Tensor stack(int dim, Tensor... tensors) { return Indexing.stack(List.of(tensors), dim); }
+
+    /** Views of {@code splitSize} elements along {@code dim} (the last one may be shorter). */
+    public List<Tensor> split(int splitSize, int dim) { return Indexing.split(this, splitSize, dim); }
+
+    /** Views of the given sizes along {@code dim}. */
+    public List<Tensor> split(int[] sizes, int dim) { return Indexing.split(this, sizes, dim); }
+
+    /** {@code chunks} views of (nearly) equal size along {@code dim}, as torch.chunk. */
+    public List<Tensor> chunk(int chunks, int dim) { return Indexing.chunk(this, chunks, dim); }
+
+    /** Repeats the whole tensor {@code repeats[d]} times along each dimension (torch.Tensor.repeat). */
+    public Tensor repeat(int... repeats) { return Indexing.repeat(this, repeats); }
+
+    /** As repeat, with fewer repeats than dimensions meaning leading ones (torch.tile). */
+    public Tensor tile(int... repeats) { return Indexing.tile(this, repeats); }
+
+    public Tensor flip(int... dims) { return Indexing.flip(this, dims); }
+
+    /** Rolls elements along {@code dim} by {@code shift} (wrapping around). */
+    public Tensor roll(int shift, int dim) { return Indexing.roll(this, new int[]{shift}, new int[]{dim}); }
+
+    public Tensor roll(int[] shifts, int[] dims) { return Indexing.roll(this, shifts, dims); }
+
+    /** Lower triangle of the last two dims: elements with column - row &lt;= diagonal kept, others zero. */
+    public Tensor tril(int diagonal) { return Indexing.tril(this, diagonal); }
+
+    public Tensor tril() { return tril(0); }
+
+    /** Upper triangle: elements with column - row &gt;= diagonal kept. */
+    public Tensor triu(int diagonal) { return Indexing.triu(this, diagonal); }
+
+    public Tensor triu() { return triu(0); }
+
+    /**
+     * Pads the last dimensions, PyTorch's order: {@code (left, right)} for the last dim, then
+     * {@code (top, bottom)} for the one before, ... ; negative padding crops.
+     */
+    public Tensor pad(PadMode mode, double value, int... pads) { return Indexing.pad(this, mode, value, pads); }
+
+    /** Zero padding. */
+    public Tensor pad(int... pads) { return Indexing.pad(this, PadMode.CONSTANT, 0, pads); }
+
+    // ================================ printing ================================
+
+    /** PyTorch's format: {@code tensor([[1., 2.], [3., 4.]])}, summarised with ... beyond 1000 elements. */
+    @Override public String toString() { return TensorFormatter.format(this); }
+}

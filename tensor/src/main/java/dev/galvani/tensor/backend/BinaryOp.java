@@ -1,0 +1,54 @@
+package dev.galvani.tensor.backend;
+
+/**
+ * Element-wise functions of two arguments. Inputs arrive in one dtype (the promoted one); the
+ * comparison and logical ops write BOOL. {@link #apply} and {@link #applyLong} are the definitions
+ * all backends match.
+ */
+public enum BinaryOp {
+    ADD { public double apply(double a, double b) { return a + b; } public long applyLong(long a, long b) { return a + b; } },
+    SUB { public double apply(double a, double b) { return a - b; } public long applyLong(long a, long b) { return a - b; } },
+    MUL { public double apply(double a, double b) { return a * b; } public long applyLong(long a, long b) { return a * b; } },
+    /** True division; integer inputs are promoted to floating point before it is reached. */
+    DIV { public double apply(double a, double b) { return a / b; } public long applyLong(long a, long b) { throw new ArithmeticException("div: integer division reaches the backend"); } },
+    POW {
+        public double apply(double a, double b) { return Math.pow(a, b); }
+        public long applyLong(long a, long b) {
+            if (b < 0) {
+                if (a == 1) return 1;
+                if (a == -1) return (b & 1) == 0 ? 1 : -1;
+                throw new ArithmeticException("pow: integers to negative integer powers are not allowed");
+            }
+            long r = 1;
+            for (long base = a, e = b; e > 0; e >>= 1, base *= base) if ((e & 1) != 0) r *= base;
+            return r;
+        }
+    },
+    /** NaN-propagating maximum, as {@code torch.maximum}. */
+    MAXIMUM { public double apply(double a, double b) { return Math.max(a, b); } public long applyLong(long a, long b) { return Math.max(a, b); } },
+    MINIMUM { public double apply(double a, double b) { return Math.min(a, b); } public long applyLong(long a, long b) { return Math.min(a, b); } },
+    ATAN2 { public double apply(double a, double b) { return Math.atan2(a, b); } public long applyLong(long a, long b) { throw new ArithmeticException("atan2: integer inputs reach the backend"); } },
+    EQ(true) { public double apply(double a, double b) { return a == b ? 1 : 0; } public long applyLong(long a, long b) { return a == b ? 1 : 0; } },
+    NE(true) { public double apply(double a, double b) { return a != b ? 1 : 0; } public long applyLong(long a, long b) { return a != b ? 1 : 0; } },
+    LT(true) { public double apply(double a, double b) { return a < b ? 1 : 0; } public long applyLong(long a, long b) { return a < b ? 1 : 0; } },
+    LE(true) { public double apply(double a, double b) { return a <= b ? 1 : 0; } public long applyLong(long a, long b) { return a <= b ? 1 : 0; } },
+    GT(true) { public double apply(double a, double b) { return a > b ? 1 : 0; } public long applyLong(long a, long b) { return a > b ? 1 : 0; } },
+    GE(true) { public double apply(double a, double b) { return a >= b ? 1 : 0; } public long applyLong(long a, long b) { return a >= b ? 1 : 0; } },
+    LOGICAL_AND(true) { public double apply(double a, double b) { return a != 0 && b != 0 ? 1 : 0; } public long applyLong(long a, long b) { return a != 0 && b != 0 ? 1 : 0; } },
+    LOGICAL_OR(true) { public double apply(double a, double b) { return a != 0 || b != 0 ? 1 : 0; } public long applyLong(long a, long b) { return a != 0 || b != 0 ? 1 : 0; } };
+
+    private final boolean boolResult;
+
+    BinaryOp() { this(false); }
+
+    BinaryOp(boolean boolResult) { this.boolResult = boolResult; }
+
+    /** True for comparisons and logical ops, whose result is BOOL whatever the input type. */
+    public boolean boolResult() { return boolResult; }
+
+    public abstract double apply(double a, double b);
+
+    public abstract long applyLong(long a, long b);
+
+    public String opName() { return name().toLowerCase(); }
+}

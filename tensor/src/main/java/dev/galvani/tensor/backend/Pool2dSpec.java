@@ -1,0 +1,32 @@
+package dev.galvani.tensor.backend;
+
+/**
+ * Geometry of 2-D max/avg pooling, PyTorch's conventions: implicit padding is -inf for max and
+ * zero for avg; with {@code ceilMode} the last window may start inside the right padding but not past
+ * it; {@code countIncludePad} makes avg divide by the full window (padding included, not the overhang
+ * past the padding).
+ */
+public record Pool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                         int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) {
+
+    public Pool2dSpec {
+        if (kernelH < 1 || kernelW < 1) throw new IllegalArgumentException("pool: kernel size must be positive, got (" + kernelH + ", " + kernelW + ")");
+        if (strideH < 1 || strideW < 1) throw new IllegalArgumentException("pool: stride must be positive, got (" + strideH + ", " + strideW + ")");
+        if (padH < 0 || padW < 0) throw new IllegalArgumentException("pool: padding must be non-negative, got (" + padH + ", " + padW + ")");
+        if (dilationH < 1 || dilationW < 1) throw new IllegalArgumentException("pool: dilation must be positive, got (" + dilationH + ", " + dilationW + ")");
+        if (2 * padH > kernelH || 2 * padW > kernelW)
+            throw new IllegalArgumentException("pool: padding (" + padH + ", " + padW + ") must be at most half the kernel size (" + kernelH + ", " + kernelW + ")");
+    }
+
+    public int outH(int inH) { return outSize(inH, kernelH, strideH, padH, dilationH); }
+
+    public int outW(int inW) { return outSize(inW, kernelW, strideW, padW, dilationW); }
+
+    private int outSize(int in, int k, int stride, int pad, int dil) {
+        int span = in + 2 * pad - dil * (k - 1) - 1;
+        int out = (ceilMode ? Math.ceilDiv(span, stride) : Math.floorDiv(span, stride)) + 1;
+        // PyTorch: with ceil mode the last window must start inside the input or the left padding.
+        if (ceilMode && (long) (out - 1) * stride >= in + pad) out--;
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.galvani.tensor.backend;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Device;
+
+/**
+ * A flat buffer of elements of one dtype on one device. Tensors are views onto storages (shape,
+ * strides, offset); several tensors may share one storage.
+ */
+public interface Storage {
+
+    Device device();
+
+    DType dtype();
+
+    /** Number of elements. */
+    int length();
+
+    /** Bytes held on the device. */
+    default long byteSize() { return (long) length() * dtype().byteSize(); }
+
+    /** Gives the memory back now (a {@code TensorScope} closing). Later use fails with a clear message. */
+    void release();
+
+    boolean isReleased();
+}

@@ -1,0 +1,494 @@
+package dev.galvani.tensor.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * General matrix multiply on heap arrays, {@code C[M, N] (= or +=) A[M, K] · B[K, N]}, for float
+ * (SGEMM) and double (DGEMM).
+ *
+ * <p>Operands are described by an array, an offset and two element strides, so a transposed or
+ * otherwise strided operand needs no copy: the packing step reads any layout. C is row-major with
+ * leading dimension {@code ldc} (its column stride is 1).
+ *
+ * <h2>Structure</h2>
+ * The algorithm is the one of Goto and van de Geijn, "Anatomy of high-performance matrix
+ * multiplication" (ACM TOMS 34(3), 2008), in the five-loop form of BLIS (Van Zee and van de Geijn,
+ * "BLIS: a framework for rapidly instantiating BLAS functionality", ACM TOMS 41(3), 2015):
+ * <pre>
+ *   for jc in N step NC                      5th loop
+ *     for pc in K step KC                    4th loop: pack B[pc:pc+KC, jc:jc+NC] into Bp
+ *       for ic in M step MC                  3rd loop: pack A[ic:ic+MC, pc:pc+KC] into Ap
+ *         for jr in NC step NR               2nd loop: one NR-wide panel of Bp (stays in L1)
+ *           for ir in MC step MR             1st loop: one MR-tall sliver of Ap
+ *             micro-kernel: C[MR, NR] += Ap sliver · Bp panel, KC rank-1 updates in registers
+ * </pre>
+ * Packing copies each block once into the exact order the micro-kernel reads it (k-major slivers),
+ * so the kernel streams memory with unit stride whatever the operands' layouts, and the zero padding
+ * of ragged edges lets one kernel serve every tile. Since C is row-major the SIMD vectors run along N:
+ * the micro-kernel keeps {@code MR x 2} vectors of C in registers, loads two vectors of the B panel
+ * and broadcasts one A element per row for each k (BLIS's roles of A and B swapped, because BLIS's
+ * reference layout is column-major).
+ *
+ * <p>Block sizes for this generation of x86 cores (48 KiB L1d, 2 MiB L2): a KC x NR panel of B
+ * (32 KiB) is reused by every MR-sliver of the MC x KC block of A, which stays in L2 with the
+ * KC x NC block of B.
+ *
+ * <h2>Threads</h2>
+ * The output is cut into rectangles, one per task, along the larger of M and N; each task runs the
+ * five loops above on its rectangle with its own per-thread packing buffers. That costs one fork
+ * per call (a shared packed B would need a barrier per KC step, which dominates at n = 256) at the
+ * price of packing B once per task, a few percent of the arithmetic.
+ *
+ * <h2>Vector API notes</h2>
+ * The micro-kernels are straight-line methods over constant species with all accumulators in
+ * locals, so C2 keeps them in the 32 zmm registers and emits one {@code vfmadd231ps} per update.
+ * No lambdas or interface calls happen below the task level.
+ */
+public final class Gemm {
+
+    private Gemm() {}
+
+    private static final VectorSpecies<Float> FS = Simd.F;
+    private static final VectorSpecies<Double> DS = Simd.D;
+    private static final int FL = FS.length();
+    private static final int DL = DS.length();
+
+    // ---- float blocking ----
+    /** Rows of C per micro-tile: 12 x 2 accumulators + 2 B vectors + 1 broadcast = 27 of 32 zmm registers. */
+    static final int F_MR = 12;
+    /** Columns of C per micro-tile: two vectors. */
+    static final int F_NR = 2 * FL;
+    static final int F_KC = Integer.getInteger("galvani.gemm.kc", 256);
+    static final int F_MC = Integer.getInteger("galvani.gemm.mc", 16) * F_MR;
+    static final int F_NC = Integer.getInteger("galvani.gemm.nc", 32) * F_NR;
+
+    // ---- double blocking: the same register tile, half as many lanes per vector ----
+    static final int D_MR = 12;
+    static final int D_NR = 2 * DL;
+    static final int D_KC = 256;
+    static final int D_MC = 8 * D_MR;
+    static final int D_NC = 64 * D_NR;
+
+    /** Below this many multiply-adds a plain loop beats packing. */
+    static final long SMALL = 32_768;
+    /** Below this many multiply-adds the whole product stays on the calling thread (a fork costs ~20 us). */
+    static final long PARALLEL_MIN = Long.getLong("galvani.gemm.parmin", 1L << 20);
+
+    private static final ThreadLocal<float[]> F_APACK = ThreadLocal.withInitial(() -> new float[F_MC * F_KC]);
+    private static final ThreadLocal<float[]> F_BPACK = ThreadLocal.withInitial(() -> new float[F_KC * F_NC]);
+    private static final ThreadLocal<float[]> F_TILE = ThreadLocal.withInitial(() -> new float[F_MR * F_NR]);
+    private static final ThreadLocal<double[]> D_APACK = ThreadLocal.withInitial(() -> new double[D_MC * D_KC]);
+    private static final ThreadLocal<double[]> D_BPACK = ThreadLocal.withInitial(() -> new double[D_KC * D_NC]);
+    private static final ThreadLocal<double[]> D_TILE = ThreadLocal.withInitial(() -> new double[D_MR * D_NR]);
+
+    // =============================================================================================
+    // float
+    // =============================================================================================
+
+    /**
+     * {@code C = A · B}, or {@code C += A · B} when {@code accumulate}. Element (i, p) of A is
+     * {@code a[aOff + i * aRowStride + p * aColStride]}, element (p, j) of B is
+     * {@code b[bOff + p * bRowStride + j * bColStride]}, element (i, j) of C is {@code c[cOff + i * ldc + j]}.
+     * Strides may be zero (broadcast operands). C must not overlap A or B.
+     */
+    public static void sgemm(int m, int n, int k,
+                             float[] a, int aOff, int aRowStride, int aColStride,
+                             float[] b, int bOff, int bRowStride, int bColStride,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work < SMALL) {
+            smallSgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            return;
+        }
+        int tasks = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        // Split along the larger dimension, in whole micro-tiles, so each task packs as little as possible.
+        boolean splitM = m >= n;
+        int unit = splitM ? F_MR : F_NR;
+        int extent = splitM ? m : n;
+        int units = Math.ceilDiv(extent, unit);
+        tasks = Math.min(tasks, units);
+        if (tasks <= 1) {
+            sgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            return;
+        }
+        int perTask = Math.ceilDiv(units, tasks) * unit;
+        int count = Math.ceilDiv(extent, perTask);
+        Parallel.forTasks(count, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int lo = t * perTask, hi = Math.min(extent, lo + perTask);
+                if (splitM) sgemmBlock(lo, hi, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+                else sgemmBlock(0, m, lo, hi, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            }
+        });
+    }
+
+    /** The i-p-j loop: unit stride over C's rows, no packing; for products too small to amortise it. */
+    private static void smallSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                   float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float aip = a[aOff + i * aRs + p * aCs];
+                int bp = bOff + p * bRs;
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
+            }
+        }
+    }
+
+    /** The five Goto loops on the rectangle [m0, m1) x [n0, n1) of C, on the calling thread. */
+    private static void sgemmBlock(int m0, int m1, int n0, int n1, int k,
+                                   float[] a, int aOff, int aRs, int aCs,
+                                   float[] b, int bOff, int bRs, int bCs,
+                                   float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] ap = F_APACK.get(), bp = F_BPACK.get(), tile = F_TILE.get();
+        for (int jc = n0; jc < n1; jc += F_NC) {
+            int nc = Math.min(F_NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += F_KC) {
+                int kc = Math.min(F_KC, k - pc);
+                // The first K block overwrites C unless the caller asked to accumulate.
+                boolean add = accumulate || pc > 0;
+                packB(kc, nc, b, bOff + pc * bRs + jc * bCs, bRs, bCs, bp);
+                for (int ic = m0; ic < m1; ic += F_MC) {
+                    int mc = Math.min(F_MC, m1 - ic);
+                    packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs an mc x kc block of A into slivers of F_MR rows: sliver s holds, for each p, its F_MR
+     * elements A[s*MR + r, p] side by side. Rows past mc are zero.
+     */
+    private static void packA(int mc, int kc, float[] a, int aOff, int aRs, int aCs, float[] ap) {
+        for (int s = 0; s < mc; s += F_MR) {
+            int rows = Math.min(F_MR, mc - s);
+            int base = s * kc;
+            if (aCs == 1) {
+                // Row-major A: read each row with unit stride, write with stride MR (the sliver is in L1).
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (s + r) * aRs;
+                    for (int p = 0, dst = base + r; p < kc; p++, dst += F_MR) ap[dst] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + s * aRs + p * aCs, dst = base + p * F_MR;
+                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRs];
+                }
+            }
+            if (rows < F_MR)
+                for (int p = 0; p < kc; p++)
+                    for (int r = rows; r < F_MR; r++) ap[base + p * F_MR + r] = 0f;
+        }
+    }
+
+    /**
+     * Packs a kc x nc block of B into panels of F_NR columns: panel j holds, for each p, the F_NR
+     * elements B[p, j*NR + c] side by side. Columns past nc are zero.
+     */
+    private static void packB(int kc, int nc, float[] b, int bOff, int bRs, int bCs, float[] bp) {
+        for (int j = 0; j < nc; j += F_NR) {
+            int cols = Math.min(F_NR, nc - j);
+            int base = j * kc;
+            if (bCs == 1 && cols == F_NR) {
+                // Row-major B: each row of the panel is a vector copy.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + p * bRs + j, dst = base + p * F_NR;
+                    for (int v = 0; v < F_NR; v += FL) FloatVector.fromArray(FS, b, src + v).intoArray(bp, dst + v);
+                }
+                continue;
+            }
+            if (bRs == 1) {
+                // Column-major B (a transposed operand): read each column with unit stride.
+                for (int cc = 0; cc < cols; cc++) {
+                    int src = bOff + (j + cc) * bCs;
+                    for (int p = 0, dst = base + cc; p < kc; p++, dst += F_NR) bp[dst] = b[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + p * bRs + j * bCs, dst = base + p * F_NR;
+                    for (int cc = 0; cc < cols; cc++) bp[dst + cc] = b[src + cc * bCs];
+                }
+            }
+            if (cols < F_NR)
+                for (int p = 0; p < kc; p++)
+                    for (int cc = cols; cc < F_NR; cc++) bp[base + p * F_NR + cc] = 0f;
+        }
+    }
+
+    /** Loops 2 and 1 over one packed mc x kc block of A and kc x nc block of B. */
+    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp,
+                                    float[] c, int cBase, int ldc, boolean add, float[] tile) {
+        for (int jr = 0; jr < nc; jr += F_NR) {
+            int nr = Math.min(F_NR, nc - jr);
+            int bIdx = jr * kc;
+            for (int ir = 0; ir < mc; ir += F_MR) {
+                int mr = Math.min(F_MR, mc - ir);
+                int aIdx = ir * kc;
+                int cIdx = cBase + ir * ldc + jr;
+                if (mr == F_MR && nr == F_NR) {
+                    kernel12x2(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc, add);
+                } else {
+                    // Ragged edge: compute the full (zero-padded) tile aside, then copy its valid part.
+                    kernel12x2(kc, ap, aIdx, bp, bIdx, tile, 0, F_NR, false);
+                    for (int r = 0; r < mr; r++) {
+                        int row = cIdx + r * ldc, t = r * F_NR;
+                        if (add) for (int j = 0; j < nr; j++) c[row + j] += tile[t + j];
+                        else System.arraycopy(tile, t, c, row, nr);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: C[12, 2 vectors] (+)= sum over p of Ap[p, 0..12) (outer) Bp[p, 0..2V).
+     * 24 accumulators live in registers for the whole loop; each step loads two B vectors and
+     * broadcasts twelve A elements.
+     */
+    private static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+                                   float[] c, int cIdx, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00,
+                c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00,
+                c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int p = 0; p < kc; p++, aIdx += F_MR, bIdx += F_NR) {
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(FS, bp, bIdx + FL);
+            FloatVector x;
+            x = FloatVector.broadcast(FS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(FS, ap[aIdx + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(FS, ap[aIdx + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(FS, ap[aIdx + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(FS, ap[aIdx + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(FS, ap[aIdx + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(FS, ap[aIdx + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(FS, ap[aIdx + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(FS, ap[aIdx + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(FS, ap[aIdx + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(FS, ap[aIdx + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(FS, ap[aIdx + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+        }
+        storeRow(c, cIdx, c00, c01, add);
+        storeRow(c, cIdx + ldc, c10, c11, add);
+        storeRow(c, cIdx + 2 * ldc, c20, c21, add);
+        storeRow(c, cIdx + 3 * ldc, c30, c31, add);
+        storeRow(c, cIdx + 4 * ldc, c40, c41, add);
+        storeRow(c, cIdx + 5 * ldc, c50, c51, add);
+        storeRow(c, cIdx + 6 * ldc, c60, c61, add);
+        storeRow(c, cIdx + 7 * ldc, c70, c71, add);
+        storeRow(c, cIdx + 8 * ldc, c80, c81, add);
+        storeRow(c, cIdx + 9 * ldc, c90, c91, add);
+        storeRow(c, cIdx + 10 * ldc, ca0, ca1, add);
+        storeRow(c, cIdx + 11 * ldc, cb0, cb1, add);
+    }
+
+    private static void storeRow(float[] c, int idx, FloatVector v0, FloatVector v1, boolean add) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(FS, c, idx));
+            v1 = v1.add(FloatVector.fromArray(FS, c, idx + FL));
+        }
+        v0.intoArray(c, idx);
+        v1.intoArray(c, idx + FL);
+    }
+
+    // =============================================================================================
+    // double: the same algorithm; Java has no generics over primitive arrays, so it is spelled twice.
+    // =============================================================================================
+
+    /** As {@link #sgemm}, for doubles. */
+    public static void dgemm(int m, int n, int k,
+                             double[] a, int aOff, int aRowStride, int aColStride,
+                             double[] b, int bOff, int bRowStride, int bColStride,
+                             double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work < SMALL) {
+            smallDgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            return;
+        }
+        int tasks = work < PARALLEL_MIN / 2 ? 1 : Parallel.threads();
+        boolean splitM = m >= n;
+        int unit = splitM ? D_MR : D_NR;
+        int extent = splitM ? m : n;
+        int units = Math.ceilDiv(extent, unit);
+        tasks = Math.min(tasks, units);
+        if (tasks <= 1) {
+            dgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            return;
+        }
+        int perTask = Math.ceilDiv(units, tasks) * unit;
+        int count = Math.ceilDiv(extent, perTask);
+        Parallel.forTasks(count, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int lo = t * perTask, hi = Math.min(extent, lo + perTask);
+                if (splitM) dgemmBlock(lo, hi, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+                else dgemmBlock(0, m, lo, hi, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            }
+        });
+    }
+
+    private static void smallDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
+                                   double[] b, int bOff, int bRs, int bCs, double[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0d);
+            for (int p = 0; p < k; p++) {
+                double aip = a[aOff + i * aRs + p * aCs];
+                int bp = bOff + p * bRs;
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
+            }
+        }
+    }
+
+    private static void dgemmBlock(int m0, int m1, int n0, int n1, int k,
+                                   double[] a, int aOff, int aRs, int aCs,
+                                   double[] b, int bOff, int bRs, int bCs,
+                                   double[] c, int cOff, int ldc, boolean accumulate) {
+        double[] ap = D_APACK.get(), bp = D_BPACK.get(), tile = D_TILE.get();
+        for (int jc = n0; jc < n1; jc += D_NC) {
+            int nc = Math.min(D_NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += D_KC) {
+                int kc = Math.min(D_KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(kc, nc, b, bOff + pc * bRs + jc * bCs, bRs, bCs, bp);
+                for (int ic = m0; ic < m1; ic += D_MC) {
+                    int mc = Math.min(D_MC, m1 - ic);
+                    packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
+                }
+            }
+        }
+    }
+
+    private static void packA(int mc, int kc, double[] a, int aOff, int aRs, int aCs, double[] ap) {
+        for (int s = 0; s < mc; s += D_MR) {
+            int rows = Math.min(D_MR, mc - s);
+            int base = s * kc;
+            if (aCs == 1) {
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (s + r) * aRs;
+                    for (int p = 0, dst = base + r; p < kc; p++, dst += D_MR) ap[dst] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + s * aRs + p * aCs, dst = base + p * D_MR;
+                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r * aRs];
+                }
+            }
+            if (rows < D_MR)
+                for (int p = 0; p < kc; p++)
+                    for (int r = rows; r < D_MR; r++) ap[base + p * D_MR + r] = 0d;
+        }
+    }
+
+    private static void packB(int kc, int nc, double[] b, int bOff, int bRs, int bCs, double[] bp) {
+        for (int j = 0; j < nc; j += D_NR) {
+            int cols = Math.min(D_NR, nc - j);
+            int base = j * kc;
+            if (bCs == 1 && cols == D_NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + p * bRs + j, dst = base + p * D_NR;
+                    for (int v = 0; v < D_NR; v += DL) DoubleVector.fromArray(DS, b, src + v).intoArray(bp, dst + v);
+                }
+                continue;
+            }
+            if (bRs == 1) {
+                for (int cc = 0; cc < cols; cc++) {
+                    int src = bOff + (j + cc) * bCs;
+                    for (int p = 0, dst = base + cc; p < kc; p++, dst += D_NR) bp[dst] = b[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + p * bRs + j * bCs, dst = base + p * D_NR;
+                    for (int cc = 0; cc < cols; cc++) bp[dst + cc] = b[src + cc * bCs];
+                }
+            }
+            if (cols < D_NR)
+                for (int p = 0; p < kc; p++)
+                    for (int cc = cols; cc < D_NR; cc++) bp[base + p * D_NR + cc] = 0d;
+        }
+    }
+
+    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp,
+                                    double[] c, int cBase, int ldc, boolean add, double[] tile) {
+        for (int jr = 0; jr < nc; jr += D_NR) {
+            int nr = Math.min(D_NR, nc - jr);
+            int bIdx = jr * kc;
+            for (int ir = 0; ir < mc; ir += D_MR) {
+                int mr = Math.min(D_MR, mc - ir);
+                int aIdx = ir * kc;
+                int cIdx = cBase + ir * ldc + jr;
+                if (mr == D_MR && nr == D_NR) {
+                    kernel12x2(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc, add);
+                } else {
+                    kernel12x2(kc, ap, aIdx, bp, bIdx, tile, 0, D_NR, false);
+                    for (int r = 0; r < mr; r++) {
+                        int row = cIdx + r * ldc, t = r * D_NR;
+                        if (add) for (int j = 0; j < nr; j++) c[row + j] += tile[t + j];
+                        else System.arraycopy(tile, t, c, row, nr);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void kernel12x2(int kc, double[] ap, int aIdx, double[] bp, int bIdx,
+                                   double[] c, int cIdx, int ldc, boolean add) {
+        DoubleVector c00 = DoubleVector.zero(DS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00,
+                c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00,
+                c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int p = 0; p < kc; p++, aIdx += D_MR, bIdx += D_NR) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, bp, bIdx);
+            DoubleVector b1 = DoubleVector.fromArray(DS, bp, bIdx + DL);
+            DoubleVector x;
+            x = DoubleVector.broadcast(DS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+        }
+        storeRow(c, cIdx, c00, c01, add);
+        storeRow(c, cIdx + ldc, c10, c11, add);
+        storeRow(c, cIdx + 2 * ldc, c20, c21, add);
+        storeRow(c, cIdx + 3 * ldc, c30, c31, add);
+        storeRow(c, cIdx + 4 * ldc, c40, c41, add);
+        storeRow(c, cIdx + 5 * ldc, c50, c51, add);
+        storeRow(c, cIdx + 6 * ldc, c60, c61, add);
+        storeRow(c, cIdx + 7 * ldc, c70, c71, add);
+        storeRow(c, cIdx + 8 * ldc, c80, c81, add);
+        storeRow(c, cIdx + 9 * ldc, c90, c91, add);
+        storeRow(c, cIdx + 10 * ldc, ca0, ca1, add);
+        storeRow(c, cIdx + 11 * ldc, cb0, cb1, add);
+    }
+
+    private static void storeRow(double[] c, int idx, DoubleVector v0, DoubleVector v1, boolean add) {
+        if (add) {
+            v0 = v0.add(DoubleVector.fromArray(DS, c, idx));
+            v1 = v1.add(DoubleVector.fromArray(DS, c, idx + DL));
+        }
+        v0.intoArray(c, idx);
+        v1.intoArray(c, idx + DL);
+    }
+}
