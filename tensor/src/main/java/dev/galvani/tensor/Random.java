@@ -60,12 +60,9 @@ final class Random {
         DType dt = probabilities.dtype();
         if (!dt.isFloatingPoint())
             throw new IllegalArgumentException("bernoulli: probabilities must be a floating-point tensor, got " + dt);
-        if (probabilities.numel() > 0) {
-            double min = probabilities.amin().itemDouble(), max = probabilities.amax().itemDouble();
-            if (!(min >= 0 && max <= 1))
-                throw new IllegalArgumentException("bernoulli: probabilities must lie in [0, 1], found values in ["
-                        + min + ", " + max + "]");
-        }
+        if (probabilities.numel() > 0 && !probabilities.ge(0.0).logicalAnd(probabilities.le(1.0)).all().itemBool())
+            throw new IllegalArgumentException("bernoulli: probabilities must lie in [0, 1] and not be NaN, found values in ["
+                    + probabilities.amin().itemDouble() + ", " + probabilities.amax().itemDouble() + "]");
         Tensor u = draw("bernoulli", Distribution.UNIFORM, gen, DType.F64, probabilities.device(), probabilities.shape().raw());
         return u.lt(probabilities).to(dt);
     }

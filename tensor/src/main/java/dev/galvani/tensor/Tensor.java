@@ -327,7 +327,7 @@ public final class Tensor {
     public static Tensor where(Tensor cond, double a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
 
     /** Elements where {@code mask} is true replaced by {@code value}. */
-    public Tensor maskedFill(Tensor mask, double value) { return Elementwise.where(mask, Elementwise.scalarFor(this, value), this); }
+    public Tensor maskedFill(Tensor mask, double value) { return Elementwise.where(mask, Creation.full(dtype(), value, device()), this); }
 
     // ================================ reductions ================================
 

@@ -59,21 +59,19 @@ final class TensorFormatter {
         sb.append('[');
         int n = t.size(0);
         if (t.dim() == 1) {
-            int perLine = Math.max(1, (LINE_WIDTH - indent) / (f.width + 2));
-            int printed = 0;
+            java.util.List<String> items = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (summarize && n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
-                    sb.append(" ...,");
+                    items.add(" ...");
                     i = n - EDGE_ITEMS - 1;
-                    continue;
+                } else {
+                    items.add(f.format(t.get(i)));
                 }
-                if (printed > 0) {
-                    sb.append(',');
-                    if (printed % perLine == 0) sb.append('\n').append(" ".repeat(indent + 1));
-                    else sb.append(' ');
-                }
-                sb.append(f.format(t.get(i)));
-                printed++;
+            }
+            int perLine = Math.max(1, (LINE_WIDTH - indent) / (f.width + 2));
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) sb.append(i % perLine == 0 ? ",\n" + " ".repeat(indent + 1) : ", ");
+                sb.append(items.get(i));
             }
         } else {
             String sep = "," + "\n".repeat(t.dim() - 1) + " ".repeat(indent + 1);
@@ -126,8 +124,8 @@ final class TensorFormatter {
                 if (intMode) sci = maxAbs / minAbs > 1000 || maxAbs > 1e8;
                 else sci = maxAbs / minAbs > 1000 || maxAbs > 1e8 || minAbs < 1e-4;
             }
-            int w = 1;
-            for (double v : values) w = Math.max(w, raw(dtype, intMode, sci, v).length());
+            int w = 1;      // PyTorch sizes columns by the non-zero finite values only
+            for (double v : values) if (v != 0 && Double.isFinite(v)) w = Math.max(w, raw(dtype, intMode, sci, v).length());
             return new ElementFormat(dtype, intMode, sci, w);
         }
 

@@ -147,9 +147,9 @@ class PhiloxTest {
 
     @Test
     void normalsAreFiniteAtTheExtremeWords() {
-        // u1 = 1 (word 0 all ones): radius 0
-        assertEquals(0f, Philox.normalF32(-1, 0));
-        assertEquals(0.0, Philox.normalF64(-1, -1, 0, 0));
+        // u1 = 1 (word 0 all ones): radius 0 (the sign of the zero follows the formula: -2 * log(1) = -0.0)
+        assertEquals(0f, Math.abs(Philox.normalF32(-1, 0)));
+        assertEquals(0.0, Math.abs(Philox.normalF64(-1, -1, 0, 0)));
         // u1 = 2^-32, the smallest: radius sqrt(64 ln 2), angle 0
         assertEquals((float) Math.sqrt(64 * Math.log(2)), Philox.normalF32(0, 0), 1e-6f);
         // u1 = 2^-53: radius sqrt(106 ln 2); u2 = 1/2: cos = -1

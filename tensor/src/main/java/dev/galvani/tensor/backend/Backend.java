@@ -105,8 +105,9 @@ public interface Backend {
     // ---- random --------------------------------------------------------------------------------
 
     /**
-     * Fills the contiguous float tensor {@code out} from Philox4x32-10: element i from the block at
-     * counter {@code offset + i} under key {@code seed}.
+     * Fills the contiguous tensor {@code out} (F32/F64 for UNIFORM and NORMAL, I64 for BITS64) from
+     * Philox4x32-10: element i from the block at counter {@code offset + i} under key {@code seed}
+     * (the exact formulas are in {@code dev.galvani.tensor.Philox}).
      */
     void random(Distribution dist, Tensor out, long seed, long offset);
 }

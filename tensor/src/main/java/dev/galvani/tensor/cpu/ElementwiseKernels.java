@@ -32,6 +32,9 @@ final class ElementwiseKernels {
 
     private ElementwiseKernels() {}
 
+    private static final FloatVector ONE_F = FloatVector.broadcast(F, 1f);
+    private static final DoubleVector ONE_D = DoubleVector.broadcast(D, 1.0);
+
 
     // ---- unary ---------------------------------------------------------------------------------
 
@@ -79,8 +82,8 @@ final class ElementwiseKernels {
             case SQUARE -> { for (; i < bound; i += FL) { var v = fv(in, io + i); v.mul(v).intoArray(res, ro + i); } }
             case RELU -> { for (; i < bound; i += FL) fv(in, io + i).max(0f).intoArray(res, ro + i); }
             case SQRT -> { for (; i < bound; i += FL) fv(in, io + i).sqrt().intoArray(res, ro + i); }
-            case RSQRT -> { for (; i < bound; i += FL) fv(in, io + i).sqrt().lanewise(VectorOperators.DIV, 1f).intoArray(res, ro + i); }
-            case RECIPROCAL -> { for (; i < bound; i += FL) FloatVector.broadcast(F, 1f).div(fv(in, io + i)).intoArray(res, ro + i); }
+            case RSQRT -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i).sqrt()).intoArray(res, ro + i); }
+            case RECIPROCAL -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i)).intoArray(res, ro + i); }
             case EXP -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(EXP).intoArray(res, ro + i); }
             case EXPM1 -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(EXPM1).intoArray(res, ro + i); }
             case LOG -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(LOG).intoArray(res, ro + i); }
@@ -88,7 +91,7 @@ final class ElementwiseKernels {
             case SIN -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(SIN).intoArray(res, ro + i); }
             case COS -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(COS).intoArray(res, ro + i); }
             case TANH -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(TANH).intoArray(res, ro + i); }
-            case SIGMOID -> { for (; i < bound; i += FL) fv(in, io + i).neg().lanewise(EXP).add(1f).lanewise(VectorOperators.DIV, 1f).intoArray(res, ro + i); }
+            case SIGMOID -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i).neg().lanewise(EXP).add(1f)).intoArray(res, ro + i); }
             case SILU -> { for (; i < bound; i += FL) { var v = fv(in, io + i); v.div(v.neg().lanewise(EXP).add(1f)).intoArray(res, ro + i); } }
             default -> { }
         }
@@ -103,11 +106,11 @@ final class ElementwiseKernels {
             case SQUARE -> { for (; i < bound; i += DL) { var v = dv(in, io + i); v.mul(v).intoArray(res, ro + i); } }
             case RELU -> { for (; i < bound; i += DL) dv(in, io + i).max(0.0).intoArray(res, ro + i); }
             case SQRT -> { for (; i < bound; i += DL) dv(in, io + i).sqrt().intoArray(res, ro + i); }
-            case RECIPROCAL -> { for (; i < bound; i += DL) DoubleVector.broadcast(D, 1.0).div(dv(in, io + i)).intoArray(res, ro + i); }
+            case RECIPROCAL -> { for (; i < bound; i += DL) ONE_D.div(dv(in, io + i)).intoArray(res, ro + i); }
             case EXP -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(EXP).intoArray(res, ro + i); }
             case LOG -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(LOG).intoArray(res, ro + i); }
             case TANH -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(TANH).intoArray(res, ro + i); }
-            case SIGMOID -> { for (; i < bound; i += DL) dv(in, io + i).neg().lanewise(EXP).add(1.0).lanewise(VectorOperators.DIV, 1.0).intoArray(res, ro + i); }
+            case SIGMOID -> { for (; i < bound; i += DL) ONE_D.div(dv(in, io + i).neg().lanewise(EXP).add(1.0)).intoArray(res, ro + i); }
             default -> { }
         }
         for (; i < n; i++) res[ro + i] = op.apply(in[io + i]);

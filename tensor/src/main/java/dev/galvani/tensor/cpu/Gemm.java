@@ -257,48 +257,66 @@ public final class Gemm {
      */
     private static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                                    float[] c, int cIdx, int ldc, boolean add) {
-        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00,
-                c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00,
-                c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
+        // would be boxed on the heap, and the kernel would run ten times slower.
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
+        if (add) {
+            c00 = FloatVector.fromArray(FS, c, cIdx + 0 * ldc); c01 = FloatVector.fromArray(FS, c, cIdx + 0 * ldc + FL);
+            c10 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc); c11 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc + FL);
+            c20 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc); c21 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc + FL);
+            c30 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc); c31 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc + FL);
+            c40 = FloatVector.fromArray(FS, c, cIdx + 4 * ldc); c41 = FloatVector.fromArray(FS, c, cIdx + 4 * ldc + FL);
+            c50 = FloatVector.fromArray(FS, c, cIdx + 5 * ldc); c51 = FloatVector.fromArray(FS, c, cIdx + 5 * ldc + FL);
+            c60 = FloatVector.fromArray(FS, c, cIdx + 6 * ldc); c61 = FloatVector.fromArray(FS, c, cIdx + 6 * ldc + FL);
+            c70 = FloatVector.fromArray(FS, c, cIdx + 7 * ldc); c71 = FloatVector.fromArray(FS, c, cIdx + 7 * ldc + FL);
+            c80 = FloatVector.fromArray(FS, c, cIdx + 8 * ldc); c81 = FloatVector.fromArray(FS, c, cIdx + 8 * ldc + FL);
+            c90 = FloatVector.fromArray(FS, c, cIdx + 9 * ldc); c91 = FloatVector.fromArray(FS, c, cIdx + 9 * ldc + FL);
+            ca0 = FloatVector.fromArray(FS, c, cIdx + 10 * ldc); ca1 = FloatVector.fromArray(FS, c, cIdx + 10 * ldc + FL);
+            cb0 = FloatVector.fromArray(FS, c, cIdx + 11 * ldc); cb1 = FloatVector.fromArray(FS, c, cIdx + 11 * ldc + FL);
+        } else {
+            FloatVector z = FloatVector.zero(FS);
+            c00 = z; c01 = z;
+            c10 = z; c11 = z;
+            c20 = z; c21 = z;
+            c30 = z; c31 = z;
+            c40 = z; c41 = z;
+            c50 = z; c51 = z;
+            c60 = z; c61 = z;
+            c70 = z; c71 = z;
+            c80 = z; c81 = z;
+            c90 = z; c91 = z;
+            ca0 = z; ca1 = z;
+            cb0 = z; cb1 = z;
+        }
         for (int p = 0; p < kc; p++, aIdx += F_MR, bIdx += F_NR) {
             FloatVector b0 = FloatVector.fromArray(FS, bp, bIdx);
             FloatVector b1 = FloatVector.fromArray(FS, bp, bIdx + FL);
             FloatVector x;
             x = FloatVector.broadcast(FS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(FS, ap[aIdx + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(FS, ap[aIdx + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(FS, ap[aIdx + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(FS, ap[aIdx + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(FS, ap[aIdx + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(FS, ap[aIdx + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(FS, ap[aIdx + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-            x = FloatVector.broadcast(FS, ap[aIdx + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
-            x = FloatVector.broadcast(FS, ap[aIdx + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
-            x = FloatVector.broadcast(FS, ap[aIdx + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
-            x = FloatVector.broadcast(FS, ap[aIdx + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+            x = FloatVector.broadcast(FS, ap[aIdx + 1]);    c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(FS, ap[aIdx + 2]);    c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(FS, ap[aIdx + 3]);    c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(FS, ap[aIdx + 4]);    c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(FS, ap[aIdx + 5]);    c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(FS, ap[aIdx + 6]);    c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(FS, ap[aIdx + 7]);    c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(FS, ap[aIdx + 8]);    c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(FS, ap[aIdx + 9]);    c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(FS, ap[aIdx + 10]);   ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(FS, ap[aIdx + 11]);   cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        storeRow(c, cIdx, c00, c01, add);
-        storeRow(c, cIdx + ldc, c10, c11, add);
-        storeRow(c, cIdx + 2 * ldc, c20, c21, add);
-        storeRow(c, cIdx + 3 * ldc, c30, c31, add);
-        storeRow(c, cIdx + 4 * ldc, c40, c41, add);
-        storeRow(c, cIdx + 5 * ldc, c50, c51, add);
-        storeRow(c, cIdx + 6 * ldc, c60, c61, add);
-        storeRow(c, cIdx + 7 * ldc, c70, c71, add);
-        storeRow(c, cIdx + 8 * ldc, c80, c81, add);
-        storeRow(c, cIdx + 9 * ldc, c90, c91, add);
-        storeRow(c, cIdx + 10 * ldc, ca0, ca1, add);
-        storeRow(c, cIdx + 11 * ldc, cb0, cb1, add);
-    }
-
-    private static void storeRow(float[] c, int idx, FloatVector v0, FloatVector v1, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(FS, c, idx));
-            v1 = v1.add(FloatVector.fromArray(FS, c, idx + FL));
-        }
-        v0.intoArray(c, idx);
-        v1.intoArray(c, idx + FL);
+        c00.intoArray(c, cIdx + 0 * ldc); c01.intoArray(c, cIdx + 0 * ldc + FL);
+        c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + FL);
+        c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + FL);
+        c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + FL);
+        c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + FL);
+        c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + FL);
+        c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + FL);
+        c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + FL);
+        c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + FL);
+        c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + FL);
+        ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + FL);
+        cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + FL);
     }
 
     // =============================================================================================
@@ -448,47 +466,65 @@ public final class Gemm {
 
     private static void kernel12x2(int kc, double[] ap, int aIdx, double[] bp, int bIdx,
                                    double[] c, int cIdx, int ldc, boolean add) {
-        DoubleVector c00 = DoubleVector.zero(DS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00,
-                c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00,
-                c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
+        // would be boxed on the heap, and the kernel would run ten times slower.
+        DoubleVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
+        if (add) {
+            c00 = DoubleVector.fromArray(DS, c, cIdx + 0 * ldc); c01 = DoubleVector.fromArray(DS, c, cIdx + 0 * ldc + DL);
+            c10 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc); c11 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc + DL);
+            c20 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc); c21 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc + DL);
+            c30 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc); c31 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc + DL);
+            c40 = DoubleVector.fromArray(DS, c, cIdx + 4 * ldc); c41 = DoubleVector.fromArray(DS, c, cIdx + 4 * ldc + DL);
+            c50 = DoubleVector.fromArray(DS, c, cIdx + 5 * ldc); c51 = DoubleVector.fromArray(DS, c, cIdx + 5 * ldc + DL);
+            c60 = DoubleVector.fromArray(DS, c, cIdx + 6 * ldc); c61 = DoubleVector.fromArray(DS, c, cIdx + 6 * ldc + DL);
+            c70 = DoubleVector.fromArray(DS, c, cIdx + 7 * ldc); c71 = DoubleVector.fromArray(DS, c, cIdx + 7 * ldc + DL);
+            c80 = DoubleVector.fromArray(DS, c, cIdx + 8 * ldc); c81 = DoubleVector.fromArray(DS, c, cIdx + 8 * ldc + DL);
+            c90 = DoubleVector.fromArray(DS, c, cIdx + 9 * ldc); c91 = DoubleVector.fromArray(DS, c, cIdx + 9 * ldc + DL);
+            ca0 = DoubleVector.fromArray(DS, c, cIdx + 10 * ldc); ca1 = DoubleVector.fromArray(DS, c, cIdx + 10 * ldc + DL);
+            cb0 = DoubleVector.fromArray(DS, c, cIdx + 11 * ldc); cb1 = DoubleVector.fromArray(DS, c, cIdx + 11 * ldc + DL);
+        } else {
+            DoubleVector z = DoubleVector.zero(DS);
+            c00 = z; c01 = z;
+            c10 = z; c11 = z;
+            c20 = z; c21 = z;
+            c30 = z; c31 = z;
+            c40 = z; c41 = z;
+            c50 = z; c51 = z;
+            c60 = z; c61 = z;
+            c70 = z; c71 = z;
+            c80 = z; c81 = z;
+            c90 = z; c91 = z;
+            ca0 = z; ca1 = z;
+            cb0 = z; cb1 = z;
+        }
         for (int p = 0; p < kc; p++, aIdx += D_MR, bIdx += D_NR) {
             DoubleVector b0 = DoubleVector.fromArray(DS, bp, bIdx);
             DoubleVector b1 = DoubleVector.fromArray(DS, bp, bIdx + DL);
             DoubleVector x;
             x = DoubleVector.broadcast(DS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 1]);    c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 2]);    c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 3]);    c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 4]);    c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 5]);    c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 6]);    c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 7]);    c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 8]);    c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 9]);    c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 10]);   ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = DoubleVector.broadcast(DS, ap[aIdx + 11]);   cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        storeRow(c, cIdx, c00, c01, add);
-        storeRow(c, cIdx + ldc, c10, c11, add);
-        storeRow(c, cIdx + 2 * ldc, c20, c21, add);
-        storeRow(c, cIdx + 3 * ldc, c30, c31, add);
-        storeRow(c, cIdx + 4 * ldc, c40, c41, add);
-        storeRow(c, cIdx + 5 * ldc, c50, c51, add);
-        storeRow(c, cIdx + 6 * ldc, c60, c61, add);
-        storeRow(c, cIdx + 7 * ldc, c70, c71, add);
-        storeRow(c, cIdx + 8 * ldc, c80, c81, add);
-        storeRow(c, cIdx + 9 * ldc, c90, c91, add);
-        storeRow(c, cIdx + 10 * ldc, ca0, ca1, add);
-        storeRow(c, cIdx + 11 * ldc, cb0, cb1, add);
-    }
-
-    private static void storeRow(double[] c, int idx, DoubleVector v0, DoubleVector v1, boolean add) {
-        if (add) {
-            v0 = v0.add(DoubleVector.fromArray(DS, c, idx));
-            v1 = v1.add(DoubleVector.fromArray(DS, c, idx + DL));
-        }
-        v0.intoArray(c, idx);
-        v1.intoArray(c, idx + DL);
+        c00.intoArray(c, cIdx + 0 * ldc); c01.intoArray(c, cIdx + 0 * ldc + DL);
+        c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + DL);
+        c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + DL);
+        c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + DL);
+        c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + DL);
+        c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + DL);
+        c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + DL);
+        c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + DL);
+        c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + DL);
+        c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + DL);
+        ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + DL);
+        cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + DL);
     }
 }

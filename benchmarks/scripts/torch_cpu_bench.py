@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Times the side-by-side CPU workloads in PyTorch and prints JSON.
+
+The PyTorch half of benchmarks/scripts/side-by-side.sh: the same operations, shapes, options and
+method as dev.galvani.benchmarks.SideBySide (see CpuWorkloads.java): inputs made once, a warm-up of
+at least --warmup calls and --warmup-seconds, then the median of --runs calls timed with
+time.perf_counter_ns. The JSON has the same form as the Java harness's, joined on each row's "id".
+
+    python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
+                              [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
+                              [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
+"""
+import argparse
+import json
+import platform
+import re
+import statistics
+import sys
+import time
+
+OPS = ["sgemm", "add", "mul-add-relu", "sum", "conv2d"]
+
+
+def int_list(count=None):
+    def parse(text):
+        values = [int(v) for v in text.split(",")]
+        if any(v < 1 for v in values) or (count is not None and len(values) != count):
+            raise argparse.ArgumentTypeError(f"expected {count or 'some'} positive comma-separated integers, got {text!r}")
+        return values
+    return parse
+
+
+def op_list(text):
+    ops = text.split(",")
+    unknown = [op for op in ops if op not in OPS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown operation(s) {unknown}, known: {','.join(OPS)}")
+    return ops
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    p.add_argument("--warmup", type=int, default=3, help="untimed calls, at least")
+    p.add_argument("--warmup-seconds", type=float, default=1.0, help="untimed warm-up time, at least")
+    p.add_argument("--runs", type=int, default=11, help="timed calls; the median is reported")
+    p.add_argument("--sizes", type=int_list(), default=[256, 512, 1024, 2048], help="square SGEMM sizes")
+    p.add_argument("--elements", type=int, default=1 << 24, help="length of the add / mul-add-relu / sum inputs")
+    p.add_argument("--conv", type=int_list(6), default=[8, 32, 64, 64, 32, 3],
+                   help="N,C,H,W,O,K: input [N, C, H, W], weight [O, C, K, K], stride 1, padding K // 2")
+    p.add_argument("--only", type=op_list, default=OPS, help="comma-separated subset of " + ",".join(OPS))
+    p.add_argument("--json", help="write the JSON here as well as to stdout")
+    return p.parse_args(argv)
+
+
+def cases(args, torch):
+    """(id, op, shape, prepare) per workload; prepare makes the inputs and returns the timed call.
+
+    The op and shape strings are the Java harness's, character for character, so the report can
+    check that both sides timed the same shapes.
+    """
+    F = torch.nn.functional
+    out = []
+    if "sgemm" in args.only:
+        for n in args.sizes:
+            def prepare(n=n):
+                a, b = torch.randn(n, n), torch.randn(n, n)
+                return lambda: a @ b
+            out.append((f"sgemm-{n}", "sgemm", f"[{n}, {n}] @ [{n}, {n}]", prepare))
+    e = args.elements
+    if "add" in args.only:
+        def prepare_add():
+            a, b = torch.randn(e), torch.randn(e)
+            return lambda: a + b
+        out.append(("add", "add", f"[{e}] + [{e}]", prepare_add))
+    if "mul-add-relu" in args.only:
+        def prepare_chain():
+            x = torch.randn(e)
+            # The same three eager ops as Galvani's x.mul(2.0).add(1.0).relu().
+            return lambda: x.mul(2.0).add(1.0).relu()
+        out.append(("mul-add-relu", "mul-add-relu: relu(x * 2 + 1), 3 eager ops", f"[{e}]", prepare_chain))
+    if "sum" in args.only:
+        def prepare_sum():
+            x = torch.randn(e)
+            return lambda: x.sum()
+        out.append(("sum", "sum of all elements", f"[{e}] -> []", prepare_sum))
+    if "conv2d" in args.only:
+        n, c, h, w, o, k = args.conv
+        pad = k // 2
+        oh, ow = h + 2 * pad - k + 1, w + 2 * pad - k + 1
+
+        def prepare_conv():
+            x, wt, b = torch.randn(n, c, h, w), torch.randn(o, c, k, k), torch.randn(o)
+            return lambda: F.conv2d(x, wt, b, stride=1, padding=pad)
+        out.append(("conv2d", f"conv2d {k}x{k}, stride 1, padding {pad}",
+                    f"x [{n}, {c}, {h}, {w}] * w [{o}, {c}, {k}, {k}] + b [{o}] -> [{n}, {o}, {oh}, {ow}]", prepare_conv))
+    return out
+
+
+def measure(call, args):
+    """Median and minimum of args.runs timed calls, in milliseconds, after the warm-up."""
+    call()  # the first call also shows whether the operation works at all
+    start, i = time.perf_counter(), 1
+    while i < args.warmup or time.perf_counter() - start < args.warmup_seconds:
+        call()
+        i += 1
+    times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter_ns()
+        call()
+        times.append((time.perf_counter_ns() - t0) / 1e6)
+    return statistics.median(times), min(times)
+
+
+def cpu_backend(torch):
+    """The libraries behind PyTorch's CPU kernels, e.g. "MKL 2024.2, oneDNN v3.12.0, ATen parallel backend OpenMP"."""
+    parts = []
+    for line in torch.__config__.parallel_info().splitlines():
+        line = line.strip()
+        if line.startswith("Intel(R) oneAPI Math Kernel Library Version"):
+            parts.append("MKL " + line.split("Version")[1].split("-")[0].strip())
+        elif line.startswith("Intel(R) MKL-DNN") or line.startswith("oneDNN"):
+            version = re.search(r"v\d+(\.\d+)+", line)
+            parts.append("oneDNN" + (" " + version.group(0) if version else ""))
+        elif line.startswith("ATen parallel backend:"):
+            parts.append("ATen parallel backend " + line.split(":", 1)[1].strip())
+    return ", ".join(parts) or None
+
+
+def main(argv):
+    args = parse_args(argv)
+    try:
+        import torch
+    except ImportError as e:
+        print(f"torch_cpu_bench: PyTorch is not importable with {sys.executable}: {e}", file=sys.stderr)
+        return 3
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    results = []
+    # No autograd graph: Galvani's side records none either.
+    with torch.inference_mode():
+        for id_, op, shape, prepare in cases(args, torch):
+            try:
+                median, minimum = measure(prepare(), args)
+                row = {"id": id_, "op": op, "shape": shape, "median_ms": median, "min_ms": minimum, "runs": args.runs}
+                print(f"  {id_:<14} {shape:<60} {median:10.3f} ms (min {minimum:.3f}, {args.runs} runs)", file=sys.stderr)
+            except Exception as e:  # report the row as skipped, as the Java harness does, and go on
+                row = {"id": id_, "op": op, "shape": shape, "skipped": f"{type(e).__name__}: {e}"}
+                print(f"  {id_:<14} {shape:<60} skipped: {row['skipped']}", file=sys.stderr)
+            results.append(row)
+
+    report_backend = cpu_backend(torch)
+    report = {
+        "library": "pytorch",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "backend": report_backend,
+        "threads": torch.get_num_threads(),
+        "warmup": args.warmup,
+        "warmup_seconds": args.warmup_seconds,
+        "runs": args.runs,
+        "results": results,
+    }
+    text = json.dumps(report, indent=2)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+package dev.galvani.benchmarks;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The entry point of {@code galvani-benchmarks.jar}: {@code java FLAGS -jar galvani-benchmarks.jar
+ * <command> [arguments]}. Each command is one line in {@link #COMMANDS}; adding one (the training
+ * runner, say) is adding a line there.
+ */
+public final class Main {
+
+    private Main() {}
+
+    /** A command's entry point, handed the arguments after the command name. */
+    @FunctionalInterface
+    interface Entry { void run(String[] args) throws Exception; }
+
+    /** One command: a one-line description for the usage text, whether it runs tensor code, and its entry point. */
+    record Command(String summary, boolean needsTensors, Entry entry) {}
+
+    static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    static {
+        COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
+                true, org.openjdk.jmh.Main::main));
+        COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani for the PyTorch comparison (--help for options)",
+                true, SideBySide::main));
+        COMMANDS.put("side-by-side-report", new Command("join Galvani's and PyTorch's side-by-side JSON into a Markdown page",
+                false, SideBySideReport::main));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(usage());
+            return;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            System.err.print("unknown command '" + args[0] + "'\n\n" + usage());
+            System.exit(2);
+            return;
+        }
+        // Without the vector module the first tensor operation would fail with a NoClassDefFoundError
+        // deep in a kernel; say what to do instead.
+        if (command.needsTensors() && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.err.println("galvani-benchmarks: the JVM needs the flags --add-modules jdk.incubator.vector"
+                    + " --enable-native-access=ALL-UNNAMED, e.g.\n  java --add-modules jdk.incubator.vector"
+                    + " --enable-native-access=ALL-UNNAMED -jar galvani-benchmarks.jar " + args[0]);
+            System.exit(2);
+            return;
+        }
+        command.entry().run(Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    static String usage() {
+        StringBuilder s = new StringBuilder("usage: java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \\\n"
+                + "            [-Dgalvani.threads=N] -jar galvani-benchmarks.jar <command> [arguments]\n\ncommands:\n");
+        COMMANDS.forEach((name, c) -> s.append(String.format("  %-22s %s%n", name, c.summary())));
+        return s.toString();
+    }
+}

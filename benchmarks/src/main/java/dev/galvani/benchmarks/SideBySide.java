@@ -1,0 +1,280 @@
+package dev.galvani.benchmarks;
+
+import dev.galvani.tensor.Generator;
+import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.cpu.Parallel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Times the {@link CpuWorkloads} in Galvani the way {@code scripts/torch_cpu_bench.py} times them in
+ * PyTorch: inputs made once, a warm-up, then the median of N timed calls with
+ * {@link System#nanoTime()}. The median, not the mean, so that one GC pause or one preempted run
+ * does not move the number.
+ *
+ * <p>Both programs take the same options, so {@code scripts/side-by-side.sh} passes one set to
+ * both, and print JSON in the same form, which {@link SideBySideReport} joins on each row's id.
+ *
+ * <pre>
+ * side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
+ *              [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
+ *              [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
+ * </pre>
+ */
+public final class SideBySide {
+
+    private SideBySide() {}
+
+    /** The workload families, in the order they run and are reported. */
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "conv2d");
+
+    /**
+     * What to run. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
+     * stride 1, padding K / 2. Warm-up lasts at least {@code warmup} calls and at least
+     * {@code warmupSeconds}, so that small operations give the JIT time to compile their kernels.
+     */
+    public record Config(int threads, int warmup, double warmupSeconds, int runs,
+                         int[] gemmSizes, int elements, int[] conv, Set<String> only) {
+
+        public static Config defaults() {
+            return new Config(2, 3, 1.0, 11, CpuWorkloads.GEMM_SIZES, CpuWorkloads.ELEMENTS,
+                    new int[]{CpuWorkloads.CONV_INPUT[0], CpuWorkloads.CONV_INPUT[1], CpuWorkloads.CONV_INPUT[2],
+                              CpuWorkloads.CONV_INPUT[3], CpuWorkloads.CONV_OUT_CHANNELS, CpuWorkloads.CONV_KERNEL},
+                    new LinkedHashSet<>(OPS));
+        }
+
+        boolean runs(String op) { return only.contains(op); }
+    }
+
+    /** One timed operation; {@code skipped} is null when it ran, else why it did not. */
+    public record Result(String id, String op, String shape, double medianMs, double minMs, int runs, String skipped) {}
+
+    static final String USAGE = """
+            usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
+                                [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
+                                [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
+              --threads         Galvani's CPU threads (sets galvani.threads)
+              --warmup, --warmup-seconds
+                                untimed calls before timing: at least this many, and for at least this long
+              --runs            timed calls; the median is reported
+              --sizes           square SGEMM sizes
+              --elements        length of the add / mul-add-relu / sum inputs
+              --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2
+              --json            also write the results as JSON (read by side-by-side-report)
+            """;
+
+    public static void main(String[] args) throws IOException {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Config config;
+        Path json = null;
+        try {
+            config = parse(args);
+            int i = Arrays.asList(args).indexOf("--json");
+            if (i >= 0) json = Path.of(args[i + 1]);
+        } catch (IllegalArgumentException e) {
+            System.err.println("side-by-side: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Galvani's pool reads galvani.threads once, when the first parallel kernel runs, so it is
+        // set here, before any tensor exists.
+        System.setProperty("galvani.threads", Integer.toString(config.threads()));
+
+        System.out.printf(Locale.ROOT, "Galvani CPU, %d threads, warm-up >= %d calls and %.1f s, median of %d runs%n",
+                Parallel.threads(), config.warmup(), config.warmupSeconds(), config.runs());
+        List<Result> results = run(config, r -> System.out.println(format(r)));
+        if (json != null) {
+            Files.writeString(json, toJson(config, results));
+            System.out.println("wrote " + json);
+        }
+    }
+
+    /** Times every selected workload; {@code progress} sees each result as it is measured. */
+    public static List<Result> run(Config c, java.util.function.Consumer<Result> progress) {
+        if (Parallel.threads() != c.threads())
+            System.err.printf("side-by-side: warning: asked for %d threads but Galvani's pool already has %d; the results say %d%n",
+                    c.threads(), Parallel.threads(), Parallel.threads());
+        List<Result> results = new ArrayList<>();
+        for (Case k : cases(c)) {
+            Result r = measure(k, c);
+            results.add(r);
+            progress.accept(r);
+        }
+        return results;
+    }
+
+    /** A workload: its row in the table, and a factory that makes its inputs (untimed) and returns the timed call. */
+    private record Case(String id, String op, String shape, Supplier<Supplier<Tensor>> prepare) {}
+
+    private static List<Case> cases(Config c) {
+        List<Case> cases = new ArrayList<>();
+        // One seed per workload, so that adding a workload does not change the inputs of another.
+        if (c.runs("sgemm"))
+            for (int n : c.gemmSizes())
+                cases.add(new Case("sgemm-" + n, "sgemm", "[%d, %d] @ [%d, %d]".formatted(n, n, n, n), () -> {
+                    Tensor a = Tensor.randn(new Generator(1), n, n), b = Tensor.randn(new Generator(2), n, n);
+                    return () -> CpuWorkloads.sgemm(a, b);
+                }));
+        int e = c.elements();
+        if (c.runs("add"))
+            cases.add(new Case("add", "add", "[%d] + [%d]".formatted(e, e), () -> {
+                Tensor a = Tensor.randn(new Generator(3), e), b = Tensor.randn(new Generator(4), e);
+                return () -> CpuWorkloads.add(a, b);
+            }));
+        if (c.runs("mul-add-relu"))
+            cases.add(new Case("mul-add-relu", "mul-add-relu: relu(x * 2 + 1), 3 eager ops", "[%d]".formatted(e), () -> {
+                Tensor x = Tensor.randn(new Generator(5), e);
+                return () -> CpuWorkloads.mulAddRelu(x);
+            }));
+        if (c.runs("sum"))
+            cases.add(new Case("sum", "sum of all elements", "[%d] -> []".formatted(e), () -> {
+                Tensor x = Tensor.randn(new Generator(6), e);
+                return () -> CpuWorkloads.sum(x);
+            }));
+        if (c.runs("conv2d")) {
+            int[] v = c.conv();
+            int n = v[0], ch = v[1], h = v[2], w = v[3], o = v[4], k = v[5];
+            int oh = h + 2 * (k / 2) - k + 1, ow = w + 2 * (k / 2) - k + 1;
+            String shape = "x [%d, %d, %d, %d] * w [%d, %d, %d, %d] + b [%d] -> [%d, %d, %d, %d]"
+                    .formatted(n, ch, h, w, o, ch, k, k, o, n, o, oh, ow);
+            cases.add(new Case("conv2d", "conv2d %dx%d, stride 1, padding %d".formatted(k, k, k / 2), shape, () -> {
+                String missing = CpuWorkloads.conv2dUnavailableReason();
+                if (missing != null) throw new UnsupportedOperationException(missing);
+                Tensor x = Tensor.randn(new Generator(7), n, ch, h, w);
+                Tensor wt = Tensor.randn(new Generator(8), o, ch, k, k);
+                Tensor b = Tensor.randn(new Generator(9), o);
+                return () -> CpuWorkloads.conv2d(x, wt, b);
+            }));
+        }
+        return cases;
+    }
+
+    /** Holds each result, so the JIT cannot prove a timed call useless. */
+    private static volatile Tensor sink;
+
+    private static Result measure(Case k, Config c) {
+        Supplier<Tensor> call;
+        try {
+            call = k.prepare().get();
+            sink = call.get();   // the first call also shows whether the operation works at all
+        } catch (RuntimeException | LinkageError ex) {
+            return new Result(k.id(), k.op(), k.shape(), Double.NaN, Double.NaN, 0, oneLine(ex));
+        }
+        // Start each workload with a clean heap, so that it does not pay for the garbage of the last.
+        System.gc();
+        long warmStart = System.nanoTime(), warmNanos = (long) (c.warmupSeconds() * 1e9);
+        for (int i = 1; i < c.warmup() || System.nanoTime() - warmStart < warmNanos; i++) sink = call.get();
+
+        double[] ms = new double[c.runs()];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            sink = call.get();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        sink = null;
+        return new Result(k.id(), k.op(), k.shape(), median(ms), Arrays.stream(ms).min().orElse(Double.NaN), ms.length, null);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    static String format(Result r) {
+        return r.skipped() == null
+                ? String.format(Locale.ROOT, "  %-14s %-60s %10.3f ms (min %.3f, %d runs)", r.id(), r.shape(), r.medianMs(), r.minMs(), r.runs())
+                : String.format(Locale.ROOT, "  %-14s %-60s skipped: %s", r.id(), r.shape(), r.skipped());
+    }
+
+    // ---------------------------------------------------------------- options
+
+    static Config parse(String[] args) {
+        Config d = Config.defaults();
+        int threads = d.threads(), warmup = d.warmup(), runs = d.runs(), elements = d.elements();
+        double warmupSeconds = d.warmupSeconds();
+        int[] sizes = d.gemmSizes(), conv = d.conv();
+        Set<String> only = d.only();
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i];
+            if (i + 1 >= args.length) throw new IllegalArgumentException(key + " needs a value");
+            String value = args[++i];
+            switch (key) {
+                case "--threads" -> threads = positive(key, value);
+                case "--warmup" -> warmup = positive(key, value);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value);
+                case "--runs" -> runs = positive(key, value);
+                case "--sizes" -> sizes = ints(key, value, -1);
+                case "--elements" -> elements = positive(key, value);
+                case "--conv" -> conv = ints(key, value, 6);
+                case "--only" -> {
+                    only = new LinkedHashSet<>(List.of(value.split(",")));
+                    for (String op : only)
+                        if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
+                }
+                case "--json" -> { /* read by main */ }
+                default -> throw new IllegalArgumentException("unknown option " + key
+                        + "; options: --threads --warmup --warmup-seconds --runs --sizes --elements --conv --only --json");
+            }
+        }
+        return new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only);
+    }
+
+    private static int positive(String key, String value) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= 1) return v;
+        } catch (NumberFormatException ignored) { /* reported below */ }
+        throw new IllegalArgumentException(key + " must be a positive integer, got '" + value + "'");
+    }
+
+    private static int[] ints(String key, String value, int count) {
+        int[] v = Arrays.stream(value.split(",")).mapToInt(s -> positive(key, s)).toArray();
+        if (count > 0 && v.length != count)
+            throw new IllegalArgumentException(key + " needs " + count + " comma-separated integers (N,C,H,W,O,K), got '" + value + "'");
+        return v;
+    }
+
+    // ---------------------------------------------------------------- JSON out
+
+    /** The same form as torch_cpu_bench.py prints; {@link SideBySideReport} reads both. */
+    static String toJson(Config c, List<Result> results) {
+        StringBuilder s = new StringBuilder();
+        s.append("{\n  \"library\": \"galvani\",\n");
+        s.append("  \"runtime\": ").append(Json.quote(System.getProperty("java.vm.name") + " " + Runtime.version())).append(",\n");
+        s.append("  \"threads\": ").append(Parallel.threads()).append(",\n");
+        s.append("  \"warmup\": ").append(c.warmup()).append(",\n");
+        s.append("  \"warmup_seconds\": ").append(c.warmupSeconds()).append(",\n");
+        s.append("  \"runs\": ").append(c.runs()).append(",\n");
+        s.append("  \"results\": [");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            s.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(Json.quote(r.id()))
+             .append(", \"op\": ").append(Json.quote(r.op()))
+             .append(", \"shape\": ").append(Json.quote(r.shape()));
+            if (r.skipped() == null)
+                s.append(String.format(Locale.ROOT, ", \"median_ms\": %.6f, \"min_ms\": %.6f, \"runs\": %d", r.medianMs(), r.minMs(), r.runs()));
+            else
+                s.append(", \"skipped\": ").append(Json.quote(r.skipped()));
+            s.append("}");
+        }
+        return s.append("\n  ]\n}\n").toString();
+    }
+}

@@ -1,0 +1,568 @@
+package dev.galvani.tensor.testing;
+
+import static dev.galvani.tensor.DType.BOOL;
+import static dev.galvani.tensor.DType.F32;
+import static dev.galvani.tensor.DType.F64;
+import static dev.galvani.tensor.DType.I32;
+import static dev.galvani.tensor.DType.I64;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The operation table: every tensor operation with its samples and an independent reference
+ * (java.lang.Math per element, naive loops over explicit indices, or hand-worked values). The CPU
+ * test runs it now; the CUDA test runs the very same rows; the autograd table adds gradients to the
+ * rows marked differentiable.
+ */
+public final class OpTable {
+
+    private OpTable() {}
+
+    static final Set<DType> FLOATS = Set.of(F32, F64);
+    static final Set<DType> NUMBERS = Set.of(F32, F64, I32, I64);
+    static final Set<DType> ALL = Set.of(F32, F64, I32, I64, BOOL);
+
+    /** Values where functions change behaviour: signed zeros, halves (rounding), infinities, NaN. */
+    static final double[] EDGE_VALUES = {0.0, -0.0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-30, 30, -30,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+
+    public static List<OpInfo> all() {
+        List<OpInfo> t = new ArrayList<>();
+        unaryOps(t);
+        binaryOps(t);
+        reductionOps(t);
+        linearAlgebraOps(t);
+        viewOps(t);
+        indexingOps(t);
+        return t;
+    }
+
+    // ============================== element-wise, one input ==============================
+
+    private static void unaryOps(List<OpInfo> t) {
+        t.add(unary("neg", Tensor::neg, x -> -x, -10, 10, NUMBERS, false));
+        t.add(unary("abs", Tensor::abs, Math::abs, -10, 10, NUMBERS, false));
+        t.add(unary("sign", Tensor::sign, x -> x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : Double.NaN, -10, 10, NUMBERS, false));
+        t.add(unary("square", Tensor::square, x -> x * x, -10, 10, NUMBERS, false));
+        t.add(unary("relu", Tensor::relu, x -> Double.isNaN(x) ? x : x > 0 ? x : 0, -10, 10, NUMBERS, false));
+        t.add(unary("floor", Tensor::floor, Math::floor, -10, 10, NUMBERS, false));
+        t.add(unary("ceil", Tensor::ceil, Math::ceil, -10, 10, NUMBERS, false));
+        t.add(unary("round", Tensor::round, OpTable::roundHalfEven, -10, 10, NUMBERS, false));
+        t.add(unary("exp", Tensor::exp, Math::exp, -10, 10, NUMBERS, true));
+        t.add(unary("expm1", Tensor::expm1, Math::expm1, -10, 10, NUMBERS, true));
+        t.add(unary("log", Tensor::log, Math::log, 0.01, 100, NUMBERS, true));
+        t.add(unary("log1p", Tensor::log1p, Math::log1p, -0.99, 100, NUMBERS, true));
+        t.add(unary("sqrt", Tensor::sqrt, Math::sqrt, 0, 100, NUMBERS, true));
+        t.add(unary("rsqrt", Tensor::rsqrt, x -> 1 / Math.sqrt(x), 0.01, 100, NUMBERS, true));
+        t.add(unary("reciprocal", Tensor::reciprocal, x -> 1 / x, 0.1, 10, NUMBERS, true));
+        t.add(unary("sin", Tensor::sin, Math::sin, -10, 10, NUMBERS, true));
+        t.add(unary("cos", Tensor::cos, Math::cos, -10, 10, NUMBERS, true));
+        t.add(unary("tanh", Tensor::tanh, Math::tanh, -10, 10, NUMBERS, true));
+        t.add(unary("sigmoid", Tensor::sigmoid, x -> 1 / (1 + Math.exp(-x)), -20, 20, NUMBERS, true));
+        t.add(unary("silu", Tensor::silu, x -> x / (1 + Math.exp(-x)), -20, 20, NUMBERS, true));
+        t.add(unary("softplus", Tensor::softplus, x -> x > 30 ? x : Math.log(1 + Math.exp(x)), -20, 20, NUMBERS, true));
+        t.add(unary("erf", Tensor::erf, Reference::erf, -4, 4, NUMBERS, true));
+        t.add(unary("gelu", Tensor::gelu, x -> 0.5 * x * (1 + Reference.erf(x / Math.sqrt(2))), -6, 6, NUMBERS, true));
+        t.add(unary("clamp", x -> x.clamp(-2, 3), x -> Double.isNaN(x) ? x : Math.min(3, Math.max(-2, x)), -10, 10, FLOATS, false));
+        t.add(unary("clampMin", x -> x.clampMin(-2), x -> Double.isNaN(x) ? x : Math.max(-2, x), -10, 10, FLOATS, false));
+        t.add(unary("clampMax", x -> x.clampMax(3), x -> Double.isNaN(x) ? x : Math.min(3, x), -10, 10, FLOATS, false));
+        t.add(new OpInfo("logicalNot", ALL, false, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (Tensor x : shapes(in, dt, -2, 2))
+                s.add(sample("logicalNot", x, Tensor::logicalNot, a -> a.map(v -> v == 0 ? 1 : 0), BOOL));
+            return s;
+        }));
+    }
+
+    /** Round half to even, spelled out. */
+    static double roundHalfEven(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) return x;
+        double f = Math.floor(x), diff = x - f;
+        double r = diff < 0.5 ? f : diff > 0.5 ? f + 1 : (f % 2 == 0 ? f : f + 1);
+        return r == 0 ? Math.copySign(0.0, x) : r;
+    }
+
+    private static OpInfo unary(String name, UnaryOperator<Tensor> call, DoubleUnaryOperator ref, double lo, double hi,
+                                Set<DType> dtypes, boolean floatOnly) {
+        return new OpInfo(name, dtypes, true, (in, dt) -> {
+            DType out = floatOnly && !dt.isFloatingPoint() ? F32 : dt;
+            Tolerance tol = floatOnly ? Tolerance.LOOSE : Tolerance.DEFAULT;
+            List<Sample> s = new ArrayList<>();
+            for (Tensor x : shapes(in, dt, lo, hi)) s.add(sample(name, x, call, a -> a.map(ref), out, tol));
+            if (dt.isFloatingPoint()) s.add(sample(name + " edge values", in.values(dt, EDGE_VALUES, EDGE_VALUES.length), call, a -> a.map(ref), out, tol));
+            // A long row exercises the vector loop and its scalar tail together.
+            s.add(sample(name + " [1003]", in.uniform(dt, lo, hi, 1003), call, a -> a.map(ref), out, tol));
+            return s;
+        });
+    }
+
+    // ============================== element-wise, two inputs ==============================
+
+    /** Pairs of shapes covering NumPy broadcasting: equal, trailing, both sides, rank mismatch, scalars, empty. */
+    static final int[][][] BROADCAST_PAIRS = {
+            {{3, 4}, {3, 4}}, {{3, 4}, {4}}, {{3, 1}, {1, 4}}, {{2, 1, 4}, {3, 1}}, {{}, {3, 4}}, {{3, 4}, {}},
+            {{}, {}}, {{0, 4}, {4}}, {{5}, {1}}, {{1}, {0}}, {{2, 3, 1, 5}, {3, 4, 1}}};
+
+    private static void binaryOps(List<OpInfo> t) {
+        t.add(binary("add", Tensor::add, Double::sum, -10, 10, -10, 10, NUMBERS, null));
+        t.add(binary("sub", Tensor::sub, (a, b) -> a - b, -10, 10, -10, 10, NUMBERS, null));
+        t.add(binary("mul", Tensor::mul, (a, b) -> a * b, -10, 10, -10, 10, NUMBERS, null));
+        t.add(binary("div", Tensor::div, (a, b) -> a / b, -10, 10, 0.5, 10, NUMBERS, F32));
+        t.add(binary("pow", Tensor::pow, Math::pow, 0.1, 3, -2, 2, FLOATS, null));
+        t.add(binary("pow (integers)", Tensor::pow, Math::pow, -5, 5, 0, 5, Set.of(I32, I64), null));
+        t.add(binary("maximum", Tensor::maximum, Math::max, -10, 10, -10, 10, NUMBERS, null));
+        t.add(binary("minimum", Tensor::minimum, Math::min, -10, 10, -10, 10, NUMBERS, null));
+        t.add(binary("atan2", Tensor::atan2, Math::atan2, -10, 10, -10, 10, FLOATS, null));
+        t.add(comparison("eq", Tensor::eq, (a, b) -> a == b ? 1 : 0));
+        t.add(comparison("ne", Tensor::ne, (a, b) -> a != b ? 1 : 0));
+        t.add(comparison("lt", Tensor::lt, (a, b) -> a < b ? 1 : 0));
+        t.add(comparison("le", Tensor::le, (a, b) -> a <= b ? 1 : 0));
+        t.add(comparison("gt", Tensor::gt, (a, b) -> a > b ? 1 : 0));
+        t.add(comparison("ge", Tensor::ge, (a, b) -> a >= b ? 1 : 0));
+        t.add(comparison("logicalAnd", Tensor::logicalAnd, (a, b) -> a != 0 && b != 0 ? 1 : 0));
+        t.add(comparison("logicalOr", Tensor::logicalOr, (a, b) -> a != 0 || b != 0 ? 1 : 0));
+        t.add(new OpInfo("add(scalar)", NUMBERS, true, (in, dt) -> List.of(
+                sample("add(2.5)", in.uniform(dt, -5, 5, 3, 4), x -> x.add(2.5), a -> a.map(v -> v + 2.5), dt.isFloatingPoint() ? dt : F32),
+                sample("add(3L)", in.uniform(dt, -5, 5, 3, 4), x -> x.add(3L), a -> a.map(v -> v + 3), dt),
+                sample("mul(-1.5)", in.uniform(dt, -5, 5, 7), x -> x.mul(-1.5), a -> a.map(v -> v * -1.5), dt.isFloatingPoint() ? dt : F32),
+                sample("sub(2L)", in.uniform(dt, -5, 5, 7), x -> x.sub(2L), a -> a.map(v -> v - 2), dt),
+                sample("div(4L)", in.uniform(dt, -5, 5, 7), x -> x.div(4L), a -> a.map(v -> v / 4), dt.isFloatingPoint() ? dt : F32),
+                sample("rsub(1.0)", in.uniform(dt, -5, 5, 7), x -> x.rsub(1.0), a -> a.map(v -> 1 - v), dt.isFloatingPoint() ? dt : F32),
+                sample("pow(2.0)", in.uniform(dt, -5, 5, 7), x -> x.pow(2.0), a -> a.map(v -> v * v), dt.isFloatingPoint() ? dt : F32),
+                sample("pow(0.5)", in.uniform(dt, 0, 5, 7), x -> x.pow(0.5), a -> a.map(Math::sqrt), dt.isFloatingPoint() ? dt : F32, Tolerance.LOOSE))));
+        t.add(new OpInfo("where", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[][] p : new int[][][]{{{3, 4}, {3, 4}, {3, 4}}, {{3, 1}, {1, 4}, {4}}, {{}, {2, 3}, {}}, {{0, 2}, {2}, {1}}}) {
+                Tensor c = in.uniform(BOOL, 0, 1, p[0]), a = in.uniform(dt, -5, 5, p[1]), b = in.uniform(dt, -5, 5, p[2]);
+                s.add(new Sample("where " + Arrays.deepToString(p), List.of(c, a, b), x -> Tensor.where(x.get(0), x.get(1), x.get(2)),
+                        r -> NdArray.build(NdArray.broadcastShape(NdArray.broadcastShape(r.get(0).shape, r.get(1).shape), r.get(2).shape),
+                                i -> r.get(0).getBroadcast(i) != 0 ? r.get(1).getBroadcast(i) : r.get(2).getBroadcast(i)), dt, Tolerance.DEFAULT));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("maskedFill", NUMBERS, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -5, 5, 3, 4), m = in.uniform(BOOL, 0, 1, 4);
+            return List.of(new Sample("maskedFill [3,4] mask [4]", List.of(x, m), v -> v.get(0).maskedFill(v.get(1), 7),
+                    r -> NdArray.build(r.get(0).shape, i -> r.get(1).getBroadcast(i) != 0 ? 7 : r.get(0).get(i)), dt, Tolerance.DEFAULT));
+        }));
+    }
+
+    private static OpInfo binary(String name, BinaryOperator call, DoubleBinaryOperator ref, double loA, double hiA, double loB, double hiB,
+                                 Set<DType> dtypes, DType integerResult) {
+        return new OpInfo(name, dtypes, true, (in, dt) -> {
+            DType out = integerResult != null && !dt.isFloatingPoint() ? integerResult : dt;
+            DoubleBinaryOperator r = dt.isFloatingPoint() || integerResult != null ? ref : (a, b) -> (double) (long) ref.applyAsDouble(a, b);
+            return binarySamples(name, in, dt, loA, hiA, loB, hiB, call, r, out);
+        });
+    }
+
+    private static OpInfo comparison(String name, BinaryOperator call, DoubleBinaryOperator ref) {
+        return new OpInfo(name, ALL, false, (in, dt) -> {
+            List<Sample> s = binarySamples(name, in, dt, -3, 3, -3, 3, call, ref, BOOL);
+            if (dt.isFloatingPoint()) {
+                Tensor a = in.values(dt, EDGE_VALUES, EDGE_VALUES.length);
+                Tensor b = in.values(dt, reversed(EDGE_VALUES), EDGE_VALUES.length);
+                s.add(new Sample(name + " edge values", List.of(a, b), v -> call.apply(v.get(0), v.get(1)),
+                        v -> NdArray.zip(v.get(0), v.get(1), ref), BOOL, Tolerance.DEFAULT));
+            }
+            return s;
+        });
+    }
+
+    private static List<Sample> binarySamples(String name, Inputs in, DType dt, double loA, double hiA, double loB, double hiB,
+                                              BinaryOperator call, DoubleBinaryOperator ref, DType out) {
+        List<Sample> s = new ArrayList<>();
+        Tolerance tol = name.equals("pow") || name.equals("atan2") ? Tolerance.LOOSE : Tolerance.DEFAULT;
+        for (int[][] p : BROADCAST_PAIRS) {
+            Tensor a = in.uniform(dt, loA, hiA, p[0]), b = in.uniform(dt, loB, hiB, p[1]);
+            s.add(new Sample(name + " " + Arrays.toString(p[0]) + " with " + Arrays.toString(p[1]), List.of(a, b),
+                    v -> call.apply(v.get(0), v.get(1)), v -> NdArray.zip(v.get(0), v.get(1), ref), out, tol));
+        }
+        Tensor a = in.uniform(dt, loA, hiA, 2, 3, 5), b = in.uniform(dt, loB, hiB, 2, 3, 5);
+        for (Inputs.Layout la : in.layouts(a))
+            for (Inputs.Layout lb : in.layouts(b))
+                s.add(new Sample(name + " " + la.name() + " with " + lb.name(), List.of(la.tensor(), lb.tensor()),
+                        v -> call.apply(v.get(0), v.get(1)), v -> NdArray.zip(v.get(0), v.get(1), ref), out, tol));
+        // Broadcast by expand (zero strides) and a long row with a scalar (vector loop + tail).
+        Tensor row = in.uniform(dt, loB, hiB, 1, 5);
+        s.add(new Sample(name + " expanded", List.of(a, row.expand(3, 5)), v -> call.apply(v.get(0), v.get(1)),
+                v -> NdArray.zip(v.get(0), v.get(1), ref), out, tol));
+        Tensor longRow = in.uniform(dt, loA, hiA, 2, 1003), scalar = in.uniform(dt, loB, hiB);
+        s.add(new Sample(name + " [2, 1003] with scalar", List.of(longRow, scalar), v -> call.apply(v.get(0), v.get(1)),
+                v -> NdArray.zip(v.get(0), v.get(1), ref), out, tol));
+        Tensor scalarA = in.uniform(dt, loA, hiA), longRowB = in.uniform(dt, loB, hiB, 2, 1003);
+        s.add(new Sample(name + " scalar with [2, 1003]", List.of(scalarA, longRowB), v -> call.apply(v.get(0), v.get(1)),
+                v -> NdArray.zip(v.get(0), v.get(1), ref), out, tol));
+        return s;
+    }
+
+    private static double[] reversed(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = v[v.length - 1 - i];
+        return r;
+    }
+
+    @FunctionalInterface
+    interface BinaryOperator { Tensor apply(Tensor a, Tensor b); }
+
+    // ============================== reductions ==============================
+
+    /** (dims, keepDim) cases over a [2, 3, 4] input; null dims means all. */
+    static final Object[][] REDUCTION_DIMS = {{null, false}, {new int[]{0}, false}, {new int[]{-1}, true}, {new int[]{1}, false},
+            {new int[]{0, 2}, false}, {new int[]{0, 2}, true}, {new int[]{0, 1, 2}, false}};
+
+    private static void reductionOps(List<OpInfo> t) {
+        t.add(reduction("sum", (x, d, k) -> d == null ? x.sum() : x.sum(d, k), OpTable::sumOf, NUMBERS, true, false));
+        t.add(reduction("mean", (x, d, k) -> d == null ? x.mean() : x.mean(d, k), v -> sumOf(v) / v.length, FLOATS, false, true));
+        t.add(reduction("prod", (x, d, k) -> d == null ? x.prod() : x.prod(d, k), v -> {
+            double p = 1;
+            for (double x : v) p *= x;
+            return p;
+        }, NUMBERS, true, false));
+        t.add(reduction("amax", (x, d, k) -> d == null ? x.amax() : x.amax(d, k), v -> Arrays.stream(v).max().orElseThrow(), NUMBERS, false, false));
+        t.add(reduction("amin", (x, d, k) -> d == null ? x.amin() : x.amin(d, k), v -> Arrays.stream(v).min().orElseThrow(), NUMBERS, false, false));
+        t.add(reduction("var", (x, d, k) -> d == null ? x.var(true) : x.var(d, true, k), v -> variance(v, 1), FLOATS, false, true));
+        t.add(reduction("var (biased)", (x, d, k) -> d == null ? x.var(false) : x.var(d, false, k), v -> variance(v, 0), FLOATS, false, true));
+        t.add(reduction("std", (x, d, k) -> d == null ? x.std(true) : x.std(d, true, k), v -> Math.sqrt(variance(v, 1)), FLOATS, false, true));
+        t.add(reduction("logsumexp", (x, d, k) -> x.logsumexp(d == null ? java.util.stream.IntStream.range(0, x.dim()).toArray() : d, k), v -> {
+            double s = 0;
+            for (double x : v) s += Math.exp(x);
+            return Math.log(s);
+        }, FLOATS, false, true));
+        t.add(reduction("norm(1)", (x, d, k) -> d == null ? x.norm(1) : x.norm(1, d, k), v -> Arrays.stream(v).map(Math::abs).sum(), FLOATS, false, true));
+        t.add(reduction("norm(2)", (x, d, k) -> d == null ? x.norm(2) : x.norm(2, d, k), v -> Math.sqrt(Arrays.stream(v).map(a -> a * a).sum()), FLOATS, false, true));
+        t.add(reduction("norm(inf)", (x, d, k) -> d == null ? x.norm(Double.POSITIVE_INFINITY) : x.norm(Double.POSITIVE_INFINITY, d, k),
+                v -> Arrays.stream(v).map(Math::abs).max().orElseThrow(), FLOATS, false, true));
+        t.add(reduction("norm(3)", (x, d, k) -> d == null ? x.norm(3) : x.norm(3, d, k),
+                v -> Math.cbrt(Arrays.stream(v).map(a -> Math.abs(a * a * a)).sum()), FLOATS, false, true));
+        t.add(reduction("all", (x, d, k) -> d == null ? x.all() : x.all(d, k), v -> Arrays.stream(v).allMatch(a -> a != 0) ? 1 : 0, ALL, false, false));
+        t.add(reduction("any", (x, d, k) -> d == null ? x.any() : x.any(d, k), v -> Arrays.stream(v).anyMatch(a -> a != 0) ? 1 : 0, ALL, false, false));
+        t.add(argReduction("argmax", true));
+        t.add(argReduction("argmin", false));
+        t.add(new OpInfo("cumsum", NUMBERS, true, (in, dt) -> {
+            DType out = dt.isFloatingPoint() ? dt : I64;
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, -5, 5, 2, 3, 4);
+            for (int dim : new int[]{0, 1, -1})
+                for (Inputs.Layout l : in.layouts(x))
+                    s.add(sample("cumsum dim " + dim + " " + l.name(), l.tensor(), v -> v.cumsum(dim), a -> cumsumRef(a, dim), out));
+            s.add(sample("cumsum [1003]", in.uniform(dt, -5, 5, 1003), v -> v.cumsum(0), a -> cumsumRef(a, 0), out, Tolerance.LOOSE));
+            s.add(sample("cumsum [0, 3]", in.uniform(dt, -5, 5, 0, 3), v -> v.cumsum(0), a -> cumsumRef(a, 0), out));
+            return s;
+        }));
+    }
+
+    static double sumOf(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s;
+    }
+
+    static double variance(double[] v, int correction) {
+        double m = sumOf(v) / v.length, s = 0;
+        for (double x : v) s += (x - m) * (x - m);
+        return s / (v.length - correction);
+    }
+
+    static NdArray cumsumRef(NdArray a, int dim) {
+        int d = dim < 0 ? dim + a.rank() : dim;
+        return NdArray.build(a.shape, i -> {
+            double s = 0;
+            int[] j = i.clone();
+            for (int k = 0; k <= i[d]; k++) {
+                j[d] = k;
+                s += a.get(j);
+            }
+            return s;
+        });
+    }
+
+    @FunctionalInterface
+    interface ReductionCall { Tensor apply(Tensor x, int[] dims, boolean keepDim); }
+
+    private static OpInfo reduction(String name, ReductionCall call, NdArray.Reducer ref, Set<DType> dtypes, boolean widensIntegers, boolean floatOnly) {
+        return new OpInfo(name, dtypes, !name.equals("all") && !name.equals("any"), (in, dt) -> {
+            DType out = name.equals("all") || name.equals("any") ? BOOL : widensIntegers && !dt.isFloatingPoint() ? I64 : dt;
+            Tolerance tol = floatOnly || widensIntegers ? Tolerance.LOOSE : Tolerance.DEFAULT;
+            double lo = name.equals("prod") ? 0.5 : dt == BOOL ? 0 : -5, hi = name.equals("prod") ? 2 : dt == BOOL ? 1 : 5;
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, lo, hi, 2, 3, 4);
+            for (Object[] c : REDUCTION_DIMS) {
+                int[] dims = (int[]) c[0];
+                boolean keep = (Boolean) c[1];
+                for (Inputs.Layout l : in.layouts(x))
+                    s.add(sample(name + " dims " + Arrays.toString(dims) + (keep ? " keepDim " : " ") + l.name(), l.tensor(),
+                            v -> call.apply(v, dims, keep), a -> a.reduce(dims, keep, ref), out, tol));
+            }
+            s.add(sample(name + " of a scalar", in.uniform(dt, lo, hi), v -> call.apply(v, null, false), a -> a.reduce(null, false, ref), out, tol));
+            // Long rows: the vector path, its tail, and the multi-threaded split of one big reduction.
+            s.add(sample(name + " [3, 1003] dim 1", in.uniform(dt, lo, hi, 3, 1003), v -> call.apply(v, new int[]{1}, false),
+                    a -> a.reduce(new int[]{1}, false, ref), out, tol));
+            if (!name.equals("prod"))
+                s.add(sample(name + " [300000]", in.uniform(dt, lo, hi, 300_000), v -> call.apply(v, null, false), a -> a.reduce(null, false, ref), out,
+                        new Tolerance(1e-4, 1e-4, 1e-10, 1e-9)));
+            if (name.equals("sum") || name.equals("prod") || name.equals("all") || name.equals("any"))
+                s.add(sample(name + " over an empty dim", in.uniform(dt, lo, hi, 0, 3), v -> call.apply(v, new int[]{0}, false),
+                        a -> a.reduce(new int[]{0}, false, ref), out, tol));
+            return s;
+        });
+    }
+
+    private static OpInfo argReduction(String name, boolean max) {
+        return new OpInfo(name, NUMBERS, false, (in, dt) -> {
+            NdArray.Reducer ref = v -> {
+                int best = 0;
+                for (int i = 1; i < v.length; i++) if (max ? v[i] > v[best] : v[i] < v[best]) best = i;
+                return best;
+            };
+            List<Sample> s = new ArrayList<>();
+            // Integers in a small range make ties: the first occurrence must win.
+            Tensor x = in.uniform(dt, -3, 3, 2, 3, 4);
+            s.add(sample(name + " all", x, v -> max ? v.argmax() : v.argmin(), a -> a.reduce(null, false, ref), I64));
+            for (int dim : new int[]{0, 1, -1})
+                for (boolean keep : new boolean[]{false, true})
+                    for (Inputs.Layout l : in.layouts(x))
+                        s.add(sample(name + " dim " + dim + (keep ? " keepDim " : " ") + l.name(), l.tensor(),
+                                v -> max ? v.argmax(dim, keep) : v.argmin(dim, keep), a -> a.reduce(new int[]{dim}, keep, ref), I64));
+            s.add(sample(name + " [200000]", in.uniform(dt, -1000, 1000, 200_000), v -> max ? v.argmax() : v.argmin(), a -> a.reduce(null, false, ref), I64));
+            return s;
+        });
+    }
+
+    // ============================== linear algebra ==============================
+
+    private static void linearAlgebraOps(List<OpInfo> t) {
+        t.add(new OpInfo("matmul", NUMBERS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            int[][][] cases = {{{5}, {5}}, {{3, 5}, {5}}, {{5}, {5, 4}}, {{3, 5}, {5, 4}}, {{2, 3, 5}, {5, 4}}, {{5}, {2, 5, 4}},
+                    {{2, 1, 3, 5}, {4, 5, 2}}, {{1, 1}, {1, 1}}, {{0, 5}, {5, 4}}, {{3, 0}, {0, 4}}, {{17, 33}, {33, 65}}, {{2, 70, 40}, {2, 40, 50}}};
+            for (int[][] c : cases) {
+                Tensor a = in.uniform(dt, -3, 3, c[0]), b = in.uniform(dt, -3, 3, c[1]);
+                s.add(new Sample("matmul " + Arrays.toString(c[0]) + " x " + Arrays.toString(c[1]), List.of(a, b), v -> v.get(0).matmul(v.get(1)),
+                        v -> Reference.matmul(v.get(0), v.get(1)), dt, Tolerance.LOOSE));
+            }
+            Tensor a = in.uniform(dt, -3, 3, 2, 30, 20), b = in.uniform(dt, -3, 3, 2, 20, 25);
+            for (Inputs.Layout la : in.layouts(a))
+                for (Inputs.Layout lb : in.layouts(b))
+                    s.add(new Sample("matmul " + la.name() + " x " + lb.name(), List.of(la.tensor(), lb.tensor()), v -> v.get(0).matmul(v.get(1)),
+                            v -> Reference.matmul(v.get(0), v.get(1)), dt, Tolerance.LOOSE));
+            Tensor at = in.uniform(dt, -3, 3, 20, 30), bt = in.uniform(dt, -3, 3, 25, 20);
+            s.add(new Sample("matmul transposed operands", List.of(at, bt), v -> v.get(0).T().matmul(v.get(1).T()),
+                    v -> Reference.matmul(Reference.transpose(v.get(0)), Reference.transpose(v.get(1))), dt, Tolerance.LOOSE));
+            return s;
+        }));
+        t.add(new OpInfo("bmm", FLOATS, true, (in, dt) -> List.of(pair("bmm", in.uniform(dt, -3, 3, 3, 4, 5), in.uniform(dt, -3, 3, 3, 5, 2),
+                Tensor::bmm, Reference::matmul, dt))));
+        t.add(new OpInfo("mm", FLOATS, true, (in, dt) -> List.of(pair("mm", in.uniform(dt, -3, 3, 4, 5), in.uniform(dt, -3, 3, 5, 2),
+                Tensor::mm, Reference::matmul, dt))));
+        t.add(new OpInfo("dot", NUMBERS, true, (in, dt) -> List.of(pair("dot", in.uniform(dt, -3, 3, 7), in.uniform(dt, -3, 3, 7),
+                Tensor::dot, Reference::matmul, dt))));
+        t.add(new OpInfo("outer", NUMBERS, true, (in, dt) -> List.of(pair("outer", in.uniform(dt, -3, 3, 4), in.uniform(dt, -3, 3, 3),
+                Tensor::outer, (a, b) -> NdArray.build(new int[]{a.shape[0], b.shape[0]}, i -> a.get(i[0]) * b.get(i[1])), dt))));
+        t.add(new OpInfo("einsum", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Object[][] cases = {{"ij,jk->ik", new int[]{3, 4}, new int[]{4, 5}}, {"bij,bjk->bik", new int[]{2, 3, 4}, new int[]{2, 4, 5}},
+                    {"ij,kj->ik", new int[]{3, 4}, new int[]{5, 4}}, {"i,j->ij", new int[]{3}, new int[]{4}}, {"ij,ij->", new int[]{3, 4}, new int[]{3, 4}},
+                    {"bhqd,bhkd->bhqk", new int[]{2, 2, 3, 4}, new int[]{2, 2, 5, 4}}, {"ijk,jl->li", new int[]{2, 3, 4}, new int[]{3, 5}},
+                    {"ij,jk", new int[]{3, 4}, new int[]{4, 5}}};
+            for (Object[] c : cases) {
+                String eq = (String) c[0];
+                s.add(pair("einsum " + eq, in.uniform(dt, -2, 2, (int[]) c[1]), in.uniform(dt, -2, 2, (int[]) c[2]),
+                        (a, b) -> Tensor.einsum(eq, a, b), (a, b) -> Reference.einsum(eq, a, b), dt));
+            }
+            return s;
+        }));
+    }
+
+    private static Sample pair(String name, Tensor a, Tensor b, BinaryOperator call, BiFunction<NdArray, NdArray, NdArray> ref, DType out) {
+        return new Sample(name, List.of(a, b), v -> call.apply(v.get(0), v.get(1)), v -> ref.apply(v.get(0), v.get(1)), out, Tolerance.LOOSE);
+    }
+
+    // ============================== views ==============================
+
+    private static void viewOps(List<OpInfo> t) {
+        t.add(view("reshape", x -> x.reshape(4, -1), a -> Reference.reshape(a, 4, 6)));
+        t.add(view("view", x -> x.contiguous().view(6, 4), a -> Reference.reshape(a, 6, 4)));
+        t.add(view("flatten", Tensor::flatten, a -> Reference.reshape(a, 24)));
+        t.add(view("flatten(1, 2)", x -> x.flatten(1, 2), a -> Reference.reshape(a, 2, 12)));
+        t.add(view("unflatten", x -> x.unflatten(2, 2, -1), a -> Reference.reshape(a, 2, 3, 2, 2)));
+        t.add(view("permute", x -> x.permute(2, 0, 1), a -> NdArray.build(new int[]{4, 2, 3}, i -> a.get(i[1], i[2], i[0]))));
+        t.add(view("transpose", x -> x.transpose(0, 2), a -> NdArray.build(new int[]{4, 3, 2}, i -> a.get(i[2], i[1], i[0]))));
+        t.add(view("T", x -> x.select(0, 1).T(), a -> NdArray.build(new int[]{4, 3}, i -> a.get(1, i[1], i[0]))));
+        t.add(view("unsqueeze", x -> x.unsqueeze(1), a -> Reference.reshape(a, 2, 1, 3, 4)));
+        t.add(view("squeeze", x -> x.unsqueeze(0).unsqueeze(-1).squeeze(), a -> a));
+        t.add(view("squeeze(dim)", x -> x.unsqueeze(1).squeeze(1), a -> a));
+        t.add(view("expand", x -> x.select(1, 0).unsqueeze(1).expand(2, 5, 4), a -> NdArray.build(new int[]{2, 5, 4}, i -> a.get(i[0], 0, i[2]))));
+        t.add(view("expand (new leading dim)", x -> x.expand(3, -1, -1, -1), a -> NdArray.build(new int[]{3, 2, 3, 4}, i -> a.get(i[1], i[2], i[3]))));
+        t.add(view("narrow", x -> x.narrow(2, 1, 2), a -> NdArray.build(new int[]{2, 3, 2}, i -> a.get(i[0], i[1], i[2] + 1))));
+        t.add(view("slice with step", x -> x.slice(2, 0, 4, 3), a -> NdArray.build(new int[]{2, 3, 2}, i -> a.get(i[0], i[1], 3 * i[2]))));
+        t.add(view("slice negative bounds", x -> x.slice(1, -2, 100), a -> NdArray.build(new int[]{2, 2, 4}, i -> a.get(i[0], i[1] + 1, i[2]))));
+        t.add(view("select", x -> x.select(1, -1), a -> NdArray.build(new int[]{2, 4}, i -> a.get(i[0], 2, i[1]))));
+        t.add(view("contiguous", Tensor::contiguous, a -> a));
+        t.add(view("clone", Tensor::clone, a -> a));
+    }
+
+    private static OpInfo view(String name, UnaryOperator<Tensor> call, Function<NdArray, NdArray> ref) {
+        return new OpInfo(name, ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (Inputs.Layout l : in.layouts(in.uniform(dt, -5, 5, 2, 3, 4)))
+                s.add(sample(name + " " + l.name(), l.tensor(), call, ref, dt));
+            return s;
+        });
+    }
+
+    // ============================== indexing, joining, rearranging ==============================
+
+    private static void indexingOps(List<OpInfo> t) {
+        t.add(new OpInfo("indexSelect", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, -5, 5, 3, 4, 5);
+            for (int dim : new int[]{0, 1, -1}) {
+                int size = x.size(dim);
+                Tensor idx = in.indices(size, 6);
+                for (Inputs.Layout l : in.layouts(x))
+                    s.add(new Sample("indexSelect dim " + dim + " " + l.name(), List.of(l.tensor(), idx), v -> v.get(0).indexSelect(dim, v.get(1)),
+                            v -> Reference.indexSelect(v.get(0), dim, v.get(1)), dt, Tolerance.DEFAULT));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("gather", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, -5, 5, 3, 4, 5);
+            for (int dim : new int[]{0, 1, 2}) {
+                int[] ishape = {2, 3, 4};
+                ishape[dim] = 6;
+                Tensor idx = in.indices(x.size(dim), ishape);
+                for (Inputs.Layout l : in.layouts(x))
+                    s.add(new Sample("gather dim " + dim + " " + l.name(), List.of(l.tensor(), idx), v -> v.get(0).gather(dim, v.get(1)),
+                            v -> NdArray.build(v.get(1).shape, i -> {
+                                int[] j = i.clone();
+                                j[dim] = (int) v.get(1).get(i);
+                                return v.get(0).get(j);
+                            }), dt, Tolerance.DEFAULT));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("takeAlongDim", NUMBERS, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -5, 5, 3, 4), idx = in.indices(4, 1, 2);
+            return List.of(new Sample("takeAlongDim broadcast", List.of(x, idx), v -> v.get(0).takeAlongDim(v.get(1), 1),
+                    v -> NdArray.build(new int[]{3, 2}, i -> v.get(0).get(i[0], (int) v.get(1).get(0, i[1]))), dt, Tolerance.DEFAULT));
+        }));
+        t.add(new OpInfo("scatterAdd", NUMBERS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, -5, 5, 3, 4);
+            for (int dim : new int[]{0, 1}) {
+                int[] ishape = {3, 4};
+                ishape[dim] = 7;       // more sources than slots: collisions must accumulate
+                Tensor idx = in.indices(x.size(dim), ishape), src = in.uniform(dt, -5, 5, ishape);
+                s.add(new Sample("scatterAdd dim " + dim, List.of(x, idx, src), v -> v.get(0).scatterAdd(dim, v.get(1), v.get(2)),
+                        v -> Reference.scatterAdd(v.get(0), dim, v.get(1), v.get(2)), dt, Tolerance.DEFAULT));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("oneHot", Set.of(I32, I64), false, (in, dt) -> {
+            Tensor x = in.uniform(dt, 0, 5, 2, 3);
+            return List.of(sample("oneHot(5)", x, v -> v.oneHot(5), a -> NdArray.build(new int[]{2, 3, 5}, i -> a.get(i[0], i[1]) == i[2] ? 1 : 0), I64),
+                    sample("oneHot(-1)", in.longs(new long[]{2, 0}, 2), v -> v.oneHot(-1), a -> new NdArray(new int[]{2, 3}, new double[]{0, 0, 1, 1, 0, 0}), I64));
+        }));
+        t.add(new OpInfo("cat", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int dim : new int[]{0, 1, -1}) {
+                int[] sa = {2, 3, 4}, sb = {2, 3, 4};
+                sb[dim < 0 ? 2 : dim] = 1;
+                Tensor a = in.uniform(dt, -5, 5, sa), b = in.uniform(dt, -5, 5, sb);
+                for (Inputs.Layout l : in.layouts(a))
+                    s.add(new Sample("cat dim " + dim + " " + l.name(), List.of(l.tensor(), b), v -> Tensor.cat(dim, v.get(0), v.get(1)),
+                            v -> Reference.cat(v.get(0), v.get(1), dim < 0 ? dim + 3 : dim), dt, Tolerance.DEFAULT));
+            }
+            Tensor e = in.uniform(dt, -5, 5, 0, 4), f = in.uniform(dt, -5, 5, 2, 4);
+            s.add(new Sample("cat with an empty tensor", List.of(e, f), v -> Tensor.cat(0, v.get(0), v.get(1)), v -> Reference.cat(v.get(0), v.get(1), 0), dt, Tolerance.DEFAULT));
+            return s;
+        }));
+        t.add(new OpInfo("stack", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Tensor a = in.uniform(dt, -5, 5, 3, 4), b = in.uniform(dt, -5, 5, 3, 4);
+            for (int dim : new int[]{0, 1, 2, -1})
+                s.add(new Sample("stack dim " + dim, List.of(a, b), v -> Tensor.stack(dim, v.get(0), v.get(1)),
+                        v -> Reference.cat(Reference.unsqueeze(v.get(0), dim < 0 ? dim + 3 : dim), Reference.unsqueeze(v.get(1), dim < 0 ? dim + 3 : dim), dim < 0 ? dim + 3 : dim),
+                        dt, Tolerance.DEFAULT));
+            return s;
+        }));
+        t.add(new OpInfo("repeat", ALL, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -5, 5, 2, 3);
+            return List.of(sample("repeat(2, 1, 3)", x, v -> v.repeat(2, 1, 3), a -> NdArray.build(new int[]{2, 2, 9}, i -> a.get(i[1], i[2] % 3)), dt),
+                    sample("repeat(2, 2)", x, v -> v.repeat(2, 2), a -> NdArray.build(new int[]{4, 6}, i -> a.get(i[0] % 2, i[1] % 3)), dt));
+        }));
+        t.add(new OpInfo("tile", ALL, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -5, 5, 2, 3);
+            return List.of(sample("tile(2)", x, v -> v.tile(2), a -> NdArray.build(new int[]{2, 6}, i -> a.get(i[0], i[1] % 3)), dt));
+        }));
+        t.add(new OpInfo("flip", ALL, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (Inputs.Layout l : in.layouts(in.uniform(dt, -5, 5, 2, 3, 4))) {
+                s.add(sample("flip(0, 2) " + l.name(), l.tensor(), v -> v.flip(0, 2), a -> NdArray.build(a.shape, i -> a.get(1 - i[0], i[1], 3 - i[2])), dt));
+                s.add(sample("flip(1) " + l.name(), l.tensor(), v -> v.flip(1), a -> NdArray.build(a.shape, i -> a.get(i[0], 2 - i[1], i[2])), dt));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("roll", ALL, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -5, 5, 3, 5);
+            return List.of(sample("roll(2, 1)", x, v -> v.roll(2, 1), a -> NdArray.build(a.shape, i -> a.get(i[0], Math.floorMod(i[1] - 2, 5))), dt),
+                    sample("roll(-1, 0)", x, v -> v.roll(-1, 0), a -> NdArray.build(a.shape, i -> a.get(Math.floorMod(i[0] + 1, 3), i[1])), dt),
+                    sample("roll both", x, v -> v.roll(new int[]{1, 7}, new int[]{0, 1}),
+                            a -> NdArray.build(a.shape, i -> a.get(Math.floorMod(i[0] - 1, 3), Math.floorMod(i[1] - 7, 5))), dt));
+        }));
+        for (int k : new int[]{0, 1, -1}) {
+            t.add(new OpInfo("tril(" + k + ")", ALL, true, (in, dt) -> List.of(sample("tril(" + k + ")", in.uniform(dt, -5, 5, 2, 3, 4), v -> v.tril(k),
+                    a -> NdArray.build(a.shape, i -> i[2] - i[1] <= k ? a.get(i) : 0), dt))));
+            t.add(new OpInfo("triu(" + k + ")", ALL, true, (in, dt) -> List.of(sample("triu(" + k + ")", in.uniform(dt, -5, 5, 4, 3), v -> v.triu(k),
+                    a -> NdArray.build(a.shape, i -> i[1] - i[0] >= k ? a.get(i) : 0), dt))));
+        }
+        t.add(new OpInfo("pad", NUMBERS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            Tensor x = in.uniform(dt, -5, 5, 2, 3, 4);
+            s.add(sample("pad constant (1, 2)", x, v -> v.pad(dev.galvani.tensor.PadMode.CONSTANT, 7, 1, 2),
+                    a -> NdArray.build(new int[]{2, 3, 7}, i -> i[2] >= 1 && i[2] < 5 ? a.get(i[0], i[1], i[2] - 1) : 7), dt));
+            s.add(sample("pad constant crop (-1, 1, 2, 0)", x, v -> v.pad(-1, 1, 2, 0),
+                    a -> NdArray.build(new int[]{2, 5, 4}, i -> i[1] >= 2 && i[2] < 3 ? a.get(i[0], i[1] - 2, i[2] + 1) : 0), dt));
+            for (var mode : new dev.galvani.tensor.PadMode[]{dev.galvani.tensor.PadMode.REFLECT, dev.galvani.tensor.PadMode.REPLICATE, dev.galvani.tensor.PadMode.CIRCULAR})
+                for (Inputs.Layout l : in.layouts(x))
+                    s.add(sample("pad " + mode + " (2, 1, 1, 2) " + l.name(), l.tensor(), v -> v.pad(mode, 0, 2, 1, 1, 2),
+                            a -> NdArray.build(new int[]{2, 6, 7}, i -> a.get(i[0], Reference.padSource(mode, i[1] - 1, 3), Reference.padSource(mode, i[2] - 2, 4))), dt));
+            return s;
+        }));
+    }
+
+    // ============================== helpers ==============================
+
+    /** A sample of one input in several shapes (scalar, vector, matrix, 3-D, empty) and layouts. */
+    private static List<Tensor> shapes(Inputs in, DType dt, double lo, double hi) {
+        List<Tensor> r = new ArrayList<>();
+        r.add(in.uniform(dt, lo, hi));
+        r.add(in.uniform(dt, lo, hi, 7));
+        r.add(in.uniform(dt, lo, hi, 0, 3));
+        for (Inputs.Layout l : in.layouts(in.uniform(dt, lo, hi, 3, 4))) r.add(l.tensor());
+        for (Inputs.Layout l : in.layouts(in.uniform(dt, lo, hi, 2, 3, 5))) r.add(l.tensor());
+        r.add(in.uniform(dt, lo, hi, 1, 4).expand(3, 4));
+        return r;
+    }
+
+    static Sample sample(String name, Tensor x, UnaryOperator<Tensor> call, Function<NdArray, NdArray> ref, DType out) {
+        return sample(name, x, call, ref, out, Tolerance.DEFAULT);
+    }
+
+    static Sample sample(String name, Tensor x, UnaryOperator<Tensor> call, Function<NdArray, NdArray> ref, DType out, Tolerance tol) {
+        String layout = x.isContiguous() ? "" : " (non-contiguous)";
+        return new Sample(name + " " + x.shape() + layout, List.of(x), v -> call.apply(v.get(0)), v -> ref.apply(v.get(0)), out, tol);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.galvani.tensor.testing;
+
+import dev.galvani.tensor.PadMode;
+
+/** Naive reference implementations used by the operation table. */
+public final class Reference {
+
+    private Reference() {}
+
+    /**
+     * erf by composite Simpson integration of 2/sqrt(pi) exp(-t^2) over [0, x] with 4000 panels
+     * (error below 1e-14 for |x| &lt;= 6), independent of the series/continued fraction in the library.
+     */
+    public static double erf(double x) {
+        if (Double.isNaN(x)) return x;
+        if (Math.abs(x) > 6) return Math.signum(x);
+        int n = 4000;
+        double h = x / n, s = 1 + Math.exp(-x * x);
+        for (int i = 1; i < n; i++) {
+            double t = i * h;
+            s += (i % 2 == 1 ? 4 : 2) * Math.exp(-t * t);
+        }
+        return 2 / Math.sqrt(Math.PI) * s * h / 3;
+    }
+
+    /** PyTorch's matmul rules spelled out: 1-D promotion, batch broadcasting, triple loop. */
+    public static NdArray matmul(NdArray a, NdArray b) {
+        boolean aVec = a.rank() == 1, bVec = b.rank() == 1;
+        if (aVec && bVec) {
+            double s = 0;
+            for (int i = 0; i < a.shape[0]; i++) s += a.get(i) * b.get(i);
+            return new NdArray(new int[0], new double[]{s});
+        }
+        NdArray A = aVec ? reshape(a, 1, a.shape[0]) : a, B = bVec ? reshape(b, b.shape[0], 1) : b;
+        int m = A.shape[A.rank() - 2], k = A.shape[A.rank() - 1], n = B.shape[B.rank() - 1];
+        int[] batchA = java.util.Arrays.copyOf(A.shape, A.rank() - 2), batchB = java.util.Arrays.copyOf(B.shape, B.rank() - 2);
+        int[] batch = NdArray.broadcastShape(batchA, batchB);
+        int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        NdArray out = NdArray.build(outShape, idx -> {
+            double s = 0;
+            for (int kk = 0; kk < k; kk++) {
+                int[] ia = new int[A.rank()], ib = new int[B.rank()];
+                fillBatch(ia, idx, batch.length, A.rank() - 2, batchA);
+                fillBatch(ib, idx, batch.length, B.rank() - 2, batchB);
+                ia[A.rank() - 2] = idx[batch.length];
+                ia[A.rank() - 1] = kk;
+                ib[B.rank() - 2] = kk;
+                ib[B.rank() - 1] = idx[batch.length + 1];
+                s += A.get(ia) * B.get(ib);
+            }
+            return s;
+        });
+        int[] finalShape = outShape;
+        if (aVec) finalShape = remove(finalShape, finalShape.length - 2);
+        if (bVec) finalShape = remove(finalShape, finalShape.length - 1);
+        return new NdArray(finalShape, out.data);
+    }
+
+    private static void fillBatch(int[] target, int[] outIdx, int outBatchRank, int myBatchRank, int[] myBatch) {
+        int lead = outBatchRank - myBatchRank;
+        for (int d = 0; d < myBatchRank; d++) target[d] = myBatch[d] == 1 ? 0 : outIdx[lead + d];
+    }
+
+    private static int[] remove(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        for (int j = 0, k = 0; j < a.length; j++) if (j != i) r[k++] = a[j];
+        return r;
+    }
+
+    public static NdArray reshape(NdArray a, int... shape) { return new NdArray(shape, a.data.clone()); }
+
+    public static NdArray transpose(NdArray a) {
+        return NdArray.build(new int[]{a.shape[1], a.shape[0]}, i -> a.get(i[1], i[0]));
+    }
+
+    public static NdArray unsqueeze(NdArray a, int dim) {
+        int[] s = new int[a.rank() + 1];
+        for (int i = 0, k = 0; i < s.length; i++) s[i] = i == dim ? 1 : a.shape[k++];
+        return new NdArray(s, a.data.clone());
+    }
+
+    public static NdArray indexSelect(NdArray x, int dim, NdArray index) {
+        int d = dim < 0 ? dim + x.rank() : dim;
+        int[] shape = x.shape.clone();
+        shape[d] = index.data.length;
+        return NdArray.build(shape, i -> {
+            int[] j = i.clone();
+            j[d] = (int) index.data[i[d]];
+            return x.get(j);
+        });
+    }
+
+    public static NdArray scatterAdd(NdArray x, int dim, NdArray index, NdArray src) {
+        double[] out = x.data.clone();
+        int[] idx = new int[index.rank()];
+        for (int k = 0; k < index.data.length; k++) {
+            int[] j = idx.clone();
+            j[dim] = (int) index.get(idx);
+            int flat = 0;
+            for (int d = 0; d < x.rank(); d++) flat = flat * x.shape[d] + j[d];
+            out[flat] += src.get(idx);
+            NdArray.increment(idx, index.shape);
+        }
+        return new NdArray(x.shape, out);
+    }
+
+    public static NdArray cat(NdArray a, NdArray b, int dim) {
+        int[] shape = a.shape.clone();
+        shape[dim] += b.shape[dim];
+        return NdArray.build(shape, i -> {
+            if (i[dim] < a.shape[dim]) return a.get(i);
+            int[] j = i.clone();
+            j[dim] -= a.shape[dim];
+            return b.get(j);
+        });
+    }
+
+    /** Source position of padded position p (may be outside [0, size)) for the non-constant modes. */
+    public static int padSource(PadMode mode, int p, int size) {
+        return switch (mode) {
+            case REFLECT -> p < 0 ? -p : p >= size ? 2 * (size - 1) - p : p;
+            case REPLICATE -> p < 0 ? 0 : p >= size ? size - 1 : p;
+            case CIRCULAR -> ((p % size) + size) % size;
+            case CONSTANT -> throw new IllegalArgumentException();
+        };
+    }
+
+    /** Einstein summation by brute force: loop over every label assignment. */
+    public static NdArray einsum(String equation, NdArray a, NdArray b) {
+        String[] io = equation.replace(" ", "").split("->", -1);
+        String[] ins = io[0].split(",");
+        String la = ins[0], lb = ins[1];
+        String out;
+        if (io.length == 2) out = io[1];
+        else {
+            StringBuilder sb = new StringBuilder();
+            (la + lb).chars().sorted().distinct().filter(c -> (la + lb).indexOf(c) == (la + lb).lastIndexOf(c)).forEach(c -> sb.append((char) c));
+            out = sb.toString();
+        }
+        String labels = (la + lb).chars().distinct().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        int[] size = new int[128];
+        for (int i = 0; i < la.length(); i++) size[la.charAt(i)] = a.shape[i];
+        for (int i = 0; i < lb.length(); i++) size[lb.charAt(i)] = b.shape[i];
+        int[] outShape = new int[out.length()];
+        for (int i = 0; i < out.length(); i++) outShape[i] = size[out.charAt(i)];
+        double[] result = new double[(int) NdArray.numel(outShape)];
+        int[] all = new int[labels.length()];
+        for (int i = 0; i < all.length; i++) all[i] = size[labels.charAt(i)];
+        int[] v = new int[labels.length()];
+        long total = NdArray.numel(all);
+        for (long n = 0; n < total; n++) {
+            int[] ia = new int[la.length()], ib = new int[lb.length()];
+            for (int i = 0; i < la.length(); i++) ia[i] = v[labels.indexOf(la.charAt(i))];
+            for (int i = 0; i < lb.length(); i++) ib[i] = v[labels.indexOf(lb.charAt(i))];
+            int flat = 0;
+            for (int i = 0; i < out.length(); i++) flat = flat * outShape[i] + v[labels.indexOf(out.charAt(i))];
+            result[flat] += a.get(ia) * b.get(ib);
+            NdArray.increment(v, all);
+        }
+        return new NdArray(outShape, result);
+    }
+}
