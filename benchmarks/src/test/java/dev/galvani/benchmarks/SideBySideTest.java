@@ -1,0 +1,92 @@
+package dev.galvani.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.cpu.Parallel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Smoke tests: the harness runs every workload at a tiny size, and the report joins and divides right. */
+class SideBySideTest {
+
+    @Test
+    void runsEveryWorkloadAtATinySize() {
+        var config = new SideBySide.Config(Parallel.threads(), 1, 0.0, 3, new int[]{8, 16}, 1000,
+                new int[]{1, 2, 6, 6, 3, 3}, new LinkedHashSet<>(SideBySide.OPS));
+        List<SideBySide.Result> seen = new ArrayList<>();
+        List<SideBySide.Result> results = SideBySide.run(config, seen::add);
+
+        assertEquals(results, seen);
+        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "conv2d"),
+                results.stream().map(SideBySide.Result::id).toList());
+        for (var r : results) {
+            // An operation the tensor module does not have yet is reported, with the reason, not thrown.
+            if (r.skipped() != null) assertFalse(r.skipped().isBlank(), r.id());
+            else assertTrue(r.medianMs() > 0 && r.minMs() <= r.medianMs() && r.runs() == 3, r.toString());
+        }
+        for (String id : List.of("add", "mul-add-relu", "sum"))
+            assertNotNull(results.stream().filter(r -> r.id().equals(id) && r.skipped() == null).findFirst().orElse(null), id + " ran");
+    }
+
+    @Test
+    void workloadsComputeWhatTheirNamesSay() {
+        Tensor x = Tensor.of(new float[]{-1f, -0.5f, 0f, 1f});
+        assertArrayEquals(new float[]{0f, 0f, 1f, 3f}, CpuWorkloads.mulAddRelu(x).toFloatArray());   // relu(2x + 1)
+        assertArrayEquals(new float[]{-2f, -1f, 0f, 2f}, CpuWorkloads.add(x, x).toFloatArray());
+        assertEquals(-0.5f, CpuWorkloads.sum(x).item());
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, SideBySide.median(new double[]{3, 1, 2}));
+        assertEquals(2.5, SideBySide.median(new double[]{4, 1, 3, 2}));
+    }
+
+    @Test
+    void optionsParseAndBadOnesAreNamed() {
+        var c = SideBySide.parse(new String[]{"--threads", "1", "--sizes", "32,64", "--only", "sgemm,sum", "--json", "x.json"});
+        assertEquals(1, c.threads());
+        assertArrayEquals(new int[]{32, 64}, c.gemmSizes());
+        assertEquals(List.of("sgemm", "sum"), List.copyOf(c.only()));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SideBySide.parse(new String[]{"--only", "gemm"}));
+        assertTrue(e.getMessage().contains("gemm"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportDividesPyTorchTimeByGalvaniTime() {
+        var config = SideBySide.Config.defaults();
+        String galvaniJson = SideBySide.toJson(config, List.of(
+                new SideBySide.Result("sgemm-256", "sgemm", "[256, 256] @ [256, 256]", 2.0, 1.9, 11, null),
+                new SideBySide.Result("conv2d", "conv | 2d", "x", Double.NaN, Double.NaN, 0, "not built")));
+        var galvani = (Map<String, Object>) Json.parse(galvaniJson);
+        var torch = (Map<String, Object>) Json.parse("""
+                {"library": "pytorch", "torch": "2.x", "python": "3.11", "threads": 2, "results": [
+                  {"id": "sgemm-256", "op": "sgemm", "shape": "[256, 256] @ [256, 256]", "median_ms": 4.0, "min_ms": 3.9, "runs": 11},
+                  {"id": "conv2d", "op": "conv2d", "shape": "x", "median_ms": 1.0, "min_ms": 1.0, "runs": 11}]}
+                """);
+        String page = SideBySideReport.render(galvani, torch, Map.of("--date", "2000-01-01", "--cpu", "Test CPU", "--cores", "2"));
+        assertTrue(page.contains("| sgemm | [256, 256] @ [256, 256] | 2.00 | 4.00 | 2.00 |"), page);
+        // A | inside a cell is escaped, so it cannot split the row.
+        assertTrue(page.contains("| conv \\| 2d | x | — | 1.00 | — |"), page);
+        assertTrue(page.contains("Galvani `conv2d`: not built"), page);
+        assertTrue(page.contains("| CPU | Test CPU, 2 cores |"), page);
+
+        String galvaniOnly = SideBySideReport.render(galvani, null, Map.of("--torch-missing", "no torch here"));
+        assertTrue(galvaniOnly.contains("no torch here") && galvaniOnly.contains("| 2.00 | not run | — |"), galvaniOnly);
+    }
+
+    @Test
+    void usageListsEveryCommand() {
+        for (String name : Main.COMMANDS.keySet()) assertTrue(Main.usage().contains(name), name);
+    }
+}
