@@ -18,7 +18,7 @@ final class Elementwise {
             throw new IllegalArgumentException(op.opName() + ": not defined for BOOL tensors; convert first, e.g. x.to(DType.I64)");
         Tensor out = Creation.emptyLike(x, x.dtype());
         if (out.numel() > 0) Backends.of(x.device()).unary(op, x, out);
-        return out;
+        return Tape.record(op.opName(), out, x);
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
@@ -33,10 +33,9 @@ final class Elementwise {
         }
         if (op == BinaryOp.POW && type == DType.BOOL) type = DType.I64;
         Tensor out = Creation.empty(op.boolResult() ? DType.BOOL : type, a.device(), shape.raw());
-        if (out.numel() == 0) return out;
         Tensor x = a.to(type).expand(shape.raw()), y = b.to(type).expand(shape.raw());
-        backend.binary(op, x, y, out);
-        return out;
+        if (out.numel() > 0) backend.binary(op, x, y, out);
+        return op.boolResult() ? out : Tape.record(op.opName(), out, new Tensor[]{x, y});
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -46,9 +45,9 @@ final class Elementwise {
         Shape shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
         DType type = Promotion.resultType(a, b);
         Tensor out = Creation.empty(type, a.device(), shape.raw());
-        if (out.numel() == 0) return out;
-        backend.where(cond.expand(shape.raw()), a.to(type).expand(shape.raw()), b.to(type).expand(shape.raw()), out);
-        return out;
+        Tensor c = cond.expand(shape.raw()), x = a.to(type).expand(shape.raw()), y = b.to(type).expand(shape.raw());
+        if (out.numel() > 0) backend.where(c, x, y, out);
+        return Tape.record("where", out, new Tensor[]{c, x, y});
     }
 
     static Tensor logicalNot(Tensor x) { return x.eq(scalarFor(x, 0L)); }
@@ -67,7 +66,7 @@ final class Elementwise {
     static Tensor cast(Tensor x, DType dtype) {
         Tensor out = Creation.emptyLike(x, dtype);
         if (out.numel() > 0) Backends.of(x.device()).copy(x, out);
-        return out;
+        return Tape.record(dtype == x.dtype() ? "clone" : "cast", out, x);
     }
 
     static Tensor copyOf(Tensor x) { return cast(x, x.dtype()); }

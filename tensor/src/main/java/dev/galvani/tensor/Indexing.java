@@ -35,7 +35,7 @@ final class Indexing {
         shape[d] = (int) idx.numel();
         Tensor out = Creation.empty(x.dtype(), x.device(), shape);
         if (out.numel() > 0) Backends.of(x.device()).indexSelect(x, d, idx.reshape(-1), out);
-        return out;
+        return Tape.record("indexSelect", out, new Tensor[]{x, idx.reshape(-1)}, d);
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
@@ -47,7 +47,7 @@ final class Indexing {
         Tensor idx = checkIndex("gather", index, x.dim() == 0 ? 1 : x.shape.raw()[d], x);
         Tensor out = Creation.empty(x.dtype(), x.device(), index.shape.raw());
         if (out.numel() > 0) Backends.of(x.device()).gather(x.dim() == 0 ? x.reshape(1) : x, d, idx.dim() == 0 ? idx.reshape(1) : idx, out.dim() == 0 ? out.reshape(1) : out);
-        return out;
+        return Tape.record("gather", out, new Tensor[]{x, idx}, d);
     }
 
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
@@ -63,9 +63,12 @@ final class Indexing {
             throw new IllegalArgumentException("scatterAdd: src has dtype " + src.dtype() + " but self has " + x.dtype());
         Tensor idx = checkIndex("scatterAdd", index, x.dim() == 0 ? 1 : x.shape.raw()[d], x);
         Backends.of("scatterAdd", x, src);
-        Tensor out = x.clone();
+        Tensor out;
+        try (var ng = GradMode.disable()) {
+            out = x.clone();
+        }
         if (idx.numel() > 0) Backends.of(x.device()).scatterAdd(out, d, idx, src);
-        return out;
+        return Tape.record("scatterAdd", out, new Tensor[]{x, idx, src}, d);
     }
 
     private static void checkSameRank(String op, Tensor x, Tensor index) {
@@ -118,10 +121,10 @@ final class Indexing {
         int pos = 0;
         for (Tensor t : tensors) {
             int len = t.shape.raw()[d];
-            if (len > 0 && t.numel() > 0) Backends.of(t.device()).copy(t, out.narrow(d, pos, len));
+            if (len > 0 && t.numel() > 0) Backends.of(t.device()).copy(t, Views.narrowView(out, d, pos, len));
             pos += len;
         }
-        return out;
+        return Tape.record("cat", out, tensors.toArray(Tensor[]::new), d);
     }
 
     private static String shapes(List<Tensor> tensors) {
@@ -205,9 +208,9 @@ final class Indexing {
     /** A view with negative strides on the flipped dims, copied at once (strides stay non-negative outside this method). */
     static Tensor flip(Tensor x, int[] dims) {
         int[] d = Reductions.normalizeDims("flip", x, dims);
-        Tensor v = x;
+        Tensor v = x.detach();
         for (int i : d) v = Views.reversed(v, i);
-        return v.clone();
+        return Tape.record("flip", v.clone(), x, (Object) d);
     }
 
     static Tensor roll(Tensor x, int[] shifts, int[] dims) {
@@ -244,7 +247,7 @@ final class Indexing {
         int padded = pads.length / 2;
         if (mode == PadMode.CONSTANT) {
             int[] shape = x.shape.dims();
-            Tensor src = x;
+            Tensor src = x.detach();
             for (int i = 0; i < padded; i++) {
                 int d = x.dim() - 1 - i, before = pads[2 * i], after = pads[2 * i + 1];
                 long size = (long) shape[d] + before + after;
@@ -257,10 +260,10 @@ final class Indexing {
             Tensor window = out;
             for (int i = 0; i < padded; i++) {
                 int d = x.dim() - 1 - i;
-                window = window.narrow(d, Math.max(0, pads[2 * i]), src.shape.raw()[d]);
+                window = Views.narrowView(window, d, Math.max(0, pads[2 * i]), src.shape.raw()[d]);
             }
             if (src.numel() > 0) Backends.of(x.device()).copy(src, window);
-            return out;
+            return Tape.record("padConstant", out, x, (Object) pads.clone());
         }
         Tensor r = x;
         for (int i = 0; i < padded; i++) {

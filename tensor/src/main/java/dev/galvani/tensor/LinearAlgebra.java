@@ -67,10 +67,9 @@ final class LinearAlgebra {
         DType type = Promotion.resultType(a, b);
         if (type == DType.BOOL) throw new IllegalArgumentException(op + ": not defined for BOOL tensors");
         Tensor out = Creation.empty(type, a.device(), a.size(0), a.size(1), b.size(2));
-        if (out.numel() == 0) return out;
-        if (a.size(2) == 0) return out;     // an empty sum is zero
-        Backends.of(a.device()).matmul(a.to(type), b.to(type), out);
-        return out;
+        Tensor x = a.to(type), y = b.to(type);
+        if (out.numel() > 0 && a.size(2) > 0) Backends.of(a.device()).matmul(x, y, out);     // an empty sum is zero
+        return Tape.record("matmul", out, new Tensor[]{x, y});
     }
 
     private static int[] concat(int[] batch, int r, int c) {

@@ -53,6 +53,7 @@ final class Reductions {
         } else if (out.numel() > 0) {
             Backends.of(x.device()).reduce(op, x, d, out);
         }
+        if (op != ReduceOp.ARGMAX && op != ReduceOp.ARGMIN) Tape.record(opName, out, x, (Object) d);
         return keepDim ? out : dropDims(out, d);
     }
 
@@ -153,7 +154,7 @@ final class Reductions {
         int d = Shape.normalizeDim("cumsum", dim, x.dim());
         Tensor out = Creation.emptyLike(in, t);
         if (out.numel() > 0) Backends.of(x.device()).cumsum(in, d, out);
-        return out;
+        return Tape.record("cumsum", out, in, d);
     }
 
     private static void requireFloat(String op, Tensor x) {

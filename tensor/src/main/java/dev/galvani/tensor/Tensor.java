@@ -23,6 +23,13 @@ public final class Tensor {
     /** A tensor standing for a Java number in an expression ({@code x.add(2)}): it loses type promotion to real tensors. */
     final boolean wrappedScalar;
 
+    // Autograd state. The tensor module records what happened (gradFn); galvani-autograd differentiates it.
+    boolean requiresGrad;
+    Tensor grad;
+    Node gradFn;
+    java.util.List<java.util.function.UnaryOperator<Tensor>> hooks;
+    boolean retainsGrad;
+
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
         this(storage, shape, strides, offset, false);
     }
@@ -185,6 +192,76 @@ public final class Tensor {
 
     /** A contiguous copy with its own storage. */
     @Override public Tensor clone() { return Elementwise.copyOf(this); }
+
+    // ================================ autograd ================================
+
+    /** Whether gradients flow to (leaf) or through (recorded result) this tensor. */
+    public boolean requiresGrad() { return requiresGrad; }
+
+    /** Marks a leaf tensor as one whose gradient {@link #backward} should compute; returns this tensor. */
+    public Tensor requiresGrad(boolean flag) { return AutogradSupport.setRequiresGrad(this, flag); }
+
+    /** The gradient accumulated by {@link #backward}, or null. */
+    public Tensor grad() { return grad; }
+
+    /** Replaces the accumulated gradient (null clears it); it must have this tensor's shape. */
+    public void setGrad(Tensor gradient) { AutogradSupport.setGrad(this, gradient); }
+
+    /** True for tensors not produced by a recorded operation (user-created tensors, parameters). */
+    public boolean isLeaf() { return gradFn == null; }
+
+    /** The recorded operation that produced this tensor, or null for a leaf. */
+    public Node gradFn() { return gradFn; }
+
+    /** The same data, cut from the graph: a view that does not require grad. */
+    public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
+
+    /** Back-propagates from this one-element tensor (seed 1). */
+    public void backward() { AutogradSupport.backward(this, null, false); }
+
+    /** Back-propagates with an explicit seed gradient of this tensor's shape. */
+    public void backward(Tensor seed) { AutogradSupport.backward(this, seed, false); }
+
+    /** As {@link #backward(Tensor)}; with {@code retainGraph} the graph can be walked again. */
+    public void backward(Tensor seed, boolean retainGraph) { AutogradSupport.backward(this, seed, retainGraph); }
+
+    /**
+     * Calls {@code hook} with the gradient flowing into this tensor during backward; a non-null
+     * return value replaces that gradient. Returns a handle whose {@code close()} removes the hook.
+     */
+    public AutoCloseable registerHook(java.util.function.UnaryOperator<Tensor> hook) { return AutogradSupport.registerHook(this, hook); }
+
+    /** Keeps the gradient of this non-leaf tensor in {@link #grad()} after backward. */
+    public Tensor retainGrad() {
+        if (!requiresGrad) throw new IllegalStateException("retainGrad: this tensor does not require grad");
+        retainsGrad = true;
+        return this;
+    }
+
+    // ================================ in place ================================
+    // Only where they matter for memory (parameter updates, accumulation); refused on tensors autograd needs.
+
+    /** Copies {@code src} (broadcast and converted to this dtype) into this tensor. */
+    public Tensor copyFrom(Tensor src) { return InPlace.copyFrom(this, src); }
+
+    public Tensor addInPlace(Tensor other) { return InPlace.apply(BinaryOp.ADD, this, other); }
+
+    /** this += alpha * other. */
+    public Tensor addInPlace(Tensor other, double alpha) { return InPlace.apply(BinaryOp.ADD, this, alpha == 1 ? other : other.mul(alpha)); }
+
+    public Tensor subInPlace(Tensor other) { return InPlace.apply(BinaryOp.SUB, this, other); }
+
+    public Tensor mulInPlace(Tensor other) { return InPlace.apply(BinaryOp.MUL, this, other); }
+
+    public Tensor mulInPlace(double v) { return InPlace.apply(BinaryOp.MUL, this, Elementwise.scalarFor(this, v)); }
+
+    public Tensor divInPlace(Tensor other) { return InPlace.apply(BinaryOp.DIV, this, other); }
+
+    /** Sets every element to {@code value}. */
+    public Tensor fill(double value) { return InPlace.fill(this, value); }
+
+    /** Sets every element to zero. */
+    public Tensor zero() { return InPlace.fill(this, 0); }
 
     // ================================ views ================================
 

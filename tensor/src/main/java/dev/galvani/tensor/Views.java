@@ -54,15 +54,14 @@ final class Views {
         if (strides == null)
             throw new IllegalArgumentException("view: shape " + Arrays.toString(shape) + " is not compatible with the layout of a tensor of shape "
                     + t.shape() + " and strides " + Arrays.toString(t.strides) + " (at least one dimension spans two memory runs); use reshape(...) to copy");
-        return make(t, shape, strides, t.offset);
+        return Tape.record("view", make(t, shape, strides, t.offset), t);
     }
 
     static Tensor reshape(Tensor t, int[] requested) {
         int[] shape = inferShape("reshape", t, requested);
         int[] strides = viewStrides(t.shape.raw(), t.strides, shape);
-        if (strides != null) return make(t, shape, strides, t.offset);
-        Tensor c = t.clone();
-        return make(c, shape, Shape.of(shape).contiguousStrides(), 0);
+        if (strides != null) return Tape.record("view", make(t, shape, strides, t.offset), t);
+        return view(t.clone(), shape);
     }
 
     /**
@@ -116,19 +115,20 @@ final class Views {
             shape[i] = t.shape.raw()[d];
             strides[i] = t.strides[d];
         }
-        return make(t, shape, strides, t.offset);
+        int[] normalized = new int[rank];
+        for (int i = 0; i < rank; i++) normalized[i] = Shape.normalizeDim("permute", dims[i], rank);
+        return Tape.record("permute", make(t, shape, strides, t.offset), t, (Object) normalized);
     }
 
     static Tensor transpose(Tensor t, int dim0, int dim1) {
         int rank = t.dim();
         if (rank == 0) return t;
         int a = Shape.normalizeDim("transpose", dim0, rank), b = Shape.normalizeDim("transpose", dim1, rank);
-        int[] shape = t.shape.dims(), strides = t.strides.clone();
-        shape[a] = t.shape.raw()[b];
-        shape[b] = t.shape.raw()[a];
-        strides[a] = t.strides[b];
-        strides[b] = t.strides[a];
-        return make(t, shape, strides, t.offset);
+        int[] perm = new int[rank];
+        for (int i = 0; i < rank; i++) perm[i] = i;
+        perm[a] = b;
+        perm[b] = a;
+        return permute(t, perm);
     }
 
     static Tensor matrixTranspose(Tensor t) {
@@ -148,21 +148,21 @@ final class Views {
                 strides[j++] = t.strides[i];
             }
         }
-        return make(t, shape, strides, t.offset);
+        return Tape.record("view", make(t, shape, strides, t.offset), t);
     }
 
     static Tensor squeeze(Tensor t, int dim) {
         if (t.dim() == 0) { Shape.normalizeDim("squeeze", dim, 0); return t; }
         int d = Shape.normalizeDim("squeeze", dim, t.dim());
         if (t.shape.raw()[d] != 1) return t;
-        return make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset);
+        return Tape.record("view", make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset), t);
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
         int rank = t.dim();
         int d = Shape.normalizeDim("unsqueeze", dim, rank + 1);
         int stride = d < rank ? t.strides[d] * t.shape.raw()[d] : 1;
-        return make(t, insert(t.shape.raw(), d, 1), insert(t.strides, d, stride), t.offset);
+        return Tape.record("view", make(t, insert(t.shape.raw(), d, 1), insert(t.strides, d, stride), t.offset), t);
     }
 
     static Tensor expand(Tensor t, int[] sizes) {
@@ -191,7 +191,8 @@ final class Views {
                         + " (dimension " + i + " has size " + have + ", not 1)");
             }
         }
-        return make(t, shape, strides, t.offset);
+        if (java.util.Arrays.equals(shape, t.shape.raw())) return t;
+        return Tape.record("expand", make(t, shape, strides, t.offset), t);
     }
 
     static Tensor narrow(Tensor t, int dim, int start, int length) {
@@ -203,7 +204,7 @@ final class Views {
             throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length + " exceed dimension " + d + " of size " + size + " (shape " + t.shape() + ")");
         int[] shape = t.shape.dims();
         shape[d] = length;
-        return make(t, shape, t.strides.clone(), t.offset + s * t.strides[d]);
+        return Tape.record("slice", make(t, shape, t.strides.clone(), t.offset + s * t.strides[d]), t, d, s, 1);
     }
 
     static Tensor slice(Tensor t, int dim, int start, int end, int step) {
@@ -216,7 +217,7 @@ final class Views {
         int[] shape = t.shape.dims(), strides = t.strides.clone();
         shape[d] = length;
         strides[d] = t.strides[d] * step;
-        return make(t, shape, strides, t.offset + (length > 0 ? s * t.strides[d] : 0));
+        return Tape.record("slice", make(t, shape, strides, t.offset + (length > 0 ? s * t.strides[d] : 0)), t, d, length > 0 ? s : 0, step);
     }
 
     private static int clampIndex(int i, int size) {
@@ -231,7 +232,7 @@ final class Views {
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size)
             throw new IndexOutOfBoundsException("select: index " + index + " is out of bounds for dimension " + d + " with size " + size + " (shape " + t.shape() + ")");
-        return make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset + i * t.strides[d]);
+        return Tape.record("select", make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset + i * t.strides[d]), t, d, i);
     }
 
     static Tensor flatten(Tensor t, int startDim, int endDim) {
@@ -273,6 +274,13 @@ final class Views {
         System.arraycopy(resolved, 0, shape, d, resolved.length);
         System.arraycopy(dims, d + 1, shape, d + resolved.length, dims.length - d - 1);
         return view(t, shape);
+    }
+
+    /** A narrow view that is never recorded: for writing into freshly allocated outputs. */
+    static Tensor narrowView(Tensor t, int d, int start, int length) {
+        int[] shape = t.shape.dims();
+        shape[d] = length;
+        return make(t, shape, t.strides.clone(), t.offset + start * t.strides[d]);
     }
 
     /** A tensor's view with a dimension reversed by a negative stride; only for immediate copying. */

@@ -23,4 +23,9 @@ public interface Storage {
     void release();
 
     boolean isReleased();
+
+    /** Incremented by every in-place write; autograd compares it with the value seen when an op was recorded. */
+    int version();
+
+    void bumpVersion();
 }

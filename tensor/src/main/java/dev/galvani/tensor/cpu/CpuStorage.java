@@ -13,6 +13,7 @@ public final class CpuStorage implements Storage {
     private final DType dtype;
     private final int length;
     private Object data;
+    private int version;
 
     CpuStorage(DType dtype, Object data) {
         this.dtype = dtype;
@@ -40,6 +41,10 @@ public final class CpuStorage implements Storage {
     @Override public void release() { data = null; }
 
     @Override public boolean isReleased() { return data == null; }
+
+    @Override public int version() { return version; }
+
+    @Override public void bumpVersion() { version++; }
 
     /** The backing array, whatever its type. */
     public Object array() {
