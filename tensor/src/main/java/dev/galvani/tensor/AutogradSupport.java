@@ -70,6 +70,12 @@ public final class AutogradSupport {
         t.grad = t.grad == null ? g.detach().clone() : t.grad.add(g).detach();
     }
 
+    /**
+     * Records a node for an operation defined outside the tensor module (a custom {@code Function}):
+     * when grad mode is on and an input requires grad, {@code out} gets a node with this op name.
+     */
+    public static Tensor record(String op, Tensor out, Tensor[] inputs, Object... args) { return Tape.record(op, out, inputs, args); }
+
     /** True when the engine should keep the gradient of this tensor in {@code grad()}. */
     public static boolean keepsGrad(Tensor t) { return t.isLeaf() || t.retainsGrad; }
 }

@@ -140,6 +140,8 @@ public final class OpTable {
                 sample("rsub(1.0)", in.uniform(dt, -5, 5, 7), x -> x.rsub(1.0), a -> a.map(v -> 1 - v), dt.isFloatingPoint() ? dt : F32),
                 sample("pow(2.0)", in.uniform(dt, -5, 5, 7), x -> x.pow(2.0), a -> a.map(v -> v * v), dt.isFloatingPoint() ? dt : F32),
                 sample("pow(0.5)", in.uniform(dt, 0, 5, 7), x -> x.pow(0.5), a -> a.map(Math::sqrt), dt.isFloatingPoint() ? dt : F32, Tolerance.LOOSE))));
+        t.add(new OpInfo("rsub", NUMBERS, true, (in, dt) -> List.of(
+                sample("rsub(1.5)", in.uniform(dt, -5, 5, 3, 4), x -> x.rsub(1.5), a -> a.map(v -> 1.5 - v), dt.isFloatingPoint() ? dt : F32))));
         t.add(new OpInfo("where", ALL, true, (in, dt) -> {
             List<Sample> s = new ArrayList<>();
             for (int[][] p : new int[][][]{{{3, 4}, {3, 4}, {3, 4}}, {{3, 1}, {1, 4}, {4}}, {{}, {2, 3}, {}}, {{0, 2}, {2}, {1}}}) {
@@ -404,6 +406,7 @@ public final class OpTable {
         t.add(view("squeeze(dim)", x -> x.unsqueeze(1).squeeze(1), a -> a));
         t.add(view("expand", x -> x.select(1, 0).unsqueeze(1).expand(2, 5, 4), a -> NdArray.build(new int[]{2, 5, 4}, i -> a.get(i[0], 0, i[2]))));
         t.add(view("expand (new leading dim)", x -> x.expand(3, -1, -1, -1), a -> NdArray.build(new int[]{3, 2, 3, 4}, i -> a.get(i[1], i[2], i[3]))));
+        t.add(view("expandAs", x -> x.select(2, 1).unsqueeze(2).expandAs(Tensor.zeros(2, 3, 5)), a -> NdArray.build(new int[]{2, 3, 5}, i -> a.get(i[0], i[1], 1))));
         t.add(view("narrow", x -> x.narrow(2, 1, 2), a -> NdArray.build(new int[]{2, 3, 2}, i -> a.get(i[0], i[1], i[2] + 1))));
         t.add(view("slice with step", x -> x.slice(2, 0, 4, 3), a -> NdArray.build(new int[]{2, 3, 2}, i -> a.get(i[0], i[1], 3 * i[2]))));
         t.add(view("slice negative bounds", x -> x.slice(1, -2, 100), a -> NdArray.build(new int[]{2, 2, 4}, i -> a.get(i[0], i[1] + 1, i[2]))));
