@@ -24,10 +24,8 @@ public final class Main {
     static {
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
                 true, org.openjdk.jmh.Main::main));
-        COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani for the PyTorch comparison (--help for options)",
-                true, SideBySide::main));
-        COMMANDS.put("side-by-side-report", new Command("join Galvani's and PyTorch's side-by-side JSON into a Markdown page",
-                false, SideBySideReport::main));
+        COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani, then in PyTorch, and write the"
+                + " comparison to benchmarks/results/cpu-<date>.md (--help for options)", true, SideBySide::main));
     }
 
     public static void main(String[] args) throws Exception {

@@ -15,19 +15,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Times the {@link CpuWorkloads} in Galvani the way {@code scripts/torch_cpu_bench.py} times them in
- * PyTorch: inputs made once, a warm-up, then the median of N timed calls with
- * {@link System#nanoTime()}. The median, not the mean, so that one GC pause or one preempted run
- * does not move the number.
+ * The CPU comparison with PyTorch, the {@code side-by-side} command. It times the
+ * {@link CpuWorkloads} in Galvani (inputs made once, a warm-up, then the median of N timed calls with
+ * {@link System#nanoTime()}), then, once that is over so the two never share the cores, runs
+ * {@code torch_cpu_bench.py} with the same options in PyTorch ({@link TorchRunner}), and writes the
+ * Markdown page of {@link SideBySideReport} to {@code benchmarks/results/cpu-<date>.md}.
+ * The median, not the mean, so that one GC pause or one preempted call does not move the number.
  *
- * <p>Both programs take the same options, so {@code scripts/side-by-side.sh} passes one set to
- * both, and print JSON in the same form, which {@link SideBySideReport} joins on each row's id.
- *
- * <pre>
- * side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
- *              [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
- *              [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
- * </pre>
+ * <p>Without a Python that imports torch the page has the Galvani column only, and says why.
  */
 public final class SideBySide {
 
@@ -37,7 +32,7 @@ public final class SideBySide {
     public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "conv2d");
 
     /**
-     * What to run. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
+     * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
      * stride 1, padding K / 2. Warm-up lasts at least {@code warmup} calls and at least
      * {@code warmupSeconds}, so that small operations give the JIT time to compile their kernels.
      */
@@ -52,7 +47,22 @@ public final class SideBySide {
         }
 
         boolean runs(String op) { return only.contains(op); }
+
+        /** These options as command-line arguments, the form torch_cpu_bench.py takes them in. */
+        List<String> toArgs() {
+            return List.of("--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
+                    "--warmup-seconds", Double.toString(warmupSeconds), "--runs", Integer.toString(runs),
+                    "--sizes", join(gemmSizes), "--elements", Integer.toString(elements), "--conv", join(conv),
+                    "--only", String.join(",", only));
+        }
+
+        private static String join(int[] v) {
+            return Arrays.stream(v).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+        }
     }
+
+    /** The command's options: what to time, and where the results go. */
+    record Options(Config config, Path out, Path json, boolean torch) {}
 
     /** One timed operation; {@code skipped} is null when it ran, else why it did not. */
     public record Result(String id, String op, String shape, double medianMs, double minMs, int runs, String skipped) {}
@@ -60,15 +70,20 @@ public final class SideBySide {
     static final String USAGE = """
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                                 [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
-                                [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
-              --threads         Galvani's CPU threads (sets galvani.threads)
+                                [--only sgemm,add,mul-add-relu,sum,conv2d]
+                                [--out FILE.md] [--json FILE] [--no-torch]
+              --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
               --warmup, --warmup-seconds
                                 untimed calls before timing: at least this many, and for at least this long
               --runs            timed calls; the median is reported
               --sizes           square SGEMM sizes
               --elements        length of the add / mul-add-relu / sum inputs
-              --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2
-              --json            also write the results as JSON (read by side-by-side-report)
+              --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
+              --only            run only these operations
+              --out             the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)
+              --json            also write Galvani's results as JSON
+              --no-torch        time Galvani only
+            PyTorch runs in $TORCH_PYTHON, else the first of python3, /tmp/torch/bin/python that imports torch.
             """;
 
     public static void main(String[] args) throws IOException {
@@ -76,17 +91,15 @@ public final class SideBySide {
             System.out.print(USAGE);
             return;
         }
-        Config config;
-        Path json = null;
+        Options options;
         try {
-            config = parse(args);
-            int i = Arrays.asList(args).indexOf("--json");
-            if (i >= 0) json = Path.of(args[i + 1]);
+            options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("side-by-side: " + e.getMessage());
             System.exit(2);
             return;
         }
+        Config config = options.config();
         // Galvani's pool reads galvani.threads once, when the first parallel kernel runs, so it is
         // set here, before any tensor exists.
         System.setProperty("galvani.threads", Integer.toString(config.threads()));
@@ -94,10 +107,24 @@ public final class SideBySide {
         System.out.printf(Locale.ROOT, "Galvani CPU, %d threads, warm-up >= %d calls and %.1f s, median of %d runs%n",
                 Parallel.threads(), config.warmup(), config.warmupSeconds(), config.runs());
         List<Result> results = run(config, r -> System.out.println(format(r)));
-        if (json != null) {
-            Files.writeString(json, toJson(config, results));
-            System.out.println("wrote " + json);
-        }
+        String galvaniJson = toJson(config, results);
+        if (options.json() != null) Files.writeString(options.json(), galvaniJson);
+        System.gc();   // leave PyTorch a machine without Galvani's garbage
+
+        TorchRunner.Outcome torch = options.torch()
+                ? TorchRunner.run(config.toArgs(), config.threads())
+                : new TorchRunner.Outcome(null, "not asked for (--no-torch)");
+        if (torch.missing() != null)
+            System.out.println("PyTorch not measured: " + torch.missing() + ". Writing the Galvani-only table.");
+
+        @SuppressWarnings("unchecked")
+        var galvani = (java.util.Map<String, Object>) Json.parse(galvaniJson);
+        String page = SideBySideReport.render(galvani, torch.results(), SideBySideReport.machine(),
+                torch.missing(), "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()));
+        SideBySideReport.write(options.out(), page);
+        System.out.println();
+        System.out.print(page);
+        System.out.println("\nwrote " + options.out());
     }
 
     /** Times every selected workload; {@code progress} sees each result as it is measured. */
@@ -206,20 +233,23 @@ public final class SideBySide {
 
     // ---------------------------------------------------------------- options
 
-    static Config parse(String[] args) {
+    static Options parse(String[] args) {
         Config d = Config.defaults();
         int threads = d.threads(), warmup = d.warmup(), runs = d.runs(), elements = d.elements();
         double warmupSeconds = d.warmupSeconds();
         int[] sizes = d.gemmSizes(), conv = d.conv();
         Set<String> only = d.only();
+        Path out = null, json = null;
+        boolean torch = true;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
+            if (key.equals("--no-torch")) { torch = false; continue; }
             if (i + 1 >= args.length) throw new IllegalArgumentException(key + " needs a value");
             String value = args[++i];
             switch (key) {
                 case "--threads" -> threads = positive(key, value);
                 case "--warmup" -> warmup = positive(key, value);
-                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value);
+                case "--warmup-seconds" -> warmupSeconds = seconds(key, value);
                 case "--runs" -> runs = positive(key, value);
                 case "--sizes" -> sizes = ints(key, value, -1);
                 case "--elements" -> elements = positive(key, value);
@@ -229,12 +259,21 @@ public final class SideBySide {
                     for (String op : only)
                         if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
                 }
-                case "--json" -> { /* read by main */ }
-                default -> throw new IllegalArgumentException("unknown option " + key
-                        + "; options: --threads --warmup --warmup-seconds --runs --sizes --elements --conv --only --json");
+                case "--out" -> out = Path.of(value);
+                case "--json" -> json = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + key + "\n" + USAGE);
             }
         }
-        return new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only);
+        if (out == null) out = SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
+        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only), out, json, torch);
+    }
+
+    private static double seconds(String key, String value) {
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (v >= 0 && Double.isFinite(v)) return v;
+        } catch (NumberFormatException ignored) { /* reported below */ }
+        throw new IllegalArgumentException(key + " must be a non-negative number of seconds, got '" + value + "'");
     }
 
     private static int positive(String key, String value) {

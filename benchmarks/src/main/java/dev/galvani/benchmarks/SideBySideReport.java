@@ -3,6 +3,8 @@ package dev.galvani.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,57 +12,82 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Joins the JSON of {@link SideBySide} (Galvani) and of {@code scripts/torch_cpu_bench.py} (PyTorch)
- * into the Markdown results page: one row per operation, joined on its id, with the ratio
- * PyTorch time / Galvani time, and the machine it ran on. Without a PyTorch file the page has the
- * Galvani column only, and says why.
- *
- * <pre>
- * side-by-side-report --galvani FILE [--torch FILE | --torch-missing REASON] --out FILE.md
- *                     [--cpu MODEL] [--cores N] [--date YYYY-MM-DD] [--command CMD]
- * </pre>
+ * The Markdown results page of the side-by-side comparison: Galvani's and PyTorch's results (the
+ * JSON of {@link SideBySide} and of {@code torch_cpu_bench.py}) joined on each row's id, with the
+ * ratio PyTorch time / Galvani time, and the machine they ran on.
  */
-public final class SideBySideReport {
+final class SideBySideReport {
 
     private SideBySideReport() {}
 
-    public static void main(String[] args) throws IOException {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) o.put(args[i], args[i + 1]);
-        if (args.length % 2 != 0 || !o.containsKey("--galvani") || !o.containsKey("--out")) {
-            System.err.println("usage: side-by-side-report --galvani FILE [--torch FILE | --torch-missing REASON] --out FILE.md"
-                    + " [--cpu MODEL] [--cores N] [--date YYYY-MM-DD] [--command CMD]");
-            System.exit(2);
-            return;
-        }
-        Map<String, Object> galvani = read(Path.of(o.get("--galvani")));
-        Map<String, Object> torch = o.containsKey("--torch") ? read(Path.of(o.get("--torch"))) : null;
-        String page = render(galvani, torch, o);
-        Path out = Path.of(o.get("--out"));
-        if (out.getParent() != null) Files.createDirectories(out.getParent());
-        // Written beside the target and renamed, so an interrupted run never leaves half a page.
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        Files.writeString(tmp, page);
-        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        System.out.print(page);
-        System.out.println("\nwrote " + out);
+    /** What the page says about the machine; {@link #machine()} fills it in. */
+    record Machine(String cpu, int cores, String date) {}
+
+    /** This machine: the CPU model as lscpu names it, the processors this JVM sees, today's date. */
+    static Machine machine() {
+        return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), LocalDate.now().toString());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> read(Path file) throws IOException {
+    private static String cpuModel() {
         try {
-            return (Map<String, Object>) Json.parse(Files.readString(file));
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            for (String line : text.split("\n"))
+                if (line.startsWith("Model name:")) return line.substring("Model name:".length()).trim();
+        } catch (IOException e) {
+            // no lscpu: /proc/cpuinfo below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch") + " (model unknown)";
+    }
+
+    /**
+     * {@code benchmarks/results} of the checkout this jar was built in (the jar lives in
+     * {@code benchmarks/target}), else {@code benchmarks/results} under the working directory when
+     * that exists, else the working directory.
+     */
+    static Path defaultResultsDir() {
+        try {
+            Path code = Path.of(SideBySideReport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path target = code.getParent();   // the jar's folder, or target/ above target/classes
+            if (target != null && target.getFileName() != null && target.getFileName().toString().equals("target")
+                    && target.getParent() != null && target.getParent().getFileName().toString().equals("benchmarks"))
+                return target.getParent().resolve("results");
+        } catch (Exception e) {
+            // no code source (an unusual class loader): fall through
+        }
+        return Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "results") : Path.of(".");
+    }
+
+    /** Writes the page through a temporary file and a rename, so an interrupted run never leaves half of one. */
+    static void write(Path out, String page) throws IOException {
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, page);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
-    /** The Markdown page. {@code options} holds the command-line options (--cpu, --date, ...). */
-    @SuppressWarnings("unchecked")
-    static String render(Map<String, Object> galvani, Map<String, Object> torch, Map<String, String> options) {
-        String date = options.getOrDefault("--date", java.time.LocalDate.now().toString());
+    /**
+     * The page. {@code torch} is null when PyTorch was not measured, and {@code torchMissing} then
+     * says why; {@code command} is the command line that reproduces the run.
+     */
+    static String render(Map<String, Object> galvani, Map<String, Object> torch, Machine machine,
+                         String torchMissing, String command) {
         StringBuilder s = new StringBuilder();
-        s.append("# Galvani vs PyTorch on the CPU, ").append(date).append("\n\n");
+        s.append("# Galvani vs PyTorch on the CPU, ").append(machine.date()).append("\n\n");
         s.append("**ratio = PyTorch time / Galvani time: above 1 Galvani is faster, below 1 PyTorch is faster.**\n\n");
         s.append("Both libraries ran in the same run on the same machine, one after the other (Galvani first), ")
          .append("with the same number of threads, on inputs of the same shapes. Each time is the median of ")
@@ -68,7 +95,7 @@ public final class SideBySideReport {
          .append(" calls and ").append(galvani.get("warmup_seconds")).append(" s. Every operation is eager and ")
          .append("allocates its result in both libraries.\n\n");
         if (torch == null)
-            s.append("> **PyTorch was not measured:** ").append(options.getOrDefault("--torch-missing", "no PyTorch results given"))
+            s.append("> **PyTorch was not measured:** ").append(torchMissing == null ? "no PyTorch results" : torchMissing)
              .append(". The table has the Galvani column only.\n\n");
 
         // Rows in Galvani's order; PyTorch rows without a Galvani twin go at the end.
@@ -98,30 +125,27 @@ public final class SideBySideReport {
         }
 
         s.append("\n## Machine\n\n| | |\n|---|---|\n");
-        String cpu = options.getOrDefault("--cpu", "unknown");
-        if (options.containsKey("--cores")) cpu += ", " + options.get("--cores") + " cores";
-        s.append("| CPU | ").append(cell(cpu)).append(" |\n");
+        s.append("| CPU | ").append(cell(machine.cpu())).append(", ").append(machine.cores()).append(" cores (lscpu, nproc) |\n");
         s.append("| threads | Galvani ").append(num(galvani.get("threads"))).append(" (`galvani.threads`)");
         if (torch != null) s.append(", PyTorch ").append(num(torch.get("threads"))).append(" (`torch.set_num_threads`)");
         s.append(" |\n");
         s.append("| Java | ").append(cell(galvani.get("runtime"))).append(" |\n");
         if (torch != null) {
             s.append("| PyTorch | ").append(cell(torch.get("torch"))).append(", Python ").append(cell(torch.get("python"))).append(" |\n");
-            if (torch.get("backend") != null) s.append("| PyTorch CPU backend | ").append(cell(torch.get("backend"))).append(" |\n");
+            if (torch.get("backend") != null) s.append("| PyTorch CPU libraries | ").append(cell(torch.get("backend"))).append(" |\n");
         } else {
             s.append("| PyTorch | not measured |\n");
         }
-        s.append("| date | ").append(date).append(" |\n");
-        s.append("| timer | Galvani `System.nanoTime`, PyTorch `time.perf_counter_ns` |\n");
-        if (options.containsKey("--command")) s.append("| command | `").append(options.get("--command")).append("` |\n");
+        s.append("| date | ").append(machine.date()).append(" |\n");
+        s.append("| timers | Galvani `System.nanoTime`, PyTorch `time.perf_counter_ns` |\n");
+        if (command != null) s.append("| command | `").append(command).append("` |\n");
         return s.toString();
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> byId(Map<String, Object> file) {
         Map<String, Map<String, Object>> m = new LinkedHashMap<>();
-        Object results = file.get("results");
-        if (results instanceof List<?> list)
+        if (file.get("results") instanceof List<?> list)
             for (Object o : list)
                 if (o instanceof Map<?, ?> row) m.put(String.valueOf(row.get("id")), (Map<String, Object>) row);
         return m;

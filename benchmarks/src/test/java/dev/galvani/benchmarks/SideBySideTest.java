@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.cpu.Parallel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,12 +54,16 @@ class SideBySideTest {
 
     @Test
     void optionsParseAndBadOnesAreNamed() {
-        var c = SideBySide.parse(new String[]{"--threads", "1", "--sizes", "32,64", "--only", "sgemm,sum", "--json", "x.json"});
+        var o = SideBySide.parse(new String[]{"--threads", "1", "--sizes", "32,64", "--only", "sgemm,sum", "--out", "x.md", "--no-torch"});
+        var c = o.config();
         assertEquals(1, c.threads());
         assertArrayEquals(new int[]{32, 64}, c.gemmSizes());
         assertEquals(List.of("sgemm", "sum"), List.copyOf(c.only()));
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SideBySide.parse(new String[]{"--only", "gemm"}));
+        assertEquals(Path.of("x.md"), o.out());
+        assertFalse(o.torch());
+        // PyTorch gets the same options back, in the form its script parses.
+        assertEquals(c.toArgs(), SideBySide.parse(c.toArgs().toArray(String[]::new)).config().toArgs());
+        var e = assertThrows(IllegalArgumentException.class, () -> SideBySide.parse(new String[]{"--only", "gemm"}));
         assertTrue(e.getMessage().contains("gemm"), e.getMessage());
     }
 
@@ -74,15 +80,21 @@ class SideBySideTest {
                   {"id": "sgemm-256", "op": "sgemm", "shape": "[256, 256] @ [256, 256]", "median_ms": 4.0, "min_ms": 3.9, "runs": 11},
                   {"id": "conv2d", "op": "conv2d", "shape": "x", "median_ms": 1.0, "min_ms": 1.0, "runs": 11}]}
                 """);
-        String page = SideBySideReport.render(galvani, torch, Map.of("--date", "2000-01-01", "--cpu", "Test CPU", "--cores", "2"));
+        var machine = new SideBySideReport.Machine("Test CPU", 2, "2000-01-01");
+        String page = SideBySideReport.render(galvani, torch, machine, null, "side-by-side");
         assertTrue(page.contains("| sgemm | [256, 256] @ [256, 256] | 2.00 | 4.00 | 2.00 |"), page);
         // A | inside a cell is escaped, so it cannot split the row.
         assertTrue(page.contains("| conv \\| 2d | x | — | 1.00 | — |"), page);
         assertTrue(page.contains("Galvani `conv2d`: not built"), page);
-        assertTrue(page.contains("| CPU | Test CPU, 2 cores |"), page);
+        assertTrue(page.contains("| CPU | Test CPU, 2 cores"), page);
 
-        String galvaniOnly = SideBySideReport.render(galvani, null, Map.of("--torch-missing", "no torch here"));
+        String galvaniOnly = SideBySideReport.render(galvani, null, machine, "no torch here", null);
         assertTrue(galvaniOnly.contains("no torch here") && galvaniOnly.contains("| 2.00 | not run | — |"), galvaniOnly);
+    }
+
+    @Test
+    void theTorchScriptIsInTheJar() {
+        assertNotNull(TorchRunner.class.getResource(TorchRunner.SCRIPT_RESOURCE));
     }
 
     @Test

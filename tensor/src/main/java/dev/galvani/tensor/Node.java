@@ -16,6 +16,7 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private final int[] versions;
+    private final int outputVersion;
     private final Object[] args;
     private Tensor output;
 
@@ -26,6 +27,7 @@ public final class Node {
         this.output = output;
         this.versions = new int[inputs.length];
         for (int i = 0; i < inputs.length; i++) versions[i] = inputs[i] == null ? 0 : inputs[i].storage.version();
+        this.outputVersion = output.storage.version();
     }
 
     /** The operation's name, e.g. "exp", "add", "sum", "matmul", "view". */
@@ -44,9 +46,12 @@ public final class Node {
 
     public List<Tensor> inputs() { return Arrays.asList(live()); }
 
-    /** The tensor this node produced. */
+    /** The tensor this node produced, checked like the inputs (rules such as exp's read its values). */
     public Tensor output() {
         live();
+        if (output.storage.version() != outputVersion)
+            throw new IllegalStateException("backward of " + op + ": its output " + output.shape() + " was modified by an in-place operation after "
+                    + op + " produced it (version " + outputVersion + ", now " + output.storage.version() + "); clone it before changing it");
         return output;
     }
 

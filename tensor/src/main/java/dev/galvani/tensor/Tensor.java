@@ -403,6 +403,10 @@ public final class Tensor {
 
     public static Tensor where(Tensor cond, double a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
 
+    public static Tensor where(Tensor cond, Tensor a, long b) { return Elementwise.where(cond, a, Elementwise.scalarFor(a, b)); }
+
+    public static Tensor where(Tensor cond, long a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
+
     /** Elements where {@code mask} is true replaced by {@code value}. */
     public Tensor maskedFill(Tensor mask, double value) { return Elementwise.where(mask, Creation.full(dtype(), value, device()), this); }
 

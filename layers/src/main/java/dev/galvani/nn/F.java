@@ -1,0 +1,336 @@
+package dev.galvani.nn;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Generator;
+import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The functional forms of the layers and the losses, PyTorch's {@code torch.nn.functional}. Everything
+ * here is composed from tensor operations, so it runs on every backend and autograd differentiates it.
+ */
+public final class F {
+
+    private F() {}
+
+    /** How a loss reduces its per-element values. */
+    public enum Reduction { NONE, MEAN, SUM }
+
+    // ================================ linear and embedding ================================
+
+    /** x W^T + b; x [..., in], weight [out, in], bias [out] or null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (x.dim() == 0 || x.size(-1) != weight.size(1))
+            throw new IllegalArgumentException("linear: input " + x.shape() + " has " + (x.dim() == 0 ? 0 : x.size(-1))
+                    + " features but the weight " + weight.shape() + " expects " + weight.size(1));
+        Tensor y = x.matmul(weight.T());
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** Rows of {@code weight} [num, dim] picked by the integer tensor {@code indices}: shape indices.shape + [dim]. */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        int[] shape = Arrays.copyOf(indices.shape().dims(), indices.dim() + 1);
+        shape[indices.dim()] = weight.size(1);
+        return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+    }
+
+    // ================================ activations ================================
+
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    public static Tensor gelu(Tensor x) { return x.gelu(); }
+
+    public static Tensor silu(Tensor x) { return x.silu(); }
+
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    public static Tensor softplus(Tensor x) { return x.softplus(); }
+
+    /** max(0, x) + slope * min(0, x). */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Tensor.where(x.gt(0L), x, x.mul(negativeSlope)); }
+
+    /** x for x &gt; 0, alpha (e^x - 1) otherwise (Clevert et al. 2016). */
+    public static Tensor elu(Tensor x, double alpha) { return Tensor.where(x.gt(0L), x, x.clampMax(0).expm1().mul(alpha)); }
+
+    /** exp(x - max) / sum, along {@code dim}. */
+    public static Tensor softmax(Tensor x, int dim) {
+        Tensor shifted = x.sub(x.amax(dim, true).detach());
+        Tensor e = shifted.exp();
+        return e.div(e.sum(dim, true));
+    }
+
+    /** x - logsumexp(x), along {@code dim}: the log of softmax without its overflow. */
+    public static Tensor logSoftmax(Tensor x, int dim) { return x.sub(x.logsumexp(dim, true)); }
+
+    // ================================ regularisation and normalisation ================================
+
+    /**
+     * Zeroes each element with probability p and scales the rest by 1/(1-p) in training
+     * (Srivastava et al. 2014, inverted dropout); the identity in evaluation.
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) {
+        if (p < 0 || p > 1) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0.0);
+        Tensor keep;
+        try (var ng = GradMode.disable()) {
+            keep = Tensor.bernoulli(gen, 1 - p, x.shape().dims()).to(x.dtype()).to(x.device()).div(1 - p);
+        }
+        return x.mul(keep);
+    }
+
+    /**
+     * Batch normalisation (Ioffe &amp; Szegedy 2015) over dim 1 of [N, C, ...]. In training the batch
+     * statistics normalise (biased variance) and the running ones are updated in place with the
+     * unbiased variance: running = (1 - momentum) running + momentum stat. In evaluation the running
+     * statistics normalise. {@code runningMean}/{@code runningVar} may be null (no tracking).
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expects [N, C, ...], got " + x.shape());
+        int c = x.size(1);
+        int[] dims = reductionDimsExcept(x.dim(), 1);
+        int[] statShape = new int[x.dim()];
+        Arrays.fill(statShape, 1);
+        statShape[1] = c;
+        Tensor mean, var;
+        if (training || runningMean == null) {
+            long n = x.numel() / Math.max(1, c);
+            if (n <= 1 && training)
+                throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input " + x.shape());
+            mean = x.mean(dims, true);
+            var = x.sub(mean).square().mean(dims, true);
+            if (training && runningMean != null) {
+                try (var ng = GradMode.disable()) {
+                    Tensor m = mean.detach().reshape(c), v = var.detach().reshape(c).mul((double) n / Math.max(1, n - 1));
+                    runningMean.mulInPlace(1 - momentum).addInPlace(m.to(runningMean.dtype()), momentum);
+                    runningVar.mulInPlace(1 - momentum).addInPlace(v.to(runningVar.dtype()), momentum);
+                }
+            }
+        } else {
+            mean = runningMean.reshape(statShape);
+            var = runningVar.reshape(statShape);
+        }
+        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
+        if (weight != null) y = y.mul(weight.reshape(statShape));
+        if (bias != null) y = y.add(bias.reshape(statShape));
+        return y;
+    }
+
+    /** Layer normalisation (Ba et al. 2016) over the trailing dims {@code normalizedShape}. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int k = normalizedShape.length;
+        int[] tail = Arrays.copyOfRange(x.shape().dims(), Math.max(0, x.dim() - k), x.dim());
+        if (x.dim() < k || !Arrays.equals(tail, normalizedShape))
+            throw new IllegalArgumentException("layerNorm: input " + x.shape() + " does not end with the normalized shape " + Arrays.toString(normalizedShape));
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) dims[i] = x.dim() - k + i;
+        Tensor mean = x.mean(dims, true);
+        Tensor centered = x.sub(mean);
+        Tensor y = centered.mul(centered.square().mean(dims, true).add(eps).rsqrt());
+        if (weight != null) y = y.mul(weight);
+        if (bias != null) y = y.add(bias);
+        return y;
+    }
+
+    /** Group normalisation (Wu &amp; He 2018): channels of [N, C, ...] in {@code groups} groups, per-channel affine. */
+    public static Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps) {
+        if (x.dim() < 2 || x.size(1) % groups != 0)
+            throw new IllegalArgumentException("groupNorm: " + groups + " groups do not divide the " + (x.dim() < 2 ? "missing" : x.size(1)) + " channels of input " + x.shape());
+        int n = x.size(0), c = x.size(1);
+        Tensor g = x.reshape(n, groups, -1);
+        Tensor mean = g.mean(2, true);
+        Tensor centered = g.sub(mean);
+        Tensor y = centered.mul(centered.square().mean(2, true).add(eps).rsqrt()).reshape(x.shape().dims());
+        int[] affine = new int[x.dim()];
+        Arrays.fill(affine, 1);
+        affine[1] = c;
+        if (weight != null) y = y.mul(weight.reshape(affine));
+        if (bias != null) y = y.add(bias.reshape(affine));
+        return y;
+    }
+
+    static int[] reductionDimsExcept(int rank, int keep) {
+        int[] dims = new int[rank - 1];
+        for (int i = 0, k = 0; i < rank; i++) if (i != keep) dims[k++] = i;
+        return dims;
+    }
+
+    // ================================ losses ================================
+
+    static Tensor reduce(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case NONE -> perElement;
+            case SUM -> perElement.sum();
+            case MEAN -> perElement.mean();
+        };
+    }
+
+    public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
+
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        checkSameShape("mseLoss", input, target);
+        return reduce(input.sub(target).square(), reduction);
+    }
+
+    public static Tensor l1Loss(Tensor input, Tensor target) { return l1Loss(input, target, Reduction.MEAN); }
+
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+        checkSameShape("l1Loss", input, target);
+        return reduce(input.sub(target).abs(), reduction);
+    }
+
+    /** Huber-style: 0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta (PyTorch's smooth_l1_loss). */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, double beta, Reduction reduction) {
+        checkSameShape("smoothL1Loss", input, target);
+        if (beta < 0) throw new IllegalArgumentException("smoothL1Loss: beta must be non-negative, got " + beta);
+        Tensor d = input.sub(target).abs();
+        if (beta == 0) return reduce(d, reduction);
+        return reduce(Tensor.where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), reduction);
+    }
+
+    public static Tensor smoothL1Loss(Tensor input, Tensor target) { return smoothL1Loss(input, target, 1.0, Reduction.MEAN); }
+
+    /**
+     * Binary cross-entropy on logits, stable for large |x|:
+     * loss = (1 - y) x + (1 + (posWeight - 1) y) (log1p(e^-|x|) + max(-x, 0)).
+     * {@code weight} (per element, broadcast) and {@code posWeight} (per class, broadcast over the last dim) may be null.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+        checkSameShape("binaryCrossEntropyWithLogits", logits, target);
+        Tensor logSigmoidNeg = logits.abs().neg().exp().log1p().add(logits.neg().clampMin(0));   // -log sigmoid(x)
+        Tensor coefficient = posWeight == null ? null : posWeight.sub(1.0).mul(target).add(1.0);
+        Tensor loss = target.rsub(1.0).mul(logits).add(coefficient == null ? logSigmoidNeg : coefficient.mul(logSigmoidNeg));
+        if (weight != null) loss = loss.mul(weight);
+        return reduce(loss, reduction);
+    }
+
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+        return binaryCrossEntropyWithLogits(logits, target, null, null, Reduction.MEAN);
+    }
+
+    /** Options of {@link #crossEntropy(Tensor, Tensor, CrossEntropy)} and {@link #nllLoss}; defaults as in PyTorch. */
+    public record CrossEntropy(Tensor weight, int ignoreIndex, Reduction reduction, double labelSmoothing) {
+        public static final CrossEntropy DEFAULT = new CrossEntropy(null, -100, Reduction.MEAN, 0.0);
+
+        public CrossEntropy {
+            if (labelSmoothing < 0 || labelSmoothing > 1)
+                throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing);
+            if (reduction == null) throw new IllegalArgumentException("crossEntropy: reduction is null");
+        }
+
+        public CrossEntropy withWeight(Tensor w) { return new CrossEntropy(w, ignoreIndex, reduction, labelSmoothing); }
+        public CrossEntropy withIgnoreIndex(int i) { return new CrossEntropy(weight, i, reduction, labelSmoothing); }
+        public CrossEntropy withReduction(Reduction r) { return new CrossEntropy(weight, ignoreIndex, r, labelSmoothing); }
+        public CrossEntropy withLabelSmoothing(double s) { return new CrossEntropy(weight, ignoreIndex, reduction, s); }
+    }
+
+    /** Cross-entropy of logits [N, C] (or [N, C, d1, ...]) against class indices or class probabilities. */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) { return crossEntropy(logits, target, CrossEntropy.DEFAULT); }
+
+    /**
+     * PyTorch's cross_entropy. With integer targets (class indices, shape [N] or [N, d1, ...]):
+     * loss_n = -w[y_n] ((1 - eps) logp[n, y_n] + eps/C sum_c logp[n, c] w_c / w[y_n]), ignored targets give 0,
+     * and MEAN divides by the sum of w[y_n] over the targets not ignored. With floating targets
+     * (probabilities, the logits' shape): loss_n = -sum_c w_c q[n, c] logp[n, c] with
+     * q = (1 - eps) p + eps / C, and MEAN divides by N.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, CrossEntropy o) {
+        if (logits.dim() < 1) throw new IllegalArgumentException("crossEntropy: logits need a class dimension, got " + logits.shape());
+        int classDim = logits.dim() == 1 ? 0 : 1;
+        int c = logits.size(classDim);
+        Tensor logp = logSoftmax(logits, classDim);
+        Tensor w = o.weight() == null ? null : classShaped(o.weight(), logits, classDim, c);
+        double eps = o.labelSmoothing();
+        if (target.dtype().isFloatingPoint()) {
+            checkSameShape("crossEntropy", logits, target);
+            Tensor q = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
+            Tensor perClass = q.mul(logp);
+            if (w != null) perClass = perClass.mul(w);
+            Tensor loss = perClass.sum(classDim).neg();
+            return switch (o.reduction()) {
+                case NONE -> loss;
+                case SUM -> loss.sum();
+                case MEAN -> loss.sum().div((double) Math.max(1, logits.numel() / c));     // per sample and position, as PyTorch
+            };
+        }
+        checkTargetShape(logits, target, classDim);
+        Tensor nll = nllPerElement(logp, target, w, o.ignoreIndex(), classDim, c);     // -w[y] logp[y], 0 where ignored
+        Tensor valid = target.ne((long) o.ignoreIndex()).to(logits.dtype());
+        Tensor loss = nll.mul(1 - eps);
+        if (eps > 0) {
+            Tensor smooth = w == null ? logp.sum(classDim).neg() : logp.mul(w).sum(classDim).neg();
+            loss = loss.add(smooth.mul(valid).mul(eps / c));
+        }
+        return switch (o.reduction()) {
+            case NONE -> loss;
+            case SUM -> loss.sum();
+            case MEAN -> loss.sum().div(targetWeight(target, w, valid, classDim, c));
+        };
+    }
+
+    /** Negative log-likelihood of log-probabilities [N, C, ...] at integer targets. */
+    public static Tensor nllLoss(Tensor logProbabilities, Tensor target, CrossEntropy o) {
+        int classDim = logProbabilities.dim() == 1 ? 0 : 1;
+        int c = logProbabilities.size(classDim);
+        if (target.dtype().isFloatingPoint()) throw new IllegalArgumentException("nllLoss: target must hold class indices (an integer tensor), got " + target.dtype());
+        checkTargetShape(logProbabilities, target, classDim);
+        Tensor w = o.weight() == null ? null : classShaped(o.weight(), logProbabilities, classDim, c);
+        Tensor loss = nllPerElement(logProbabilities, target, w, o.ignoreIndex(), classDim, c);
+        Tensor valid = target.ne((long) o.ignoreIndex()).to(logProbabilities.dtype());
+        return switch (o.reduction()) {
+            case NONE -> loss;
+            case SUM -> loss.sum();
+            case MEAN -> loss.sum().div(targetWeight(target, w, valid, classDim, c));
+        };
+    }
+
+    public static Tensor nllLoss(Tensor logProbabilities, Tensor target) { return nllLoss(logProbabilities, target, CrossEntropy.DEFAULT); }
+
+    /** -w[y] logp[y] per target element (0 where the target is ignored). */
+    private static Tensor nllPerElement(Tensor logp, Tensor target, Tensor w, int ignoreIndex, int classDim, int c) {
+        Tensor valid = target.ne((long) ignoreIndex);
+        Tensor safe = Tensor.where(valid, target, 0L).to(DType.I64);
+        if (safe.numel() > 0) {
+            long lo = safe.amin().itemLong(), hi = safe.amax().itemLong();
+            if (lo < 0 || hi >= c) throw new IndexOutOfBoundsException("crossEntropy: target class " + (lo < 0 ? lo : hi) + " is outside [0, " + c + ")");
+        }
+        Tensor picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
+        if (w != null) picked = picked.mul(w.flatten().gather(0, safe.reshape(-1)).reshape(safe.shape().dims()));
+        return Tensor.where(valid, picked.neg(), 0.0);
+    }
+
+    /** The MEAN denominator: the summed class weights of the targets that are not ignored (their count without weights). */
+    private static Tensor targetWeight(Tensor target, Tensor w, Tensor valid, int classDim, int c) {
+        if (w == null) return valid.sum();
+        Tensor safe = Tensor.where(valid.ne(0L), target, 0L).to(DType.I64);
+        return w.flatten().gather(0, safe.reshape(-1)).reshape(safe.shape().dims()).mul(valid).sum();
+    }
+
+    private static Tensor classShaped(Tensor weight, Tensor logits, int classDim, int c) {
+        if (weight.dim() != 1 || weight.size(0) != c)
+            throw new IllegalArgumentException("crossEntropy: class weights " + weight.shape() + " must have one entry per class (" + c + ")");
+        int[] shape = new int[logits.dim()];
+        Arrays.fill(shape, 1);
+        shape[classDim] = c;
+        return weight.to(logits.dtype()).reshape(shape);
+    }
+
+    private static void checkTargetShape(Tensor logits, Tensor target, int classDim) {
+        int[] expected = logits.shape().dims();
+        int[] want = new int[expected.length - 1];
+        for (int i = 0, k = 0; i < expected.length; i++) if (i != classDim) want[k++] = expected[i];
+        if (!Arrays.equals(want, target.shape().dims()))
+            throw new IllegalArgumentException("crossEntropy: logits " + logits.shape() + " need class-index targets of shape " + Arrays.toString(want)
+                    + ", got " + target.shape());
+        if (!target.dtype().isIntegral()) throw new IllegalArgumentException("crossEntropy: class-index targets must be integers, got " + target.dtype());
+    }
+
+    private static void checkSameShape(String op, Tensor a, Tensor b) {
+        if (!a.shape().equals(b.shape()))
+            throw new IllegalArgumentException(op + ": input " + a.shape() + " and target " + b.shape() + " must have the same shape");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.galvani.nn;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Device;
+import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Tensor;
+
+/**
+ * A trainable tensor owned by a {@link Module}: a leaf that requires grad. The tensor itself can be
+ * swapped ({@link #set}) when the module moves to another device or dtype, so code holds the
+ * Parameter and reads {@link #value()} at the point of use.
+ */
+public final class Parameter {
+
+    private Tensor value;
+
+    /** A parameter holding {@code initial} (detached from any graph) that requires grad. */
+    public Parameter(Tensor initial) { this(initial, true); }
+
+    public Parameter(Tensor initial, boolean requiresGrad) {
+        if (!initial.dtype().isFloatingPoint() && requiresGrad)
+            throw new IllegalArgumentException("Parameter: only floating-point tensors can be trained, got " + initial.dtype());
+        this.value = initial.detach().requiresGrad(requiresGrad);
+    }
+
+    /** The current tensor; use it in forward computations. */
+    public Tensor value() { return value; }
+
+    /** The accumulated gradient, or null. */
+    public Tensor grad() { return value.grad(); }
+
+    public boolean requiresGrad() { return value.requiresGrad(); }
+
+    public Parameter requiresGrad(boolean flag) {
+        value.requiresGrad(flag);
+        return this;
+    }
+
+    public int[] shape() { return value.shape().dims(); }
+
+    public long numel() { return value.numel(); }
+
+    /** Replaces the tensor (same shape), keeping requiresGrad; the gradient is dropped. */
+    public void set(Tensor tensor) {
+        if (!tensor.shape().equals(value.shape()))
+            throw new IllegalArgumentException("Parameter.set: shape " + tensor.shape() + " for a parameter of shape " + value.shape());
+        boolean rg = value.requiresGrad();
+        value = tensor.detach().requiresGrad(rg);
+    }
+
+    /** Moves the tensor to a device (a no-op when it is already there). */
+    public void to(Device device) {
+        if (!value.device().equals(device)) set(value.to(device));
+    }
+
+    public void to(DType dtype) {
+        if (value.dtype() != dtype) set(value.to(dtype));
+    }
+
+    /** Copies {@code values} into the tensor in place (no graph recorded). */
+    public void copyFrom(Tensor values) {
+        try (var ng = GradMode.disable()) {
+            value.copyFrom(values);
+        }
+    }
+
+    public void zeroGrad() { value.setGrad(null); }
+
+    @Override public String toString() { return "Parameter containing:\n" + value; }
+}
