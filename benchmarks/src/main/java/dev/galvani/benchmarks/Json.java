@@ -8,12 +8,52 @@ import java.util.Map;
 /**
  * Just enough JSON for the benchmark files this module writes and reads (its own and the PyTorch
  * script's): a reader to {@code Map} / {@code List} / {@code String} / {@code Double} /
- * {@code Boolean} / {@code null}, and string quoting. A JSON library would be one more dependency
+ * {@code Boolean} / {@code null}, and a writer of the same (plus other numbers). A JSON library would be one more dependency
  * in the uber-jar for two small files.
  */
 final class Json {
 
     private Json() {}
+
+    /** The value as JSON, one member or element per line; non-finite numbers become null, as JSON has none. */
+    static String write(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(value, b, "");
+        return b.append('\n').toString();
+    }
+
+    private static void write(Object v, StringBuilder b, String indent) {
+        String inner = indent + "  ";
+        switch (v) {
+            case null -> b.append("null");
+            case String s -> b.append(quote(s));
+            case Boolean x -> b.append(x);
+            case Double d when !Double.isFinite(d) -> b.append("null");
+            case Float f when !Float.isFinite(f) -> b.append("null");
+            case Number n -> b.append(n);
+            case Map<?, ?> m -> {
+                b.append('{');
+                String sep = "\n";
+                for (var e : m.entrySet()) {
+                    b.append(sep).append(inner).append(quote(String.valueOf(e.getKey()))).append(": ");
+                    write(e.getValue(), b, inner);
+                    sep = ",\n";
+                }
+                b.append(m.isEmpty() ? "" : "\n" + indent).append('}');
+            }
+            case List<?> list -> {
+                b.append('[');
+                String sep = "\n";
+                for (Object x : list) {
+                    b.append(sep).append(inner);
+                    write(x, b, inner);
+                    sep = ",\n";
+                }
+                b.append(list.isEmpty() ? "" : "\n" + indent).append(']');
+            }
+            default -> throw new IllegalArgumentException("JSON: cannot write a " + v.getClass().getSimpleName());
+        }
+    }
 
     static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');

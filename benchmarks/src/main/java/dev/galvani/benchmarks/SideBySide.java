@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -62,7 +64,7 @@ public final class SideBySide {
     }
 
     /** The command's options: what to time, and where the results go. */
-    record Options(Config config, Path out, Path json, boolean torch) {}
+    record Options(Config config, int rounds, Path out, Path json, boolean torch) {}
 
     /** One timed operation; {@code skipped} is null when it ran, else why it did not. */
     public record Result(String id, String op, String shape, double medianMs, double minMs, int runs, String skipped) {}
@@ -71,7 +73,7 @@ public final class SideBySide {
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                                 [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
                                 [--only sgemm,add,mul-add-relu,sum,conv2d]
-                                [--out FILE.md] [--json FILE] [--no-torch]
+                                [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
               --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
               --warmup, --warmup-seconds
                                 untimed calls before timing: at least this many, and for at least this long
@@ -80,8 +82,9 @@ public final class SideBySide {
               --elements        length of the add / mul-add-relu / sum inputs
               --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
               --only            run only these operations
+              --rounds          alternate Galvani and PyTorch this many times; each row keeps its lowest median
               --out             the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)
-              --json            also write Galvani's results as JSON
+              --json            also write Galvani's results as JSON (the best of the rounds)
               --no-torch        time Galvani only
             PyTorch runs in $TORCH_PYTHON, else the first of python3, /tmp/torch/bin/python that imports torch.
             """;
@@ -100,31 +103,68 @@ public final class SideBySide {
             return;
         }
         Config config = options.config();
+        String loadAtStart = SideBySideReport.loadAverage();
+        var cpuAtStart = SideBySideReport.CpuTimes.now();
         // Galvani's pool reads galvani.threads once, when the first parallel kernel runs, so it is
         // set here, before any tensor exists.
         System.setProperty("galvani.threads", Integer.toString(config.threads()));
 
-        System.out.printf(Locale.ROOT, "Galvani CPU, %d threads, warm-up >= %d calls and %.1f s, median of %d runs%n",
-                Parallel.threads(), config.warmup(), config.warmupSeconds(), config.runs());
-        List<Result> results = run(config, r -> System.out.println(format(r)));
-        String galvaniJson = toJson(config, results);
-        if (options.json() != null) Files.writeString(options.json(), galvaniJson);
-        System.gc();   // leave PyTorch a machine without Galvani's garbage
+        String python = null, torchMissing = "not asked for (--no-torch)";
+        if (options.torch()) {
+            python = TorchRunner.findPython();
+            torchMissing = python == null ? TorchRunner.noTorchReason() : null;
+        }
+        // Rounds alternate the libraries, Galvani first, so that a burst of other work on a shared
+        // machine lands in one round of one library and not in the row's final number.
+        List<Map<String, Object>> galvaniRounds = new ArrayList<>(), torchRounds = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            String of = options.rounds() > 1 ? " (round " + round + " of " + options.rounds() + ")" : "";
+            System.out.printf(Locale.ROOT, "Galvani CPU, %d threads, warm-up >= %d calls and %.1f s, median of %d runs%s%n",
+                    Parallel.threads(), config.warmup(), config.warmupSeconds(), config.runs(), of);
+            galvaniRounds.add(toMap(config, run(config, r -> System.out.println(format(r)))));
+            System.gc();   // leave PyTorch a machine without Galvani's garbage
+            if (python != null && torchMissing == null) {
+                System.out.println("PyTorch CPU (" + python + "), " + config.threads() + " threads" + of);
+                TorchRunner.Outcome torch = TorchRunner.run(python, config.toArgs(), config.threads());
+                if (torch.missing() != null) torchMissing = torch.missing();
+                else torchRounds.add(torch.results());
+            }
+        }
+        if (torchMissing != null)
+            System.out.println("PyTorch not measured: " + torchMissing + ". Writing the Galvani-only table.");
 
-        TorchRunner.Outcome torch = options.torch()
-                ? TorchRunner.run(config.toArgs(), config.threads())
-                : new TorchRunner.Outcome(null, "not asked for (--no-torch)");
-        if (torch.missing() != null)
-            System.out.println("PyTorch not measured: " + torch.missing() + ". Writing the Galvani-only table.");
-
-        @SuppressWarnings("unchecked")
-        var galvani = (java.util.Map<String, Object>) Json.parse(galvaniJson);
-        String page = SideBySideReport.render(galvani, torch.results(), SideBySideReport.machine(),
-                torch.missing(), "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()));
+        Map<String, Object> galvani = bestOf(galvaniRounds);
+        Map<String, Object> torch = torchMissing == null ? bestOf(torchRounds) : null;
+        if (options.json() != null) Files.writeString(options.json(), Json.write(galvani));
+        String command = "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()) + " --rounds " + options.rounds();
+        String page = SideBySideReport.render(galvani, torch, SideBySideReport.machine(loadAtStart, cpuAtStart),
+                torchMissing, command);
         SideBySideReport.write(options.out(), page);
         System.out.println();
         System.out.print(page);
         System.out.println("\nwrote " + options.out());
+    }
+
+    /**
+     * One library's rounds folded into one: each row is the round with the lowest median (a row
+     * that ran beats one that was skipped), and {@code rounds} says how many there were.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> bestOf(List<Map<String, Object>> rounds) {
+        Map<String, Map<String, Object>> best = new LinkedHashMap<>();
+        for (Map<String, Object> round : rounds)
+            for (Object o : (List<Object>) round.getOrDefault("results", List.of())) {
+                Map<String, Object> row = (Map<String, Object>) o;
+                best.merge(String.valueOf(row.get("id")), row, (a, b) -> median(b) < median(a) ? b : a);
+            }
+        Map<String, Object> out = new LinkedHashMap<>(rounds.getFirst());
+        out.put("results", new ArrayList<>(best.values()));
+        out.put("rounds", (double) rounds.size());
+        return out;
+    }
+
+    private static double median(Map<String, Object> row) {
+        return row.get("skipped") == null && row.get("median_ms") instanceof Double d && !d.isNaN() ? d : Double.POSITIVE_INFINITY;
     }
 
     /** Times every selected workload; {@code progress} sees each result as it is measured. */
@@ -176,8 +216,6 @@ public final class SideBySide {
             String shape = "x [%d, %d, %d, %d] * w [%d, %d, %d, %d] + b [%d] -> [%d, %d, %d, %d]"
                     .formatted(n, ch, h, w, o, ch, k, k, o, n, o, oh, ow);
             cases.add(new Case("conv2d", "conv2d %dx%d, stride 1, padding %d".formatted(k, k, k / 2), shape, () -> {
-                String missing = CpuWorkloads.conv2dUnavailableReason();
-                if (missing != null) throw new UnsupportedOperationException(missing);
                 Tensor x = Tensor.randn(new Generator(7), n, ch, h, w);
                 Tensor wt = Tensor.randn(new Generator(8), o, ch, k, k);
                 Tensor b = Tensor.randn(new Generator(9), o);
@@ -241,6 +279,7 @@ public final class SideBySide {
         Set<String> only = d.only();
         Path out = null, json = null;
         boolean torch = true;
+        int rounds = 2;
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
             if (key.equals("--no-torch")) { torch = false; continue; }
@@ -259,13 +298,14 @@ public final class SideBySide {
                     for (String op : only)
                         if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
                 }
+                case "--rounds" -> rounds = positive(key, value);
                 case "--out" -> out = Path.of(value);
                 case "--json" -> json = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + key + "\n" + USAGE);
             }
         }
         if (out == null) out = SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
-        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only), out, json, torch);
+        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only), rounds, out, json, torch);
     }
 
     private static double seconds(String key, String value) {
@@ -293,27 +333,33 @@ public final class SideBySide {
 
     // ---------------------------------------------------------------- JSON out
 
-    /** The same form as torch_cpu_bench.py prints; {@link SideBySideReport} reads both. */
-    static String toJson(Config c, List<Result> results) {
-        StringBuilder s = new StringBuilder();
-        s.append("{\n  \"library\": \"galvani\",\n");
-        s.append("  \"runtime\": ").append(Json.quote(System.getProperty("java.vm.name") + " " + Runtime.version())).append(",\n");
-        s.append("  \"threads\": ").append(Parallel.threads()).append(",\n");
-        s.append("  \"warmup\": ").append(c.warmup()).append(",\n");
-        s.append("  \"warmup_seconds\": ").append(c.warmupSeconds()).append(",\n");
-        s.append("  \"runs\": ").append(c.runs()).append(",\n");
-        s.append("  \"results\": [");
-        for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
-            s.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(Json.quote(r.id()))
-             .append(", \"op\": ").append(Json.quote(r.op()))
-             .append(", \"shape\": ").append(Json.quote(r.shape()));
-            if (r.skipped() == null)
-                s.append(String.format(Locale.ROOT, ", \"median_ms\": %.6f, \"min_ms\": %.6f, \"runs\": %d", r.medianMs(), r.minMs(), r.runs()));
-            else
-                s.append(", \"skipped\": ").append(Json.quote(r.skipped()));
-            s.append("}");
+    /** Galvani's results in the form torch_cpu_bench.py prints PyTorch's; {@link SideBySideReport} reads both. */
+    static Map<String, Object> toMap(Config c, List<Result> results) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("library", "galvani");
+        m.put("runtime", System.getProperty("java.vm.name") + " " + Runtime.version());
+        m.put("threads", Parallel.threads());
+        m.put("warmup", c.warmup());
+        m.put("warmup_seconds", c.warmupSeconds());
+        m.put("runs", c.runs());
+        List<Object> rows = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", r.id());
+            row.put("op", r.op());
+            row.put("shape", r.shape());
+            if (r.skipped() == null) {
+                row.put("median_ms", r.medianMs());
+                row.put("min_ms", r.minMs());
+                row.put("runs", r.runs());
+            } else {
+                row.put("skipped", r.skipped());
+            }
+            rows.add(row);
         }
-        return s.append("\n  ]\n}\n").toString();
+        m.put("results", rows);
+        return m;
     }
+
+    static String toJson(Config c, List<Result> results) { return Json.write(toMap(c, results)); }
 }

@@ -20,12 +20,67 @@ final class SideBySideReport {
 
     private SideBySideReport() {}
 
-    /** What the page says about the machine; {@link #machine()} fills it in. */
-    record Machine(String cpu, int cores, String date) {}
+    /**
+     * What the page says about the machine. {@code loadAtStart} is the load average (1, 5, 15 min)
+     * just before the run; {@code othersShare} the fraction of the machine's CPU time that other
+     * processes took during the run (see {@link CpuTimes}); either is null where unknown.
+     */
+    record Machine(String cpu, int cores, String date, String loadAtStart, Double othersShare) {}
 
     /** This machine: the CPU model as lscpu names it, the processors this JVM sees, today's date. */
-    static Machine machine() {
-        return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), LocalDate.now().toString());
+    static Machine machine(String loadAtStart, CpuTimes runStart) {
+        CpuTimes end = CpuTimes.now();
+        Double others = runStart == null || end == null ? null : runStart.othersShareUntil(end);
+        return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), LocalDate.now().toString(), loadAtStart, others);
+    }
+
+    /**
+     * CPU time, in clock ticks, that the whole machine spent busy and in total (busy + idle, all
+     * cores), and that this process and its finished children (the PyTorch runs) used, from /proc.
+     * Between two readings, busy time that was not ours is other processes' (or, in a VM, the
+     * hypervisor's steal): work that competed with the benchmark for the cores.
+     */
+    record CpuTimes(long machineBusy, long machineTotal, long ours) {
+
+        /** Now, or null off Linux. */
+        static CpuTimes now() {
+            try {
+                // cpu  user nice system idle iowait irq softirq steal ...
+                String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                long[] t = new long[9];
+                for (int i = 1; i <= 8 && i < cpu.length; i++) t[i] = Long.parseLong(cpu[i]);
+                long busy = t[1] + t[2] + t[3] + t[6] + t[7] + t[8], total = busy + t[4] + t[5];
+                // /proc/self/stat: after the ")" closing the command name come state (field 3) ... utime (14),
+                // stime (15), cutime (16), cstime (17).
+                String self = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = self.substring(self.lastIndexOf(')') + 2).split(" ");
+                long ours = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                return new CpuTimes(busy, total, ours);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** The share of the machine's CPU time between this reading and {@code later} that other processes used. */
+        double othersShareUntil(CpuTimes later) {
+            long total = later.machineTotal - machineTotal;
+            if (total <= 0) return 0;
+            long others = (later.machineBusy - machineBusy) - (later.ours - ours);
+            return Math.max(0, Math.min(1, (double) others / total));
+        }
+    }
+
+    /**
+     * The 1-, 5- and 15-minute load averages from /proc/loadavg, or null off Linux. Other work on the
+     * machine slows both libraries unevenly, so the page records how busy the machine was.
+     */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String cpuModel() {
@@ -92,8 +147,16 @@ final class SideBySideReport {
         s.append("Both libraries ran in the same run on the same machine, one after the other (Galvani first), ")
          .append("with the same number of threads, on inputs of the same shapes. Each time is the median of ")
          .append(num(galvani.get("runs"))).append(" calls after a warm-up of at least ").append(num(galvani.get("warmup")))
-         .append(" calls and ").append(galvani.get("warmup_seconds")).append(" s. Every operation is eager and ")
-         .append("allocates its result in both libraries.\n\n");
+         .append(" calls and ").append(galvani.get("warmup_seconds")).append(" s");
+        if (galvani.get("rounds") instanceof Number r && r.intValue() > 1)
+            s.append("; the run alternated the libraries ").append(r.intValue())
+             .append(" times (Galvani, PyTorch, Galvani, ...) and each row keeps each library's lowest median of the ")
+             .append(r.intValue()).append(" rounds");
+        s.append(". Every operation is eager and allocates its result in both libraries.\n\n");
+        if (machine.othersShare() != null && machine.othersShare() > BUSY)
+            s.append("> **The machine was busy:** other processes took ").append(percent(machine.othersShare()))
+             .append(" of its CPU time during the run, so both libraries lost time to them, unevenly and by chance. ")
+             .append("Re-run on an idle machine before reading much into a ratio.\n\n");
         if (torch == null)
             s.append("> **PyTorch was not measured:** ").append(torchMissing == null ? "no PyTorch results" : torchMissing)
              .append(". The table has the Galvani column only.\n\n");
@@ -136,11 +199,20 @@ final class SideBySideReport {
         } else {
             s.append("| PyTorch | not measured |\n");
         }
+        if (machine.othersShare() != null)
+            s.append("| CPU time taken by other processes during the run | ").append(percent(machine.othersShare())).append(" |\n");
+        if (machine.loadAtStart() != null)
+            s.append("| load average just before the run (1, 5, 15 min) | ").append(machine.loadAtStart()).append(" |\n");
         s.append("| date | ").append(machine.date()).append(" |\n");
         s.append("| timers | Galvani `System.nanoTime`, PyTorch `time.perf_counter_ns` |\n");
         if (command != null) s.append("| command | `").append(command).append("` |\n");
         return s.toString();
     }
+
+    /** Above this share of the machine's CPU time taken by others, the page warns that the numbers are disturbed. */
+    static final double BUSY = 0.05;
+
+    private static String percent(double share) { return String.format(Locale.ROOT, "%.0f%%", 100 * share); }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> byId(Map<String, Object> file) {

@@ -30,16 +30,21 @@ final class TorchRunner {
         return chosen != null && !chosen.isBlank() ? List.of(chosen) : List.of("python3", "/tmp/torch/bin/python");
     }
 
+    /** The first candidate Python that imports torch, or null. */
+    static String findPython() {
+        for (String candidate : candidates())
+            if (importsTorch(candidate)) return candidate;
+        return null;
+    }
+
+    /** What to tell the user when {@link #findPython()} found none. */
+    static String noTorchReason() {
+        return "torch is not importable with " + String.join(" or ", candidates()) + "; set TORCH_PYTHON to a Python that has torch";
+    }
+
+    /** Runs the script in {@code python} with {@code scriptArgs}; its progress lines go to this process's stderr. */
     @SuppressWarnings("unchecked")
-    static Outcome run(List<String> scriptArgs, int threads) {
-        List<String> tried = candidates();
-        String python = null;
-        for (String candidate : tried)
-            if (importsTorch(candidate)) { python = candidate; break; }
-        if (python == null)
-            return new Outcome(null, "torch is not importable with " + String.join(" or ", tried)
-                    + "; set TORCH_PYTHON to a Python that has torch");
-        System.out.println("PyTorch CPU (" + python + "), " + threads + " threads");
+    static Outcome run(String python, List<String> scriptArgs, int threads) {
         try {
             Path script = Files.createTempFile("torch_cpu_bench", ".py");
             try {

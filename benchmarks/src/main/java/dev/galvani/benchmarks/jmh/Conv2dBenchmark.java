@@ -19,8 +19,6 @@ public class Conv2dBenchmark extends CpuBenchmark {
 
     @Setup
     public void setUp() {
-        String missing = CpuWorkloads.conv2dUnavailableReason();
-        if (missing != null) throw new UnsupportedOperationException(missing);
         int[] in = CpuWorkloads.CONV_INPUT;
         int o = CpuWorkloads.CONV_OUT_CHANNELS, k = CpuWorkloads.CONV_KERNEL;
         x = Tensor.randn(new Generator(7), in);

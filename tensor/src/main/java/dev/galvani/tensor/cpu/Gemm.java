@@ -2,6 +2,7 @@ package dev.galvani.tensor.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -71,6 +72,8 @@ public final class Gemm {
     static final int D_MC = 8 * D_MR;
     static final int D_NC = 64 * D_NR;
 
+    /** Products with at most this many rows or columns of C take the matrix-vector loops. */
+    static final int SKINNY = 2;
     /** Below this many multiply-adds a plain loop beats packing. */
     static final long SMALL = 32_768;
     /** Below this many multiply-adds the whole product stays on the calling thread (a fork costs ~20 us). */
@@ -107,6 +110,8 @@ public final class Gemm {
             smallSgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
         }
+        if (Math.min(m, n) <= SKINNY
+                && skinnySgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate)) return;
         int tasks = work < PARALLEL_MIN ? 1 : Parallel.threads();
         // Split along the larger dimension, in whole micro-tiles, so each task packs as little as possible.
         boolean splitM = m >= n;
@@ -141,6 +146,64 @@ public final class Gemm {
                 for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
         }
+    }
+
+    /**
+     * Matrix-vector shapes (one or two rows or columns of C), where the packed kernel would waste most
+     * of its 12-row tile and packing would cost as much as the arithmetic. Returns false when the
+     * operands' layout suits neither loop; the packed path then takes the product.
+     */
+    private static boolean skinnySgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                       float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (aCs == 1 && bRs == 1) {
+            // Every element of C is a dot product of a row of A and a column of B, both unit stride
+            // (x · W^T of a linear layer with one sample, or A · x).
+            Parallel.forRange(m * n, Math.max(1, (int) (PARALLEL_MIN / k)), (q0, q1) -> {
+                for (int q = q0; q < q1; q++) {
+                    int i = q / n, j = q % n, ci = cOff + i * ldc + j;
+                    float d = dot(k, a, aOff + i * aRs, b, bOff + j * bCs);
+                    c[ci] = accumulate ? c[ci] + d : d;
+                }
+            });
+            return true;
+        }
+        if (bCs == 1 && m <= SKINNY) {
+            // Each row of C is a combination of the unit-stride rows of B; columns are split among threads.
+            Parallel.forRange(n, Math.max(4 * FL, (int) (PARALLEL_MIN / ((long) m * k))), (j0, j1) -> {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    if (!accumulate) java.util.Arrays.fill(c, ci + j0, ci + j1, 0f);
+                    for (int p = 0; p < k; p++) axpy(j1 - j0, a[aOff + i * aRs + p * aCs], b, bOff + p * bRs + j0, c, ci + j0);
+                }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    /** The dot product of x[xo, xo + k) and y[yo, yo + k), four vector accumulators deep. */
+    private static float dot(int k, float[] x, int xo, float[] y, int yo) {
+        FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (; p <= k - 4 * FL; p += 4 * FL) {
+            s0 = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), s0);
+            s1 = FloatVector.fromArray(FS, x, xo + p + FL).fma(FloatVector.fromArray(FS, y, yo + p + FL), s1);
+            s2 = FloatVector.fromArray(FS, x, xo + p + 2 * FL).fma(FloatVector.fromArray(FS, y, yo + p + 2 * FL), s2);
+            s3 = FloatVector.fromArray(FS, x, xo + p + 3 * FL).fma(FloatVector.fromArray(FS, y, yo + p + 3 * FL), s3);
+        }
+        for (; p <= k - FL; p += FL) s0 = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), s0);
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += x[xo + p] * y[yo + p];
+        return sum;
+    }
+
+    /** y[yo, yo + n) += alpha * x[xo, xo + n). */
+    private static void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+        FloatVector va = FloatVector.broadcast(FS, alpha);
+        int j = 0;
+        for (; j <= n - FL; j += FL)
+            FloatVector.fromArray(FS, x, xo + j).fma(va, FloatVector.fromArray(FS, y, yo + j)).intoArray(y, yo + j);
+        for (; j < n; j++) y[yo + j] += alpha * x[xo + j];
     }
 
     /** The five Goto loops on the rectangle [m0, m1) x [n0, n1) of C, on the calling thread. */
@@ -255,13 +318,13 @@ public final class Gemm {
      * 24 accumulators live in registers for the whole loop; each step loads two B vectors and
      * broadcasts twelve A elements.
      */
-    private static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+    static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                                    float[] c, int cIdx, int ldc, boolean add) {
         // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
         // would be boxed on the heap, and the kernel would run ten times slower.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
         if (add) {
-            c00 = FloatVector.fromArray(FS, c, cIdx + 0 * ldc); c01 = FloatVector.fromArray(FS, c, cIdx + 0 * ldc + FL);
+            c00 = FloatVector.fromArray(FS, c, cIdx); c01 = FloatVector.fromArray(FS, c, cIdx + FL);
             c10 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc); c11 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc + FL);
             c20 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc); c21 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc + FL);
             c30 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc); c31 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc + FL);
@@ -288,24 +351,26 @@ public final class Gemm {
             ca0 = z; ca1 = z;
             cb0 = z; cb1 = z;
         }
-        for (int p = 0; p < kc; p++, aIdx += F_MR, bIdx += F_NR) {
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(FS, bp, bIdx + FL);
+        // Indices are written as (loop counter x constant + invariant) so C2 can hoist the range checks.
+        for (int p = 0; p < kc; p++) {
+            int ai = aIdx + p * F_MR, bi = bIdx + p * F_NR;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(FS, bp, bi + FL);
             FloatVector x;
-            x = FloatVector.broadcast(FS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(FS, ap[aIdx + 1]);    c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(FS, ap[aIdx + 2]);    c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(FS, ap[aIdx + 3]);    c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(FS, ap[aIdx + 4]);    c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(FS, ap[aIdx + 5]);    c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(FS, ap[aIdx + 6]);    c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(FS, ap[aIdx + 7]);    c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-            x = FloatVector.broadcast(FS, ap[aIdx + 8]);    c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
-            x = FloatVector.broadcast(FS, ap[aIdx + 9]);    c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
-            x = FloatVector.broadcast(FS, ap[aIdx + 10]);   ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
-            x = FloatVector.broadcast(FS, ap[aIdx + 11]);   cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+            x = FloatVector.broadcast(FS, ap[ai]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(FS, ap[ai + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(FS, ap[ai + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(FS, ap[ai + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(FS, ap[ai + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(FS, ap[ai + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(FS, ap[ai + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(FS, ap[ai + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(FS, ap[ai + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(FS, ap[ai + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(FS, ap[ai + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(FS, ap[ai + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        c00.intoArray(c, cIdx + 0 * ldc); c01.intoArray(c, cIdx + 0 * ldc + FL);
+        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + FL);
         c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + FL);
         c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + FL);
         c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + FL);
@@ -338,6 +403,8 @@ public final class Gemm {
             smallDgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
         }
+        if (Math.min(m, n) <= SKINNY
+                && skinnyDgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate)) return;
         int tasks = work < PARALLEL_MIN / 2 ? 1 : Parallel.threads();
         boolean splitM = m >= n;
         int unit = splitM ? D_MR : D_NR;
@@ -370,6 +437,54 @@ public final class Gemm {
                 for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
         }
+    }
+
+    private static boolean skinnyDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
+                                       double[] b, int bOff, int bRs, int bCs, double[] c, int cOff, int ldc, boolean accumulate) {
+        if (aCs == 1 && bRs == 1) {
+            Parallel.forRange(m * n, Math.max(1, (int) (PARALLEL_MIN / k)), (q0, q1) -> {
+                for (int q = q0; q < q1; q++) {
+                    int i = q / n, j = q % n, ci = cOff + i * ldc + j;
+                    double d = dot(k, a, aOff + i * aRs, b, bOff + j * bCs);
+                    c[ci] = accumulate ? c[ci] + d : d;
+                }
+            });
+            return true;
+        }
+        if (bCs == 1 && m <= SKINNY) {
+            Parallel.forRange(n, Math.max(4 * DL, (int) (PARALLEL_MIN / ((long) m * k))), (j0, j1) -> {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    if (!accumulate) java.util.Arrays.fill(c, ci + j0, ci + j1, 0d);
+                    for (int p = 0; p < k; p++) axpy(j1 - j0, a[aOff + i * aRs + p * aCs], b, bOff + p * bRs + j0, c, ci + j0);
+                }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    private static double dot(int k, double[] x, int xo, double[] y, int yo) {
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (; p <= k - 4 * DL; p += 4 * DL) {
+            s0 = DoubleVector.fromArray(DS, x, xo + p).fma(DoubleVector.fromArray(DS, y, yo + p), s0);
+            s1 = DoubleVector.fromArray(DS, x, xo + p + DL).fma(DoubleVector.fromArray(DS, y, yo + p + DL), s1);
+            s2 = DoubleVector.fromArray(DS, x, xo + p + 2 * DL).fma(DoubleVector.fromArray(DS, y, yo + p + 2 * DL), s2);
+            s3 = DoubleVector.fromArray(DS, x, xo + p + 3 * DL).fma(DoubleVector.fromArray(DS, y, yo + p + 3 * DL), s3);
+        }
+        for (; p <= k - DL; p += DL) s0 = DoubleVector.fromArray(DS, x, xo + p).fma(DoubleVector.fromArray(DS, y, yo + p), s0);
+        double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += x[xo + p] * y[yo + p];
+        return sum;
+    }
+
+    private static void axpy(int n, double alpha, double[] x, int xo, double[] y, int yo) {
+        DoubleVector va = DoubleVector.broadcast(DS, alpha);
+        int j = 0;
+        for (; j <= n - DL; j += DL)
+            DoubleVector.fromArray(DS, x, xo + j).fma(va, DoubleVector.fromArray(DS, y, yo + j)).intoArray(y, yo + j);
+        for (; j < n; j++) y[yo + j] += alpha * x[xo + j];
     }
 
     private static void dgemmBlock(int m0, int m1, int n0, int n1, int k,
@@ -470,7 +585,7 @@ public final class Gemm {
         // would be boxed on the heap, and the kernel would run ten times slower.
         DoubleVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
         if (add) {
-            c00 = DoubleVector.fromArray(DS, c, cIdx + 0 * ldc); c01 = DoubleVector.fromArray(DS, c, cIdx + 0 * ldc + DL);
+            c00 = DoubleVector.fromArray(DS, c, cIdx); c01 = DoubleVector.fromArray(DS, c, cIdx + DL);
             c10 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc); c11 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc + DL);
             c20 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc); c21 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc + DL);
             c30 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc); c31 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc + DL);
@@ -497,24 +612,26 @@ public final class Gemm {
             ca0 = z; ca1 = z;
             cb0 = z; cb1 = z;
         }
-        for (int p = 0; p < kc; p++, aIdx += D_MR, bIdx += D_NR) {
-            DoubleVector b0 = DoubleVector.fromArray(DS, bp, bIdx);
-            DoubleVector b1 = DoubleVector.fromArray(DS, bp, bIdx + DL);
+        // Indices are written as (loop counter x constant + invariant) so C2 can hoist the range checks.
+        for (int p = 0; p < kc; p++) {
+            int ai = aIdx + p * D_MR, bi = bIdx + p * D_NR;
+            DoubleVector b0 = DoubleVector.fromArray(DS, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(DS, bp, bi + DL);
             DoubleVector x;
-            x = DoubleVector.broadcast(DS, ap[aIdx]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 1]);    c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 2]);    c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 3]);    c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 4]);    c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 5]);    c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 6]);    c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 7]);    c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 8]);    c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 9]);    c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 10]);   ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
-            x = DoubleVector.broadcast(DS, ap[aIdx + 11]);   cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
+            x = DoubleVector.broadcast(DS, ap[ai]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(DS, ap[ai + 1]);  c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(DS, ap[ai + 2]);  c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(DS, ap[ai + 3]);  c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(DS, ap[ai + 4]);  c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(DS, ap[ai + 5]);  c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(DS, ap[ai + 6]);  c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(DS, ap[ai + 7]);  c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = DoubleVector.broadcast(DS, ap[ai + 8]);  c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = DoubleVector.broadcast(DS, ap[ai + 9]);  c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = DoubleVector.broadcast(DS, ap[ai + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
+            x = DoubleVector.broadcast(DS, ap[ai + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        c00.intoArray(c, cIdx + 0 * ldc); c01.intoArray(c, cIdx + 0 * ldc + DL);
+        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + DL);
         c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + DL);
         c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + DL);
         c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + DL);

@@ -1,0 +1,51 @@
+package dev.galvani.autograd;
+
+import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The user-facing entry points of autograd besides {@code Tensor.backward()}:
+ * <pre>{@code
+ * try (var ng = Autograd.noGrad()) { ... }              // nothing recorded inside
+ * List<Tensor> g = Autograd.grad(List.of(loss), List.of(w, b));   // w.grad() and b.grad() untouched
+ * }</pre>
+ * Gradients are first order: the backward pass itself is never recorded.
+ */
+public final class Autograd {
+
+    private static final Engine ENGINE = new Engine();
+
+    private Autograd() {}
+
+    /** Turns recording off on this thread until the guard is closed (PyTorch's {@code torch.no_grad()}). */
+    public static GradMode.Guard noGrad() { return GradMode.disable(); }
+
+    /** Turns recording on until the guard is closed, e.g. inside a {@code noGrad} block. */
+    public static GradMode.Guard enableGrad() { return GradMode.enable(); }
+
+    public static boolean isGradEnabled() { return GradMode.isEnabled(); }
+
+    /** d(outputs)/d(inputs) for one-element outputs (implicit seed 1); fails if an input was not used. */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs) { return grad(outputs, inputs, null, false, false); }
+
+    /**
+     * The gradient of {@code sum_i <outputs[i], seeds[i]>} with respect to each input. A null seed
+     * list, or a null entry, means 1 for a one-element output.
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> seeds) { return grad(outputs, inputs, seeds, false, false); }
+
+    /**
+     * As {@link #grad(List, List, List)}. {@code retainGraph} keeps the graph for another pass;
+     * {@code allowUnused} returns null for an input the outputs do not depend on instead of failing.
+     * No tensor's {@code grad()} is read or written.
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> seeds, boolean retainGraph, boolean allowUnused) {
+        return ENGINE.grad(outputs, seeds, inputs, retainGraph, allowUnused);
+    }
+
+    /** Accumulates the gradients of {@code sum_i <roots[i], seeds[i]>} into the leaves, freeing the graph. */
+    public static void backward(List<Tensor> roots, List<Tensor> seeds) { ENGINE.backward(roots, seeds, false); }
+
+    public static void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) { ENGINE.backward(roots, seeds, retainGraph); }
+}

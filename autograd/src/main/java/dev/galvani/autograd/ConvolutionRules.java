@@ -1,0 +1,41 @@
+package dev.galvani.autograd;
+
+import static dev.galvani.autograd.Grads.meta;
+import static dev.galvani.autograd.Grads.needs;
+import static dev.galvani.autograd.Grads.of;
+
+import dev.galvani.tensor.Convolution;
+import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.Pool2dSpec;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Rules for 2-D convolution and pooling (1-D variants reach them through recorded views). The
+ * gradients are the tensor module's own backward primitives: the input gradient of a convolution is
+ * a transposed convolution of the output gradient with the weight, the weight gradient a
+ * correlation of the input with the output gradient ({@link Convolution#conv2dInputGrad},
+ * {@link Convolution#conv2dWeightGrad}); max pooling sends each output gradient to the recorded
+ * position of its maximum, average pooling spreads it evenly over its window ({@link Pooling}).
+ */
+public final class ConvolutionRules implements DerivativeRules {
+
+    @Override
+    public Map<String, DerivativeRule> rules() {
+        Map<String, DerivativeRule> r = new HashMap<>();
+        // inputs (x [N, C, H, W], w [O, C / groups, kH, kW]), arg 0 the spec
+        r.put("conv2d", (n, g) -> {
+            Conv2dSpec spec = (Conv2dSpec) n.arg(0);
+            Tensor dx = needs(n, 0) ? Convolution.conv2dInputGrad(g, n.input(1), meta(n, 0).shape().dims(), spec) : null;
+            Tensor dw = needs(n, 1) ? Convolution.conv2dWeightGrad(n.input(0), g, meta(n, 1).shape().dims(), spec) : null;
+            return of(dx, dw);
+        });
+        // input x, args (spec, indices of the maxima)
+        r.put("maxPool2d", (n, g) -> of(Pooling.maxPool2dBackward(g, (Tensor) n.arg(1), meta(n, 0).shape().dims(), (Pool2dSpec) n.arg(0))));
+        // input x, arg 0 the spec
+        r.put("avgPool2d", (n, g) -> of(Pooling.avgPool2dBackward(g, meta(n, 0).shape().dims(), (Pool2dSpec) n.arg(0))));
+        return r;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.galvani.autograd;
+
+import dev.galvani.tensor.AutogradSupport;
+import dev.galvani.tensor.BackwardEngine;
+import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Node;
+import dev.galvani.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The backward engine (found by the tensor module with {@link java.util.ServiceLoader}), with
+ * PyTorch's semantics:
+ * <ul>
+ *   <li>nodes run in topological order, each once, after every consumer of its output has sent its
+ *       gradient; contributions to one tensor are summed;</li>
+ *   <li>a tensor's hooks see its gradient when it is complete (a leaf's before it is accumulated) and
+ *       may replace it;</li>
+ *   <li>{@link #backward}: leaves that require grad accumulate into {@code grad()}; other tensors
+ *       keep theirs only after {@code retainGrad()}; {@link #grad}: gradients are returned and no
+ *       {@code grad()} is touched, and only the nodes on a path to a requested input run;</li>
+ *   <li>inputs that do not require grad get nothing; a node's saved tensors are freed after its rule
+ *       ran unless {@code retainGraph}, so a second pass fails with {@link Node}'s message;</li>
+ *   <li>each gradient is dropped as soon as its node has consumed it.</li>
+ * </ul>
+ * Rules and hooks run with recording off: the engine computes first-order gradients only (no
+ * {@code create_graph}; gradients of gradients are not supported). Every gradient a rule returns is
+ * checked against its input's shape, dtype and device, so that a faulty rule fails at once, by name.
+ */
+public final class Engine implements BackwardEngine {
+
+    public Engine() {}
+
+    @Override
+    public void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) {
+        new Pass(roots, seeds, null, retainGraph).run();
+    }
+
+    @Override
+    public List<Tensor> grad(List<Tensor> roots, List<Tensor> seeds, List<Tensor> inputs, boolean retainGraph, boolean allowUnused) {
+        if (inputs == null || inputs.isEmpty()) throw new IllegalArgumentException("grad: no inputs to differentiate with respect to");
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor t = inputs.get(i);
+            if (t == null) throw new IllegalArgumentException("grad: input " + i + " is null");
+            if (!t.requiresGrad())
+                throw new IllegalArgumentException("grad: input " + i + " " + t.shape() + " does not require grad, so it has no gradient; mark it with requiresGrad(true)");
+        }
+        Map<Tensor, Tensor> found = new Pass(roots, seeds, inputs, retainGraph).run();
+        List<Tensor> result = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor g = found.get(inputs.get(i));
+            if (g == null && !allowUnused)
+                throw new IllegalArgumentException("grad: input " + i + " " + inputs.get(i).shape() + " was not used to compute the outputs "
+                        + "(pass allowUnused = true to get null for it)");
+            result.add(g == null ? null : g.contiguous());
+        }
+        return Collections.unmodifiableList(result);
+    }
+
+    /** One backward pass: its pending gradients, and what it hands back. */
+    private static final class Pass {
+
+        private final List<Tensor> roots;
+        private final List<Tensor> seeds;
+        /** The tensors {@code grad} asked for; null for {@code backward}. */
+        private final Set<Tensor> requested;
+        private final boolean retainGraph;
+        /** Gradients sent to tensors whose node (or, for leaves, the end of the pass) has not come yet. */
+        private final Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        private final List<Tensor> leaves = new ArrayList<>();
+        private final Map<Tensor, Tensor> captured = new IdentityHashMap<>();
+        /** For {@code grad}: nodes with a path to a requested tensor. */
+        private Set<Node> needed;
+        private Graph graph;
+
+        Pass(List<Tensor> roots, List<Tensor> seeds, List<Tensor> requested, boolean retainGraph) {
+            if (roots == null || roots.isEmpty()) throw new IllegalArgumentException("backward: no tensors to differentiate");
+            if (seeds != null && seeds.size() != roots.size())
+                throw new IllegalArgumentException("backward: " + seeds.size() + " seed gradients for " + roots.size() + " tensors");
+            this.roots = roots;
+            this.seeds = seeds;
+            this.retainGraph = retainGraph;
+            if (requested == null) {
+                this.requested = null;
+            } else {
+                this.requested = Collections.newSetFromMap(new IdentityHashMap<>());
+                this.requested.addAll(requested);
+            }
+        }
+
+        Map<Tensor, Tensor> run() {
+            try (var _ = GradMode.disable()) {
+                for (int i = 0; i < roots.size(); i++) send(roots.get(i), seed(i));
+                graph = Graph.of(roots);
+                if (requested != null) needed = neededNodes();
+                for (Node node : graph.order) {
+                    Tensor out = graph.outputs.remove(node);      // the pass holds no activation longer than the graph does
+                    Tensor g = pending.remove(out);
+                    if (g == null) continue;    // no path from a root carried a gradient here
+                    g = complete(out, g);
+                    if (needed != null && !needed.contains(node)) continue;
+                    runRule(node, g);
+                }
+                for (Tensor leaf : leaves) complete(leaf, pending.remove(leaf));
+            }
+            return captured;
+        }
+
+        private Tensor seed(int i) {
+            Tensor root = roots.get(i);
+            if (root == null) throw new IllegalArgumentException("backward: tensor " + i + " is null");
+            if (!root.requiresGrad())
+                throw new IllegalStateException("backward: tensor " + i + " " + root.shape() + " does not require grad (no input of its computation "
+                        + "had requiresGrad(true), or it was computed under noGrad)");
+            Tensor s = seeds == null ? null : seeds.get(i);
+            if (s == null) {
+                if (root.numel() != 1)
+                    throw new IllegalArgumentException("backward: a seed gradient is needed for a tensor of shape " + root.shape()
+                            + " (only one-element tensors have the implicit seed 1)");
+                return root.onesLike();
+            }
+            if (!s.shape().equals(root.shape()))
+                throw new IllegalArgumentException("backward: seed of shape " + s.shape() + " for a tensor of shape " + root.shape());
+            return s.detach().to(root.dtype()).to(root.device());
+        }
+
+        /** A node is needed by {@code grad} when one of its inputs is requested or comes from a needed node. */
+        private Set<Node> neededNodes() {
+            Set<Node> result = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int k = graph.order.size() - 1; k >= 0; k--) {     // producers first
+                Node node = graph.order.get(k);
+                for (Tensor t : node.inputs())
+                    if (wanted(t, result)) {
+                        result.add(node);
+                        break;
+                    }
+            }
+            return result;
+        }
+
+        private boolean wanted(Tensor t, Set<Node> neededSoFar) {
+            if (t == null || !t.requiresGrad()) return false;
+            if (requested == null) return true;
+            return requested.contains(t) || (t.gradFn() != null && neededSoFar.contains(t.gradFn()));
+        }
+
+        /** Hooks, then what the pass keeps of a tensor's complete gradient. */
+        private Tensor complete(Tensor t, Tensor g) {
+            g = AutogradSupport.applyHooks(t, g);
+            if (requested == null) {
+                if (AutogradSupport.keepsGrad(t)) AutogradSupport.accumulate(t, g);
+            } else if (requested.contains(t)) {
+                captured.put(t, g);
+            }
+            return g;
+        }
+
+        private void runRule(Node node, Tensor g) {
+            Tensor[] grads = RuleRegistry.rule(node.op()).backward(node, g);
+            List<Tensor> inputs = node.inputs();
+            if (grads == null || grads.length != inputs.size())
+                throw new IllegalStateException("derivative rule for '" + describe(node) + "' returned " + (grads == null ? "null" : grads.length + " gradients")
+                        + " for " + inputs.size() + " inputs");
+            for (int i = 0; i < grads.length; i++) {
+                Tensor t = inputs.get(i);
+                if (grads[i] == null || !wanted(t, needed)) continue;
+                check(node, i, t, grads[i]);
+                send(t, grads[i]);
+            }
+            if (!retainGraph) node.free();
+        }
+
+        private void send(Tensor t, Tensor g) {
+            Tensor previous = pending.get(t);
+            if (previous == null && t.isLeaf()) leaves.add(t);
+            pending.put(t, previous == null ? g : previous.add(g));
+        }
+
+        private static void check(Node node, int i, Tensor input, Tensor g) {
+            if (!g.shape().equals(input.shape()) || g.dtype() != input.dtype() || !g.device().equals(input.device()))
+                throw new IllegalStateException("derivative rule for '" + describe(node) + "' returned a gradient of shape " + g.shape() + " " + g.dtype()
+                        + " on " + g.device() + " for input " + i + " of shape " + input.shape() + " " + input.dtype() + " on " + input.device()
+                        + " (the rule is wrong: a gradient must match its input)");
+        }
+
+        private static String describe(Node node) {
+            return node.op().equals(FunctionRules.OP) && node.argCount() > 0 ? node.op() + " " + node.arg(0) : node.op();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.galvani.autograd;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.testing.Inputs;
+import dev.galvani.tensor.testing.OpInfo;
+import dev.galvani.tensor.testing.Sample;
+import dev.galvani.tensor.testing.Tolerance;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Rows the gradient table needs beyond the tensor module's operation table, F64 only: an op the
+ * F64 rows never record (cast) and cases finite differences must see (prod with zeros). Their
+ * reference functions are not used (the gradient table compares gradients, and forward values with
+ * the un-recorded forward), so they return the input.
+ */
+final class ExtraGradientRows {
+
+    private ExtraGradientRows() {}
+
+    static final String CAST = "cast (F64 to F32 and back)";
+
+    /**
+     * Finite-difference steps other than the table's default. The cast row's values are multiples of
+     * 2^-6 below 8, so x +- 2^-10 is exact in F32 and the difference quotient is exact; 1e-6 would be
+     * rounded away by F32.
+     */
+    static final Map<String, Double> EPS = Map.of(CAST, 0x1p-10);
+
+    static List<OpInfo> all() {
+        return List.of(
+                new OpInfo(CAST, Set.of(DType.F64), true, (in, dt) -> List.of(
+                        sample("cast round trip", dyadic(in, 3, 4), x -> x.to(DType.F32).mul(2.0).to(DType.F64)))),
+                new OpInfo("prod with zeros", Set.of(DType.F64), true, (in, dt) -> List.of(
+                        sample("one and two zeros per row", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2, 0, 0, 4}, 3, 3), x -> x.prod(1, false)),
+                        sample("one zero, all dims", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2}, 2, 3), Tensor::prod),
+                        sample("a single zero", Tensor.of(new double[]{0}, 1), x -> x.prod(0, true)))));
+    }
+
+    private static Tensor dyadic(Inputs in, int... shape) {
+        return in.uniform(DType.F64, 0, 8, shape).mul(64.0).floor().div(64.0);
+    }
+
+    private static Sample sample(String name, Tensor x, UnaryOperator<Tensor> call) {
+        return new Sample(name, List.of(x), v -> call.apply(v.get(0)), v -> v.get(0), DType.F64, Tolerance.DEFAULT);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.galvani.optim;
+
+import dev.galvani.nn.Parameter;
+import dev.galvani.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) with PyTorch's
+ * options: weight decay as an L2 penalty added to the gradient, AMSGrad (Reddi et al., "On the
+ * Convergence of Adam and Beyond", ICLR 2018) and maximization. Same update and defaults as
+ * {@code torch.optim.Adam}:
+ * <pre>{@code
+ * var opt = new Adam(model.parameters(), Adam.options().lr(3e-4).betas(0.9, 0.99));
+ * }</pre>
+ * Options: {@code lr} 1e-3, {@code beta1} 0.9, {@code beta2} 0.999 (PyTorch's {@code betas}),
+ * {@code eps} 1e-8, {@code weight_decay} 0, {@code amsgrad} false, {@code maximize} false.
+ * State: {@code step}, {@code exp_avg}, {@code exp_avg_sq}, {@code max_exp_avg_sq} (AMSGrad).
+ *
+ * <p>{@link AdamW} is this update with the weight decay decoupled from the gradient.
+ */
+public class Adam extends Optimizer {
+
+    /** The defaults for every group; unset options keep the optimizer's defaults. */
+    public static final class Options {
+        private final Map<String, Object> values = new LinkedHashMap<>();
+
+        public Options lr(double lr) { values.put("lr", lr); return this; }
+        public Options betas(double beta1, double beta2) { values.put("beta1", beta1); values.put("beta2", beta2); return this; }
+        public Options eps(double eps) { values.put("eps", eps); return this; }
+        public Options weightDecay(double weightDecay) { values.put("weight_decay", weightDecay); return this; }
+        public Options amsgrad(boolean amsgrad) { values.put("amsgrad", amsgrad); return this; }
+        public Options maximize(boolean maximize) { values.put("maximize", maximize); return this; }
+    }
+
+    public static Options options() { return new Options(); }
+
+    static Map<String, Object> builtIn(double weightDecay) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("lr", 1e-3);
+        d.put("beta1", 0.9);
+        d.put("beta2", 0.999);
+        d.put("eps", 1e-8);
+        d.put("weight_decay", weightDecay);
+        d.put("amsgrad", false);
+        d.put("maximize", false);
+        return d;
+    }
+
+    /** True for AdamW: decay the weights directly instead of adding an L2 term to the gradient. */
+    private final boolean decoupledWeightDecay;
+
+    public Adam(Iterable<Parameter> params) { this(params, options()); }
+
+    public Adam(Iterable<Parameter> params, Options options) { this(List.of(new ParamGroup(params)), options); }
+
+    public Adam(List<ParamGroup> groups, Options options) { this(groups, options, 0.0, false); }
+
+    Adam(List<ParamGroup> groups, Options options, double defaultWeightDecay, boolean decoupledWeightDecay) {
+        super(groups, builtIn(defaultWeightDecay), options.values);
+        this.decoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    @Override protected void validate(ParamGroup g) {
+        require(g.lr() >= 0, "invalid learning rate: " + g.lr());
+        require(g.get("eps") >= 0, "invalid epsilon value: " + g.get("eps"));
+        require(g.get("beta1") >= 0 && g.get("beta1") < 1, "invalid beta1 (betas[0]): " + g.get("beta1") + " (must be in [0, 1))");
+        require(g.get("beta2") >= 0 && g.get("beta2") < 1, "invalid beta2 (betas[1]): " + g.get("beta2") + " (must be in [0, 1))");
+        require(g.weightDecay() >= 0, "invalid weight_decay value: " + g.weightDecay());
+    }
+
+    @Override protected void update(Tensor param, Tensor grad, ParamState state, ParamGroup group) {
+        double lr = group.lr(), beta1 = group.get("beta1"), beta2 = group.get("beta2"), eps = group.get("eps");
+        double lambda = group.weightDecay();
+        long t = state.advanceStep();
+
+        Tensor g = group.flag("maximize") ? grad.neg() : grad;               // ascend f: follow +grad
+        if (lambda != 0) {
+            if (decoupledWeightDecay) param.mulInPlace(1 - lr * lambda);      // Loshchilov & Hutter 2019: theta <- theta - lr lambda theta
+            else g = g.add(param.mul(lambda));                                // L2 penalty: g_t <- g_t + lambda theta_{t-1}
+        }
+        Tensor m = state.zerosLike("exp_avg", param);
+        Tensor v = state.zerosLike("exp_avg_sq", param);
+        m.mulInPlace(beta1).addInPlace(g, 1 - beta1);                        // m_t <- beta1 m_{t-1} + (1 - beta1) g_t
+        v.mulInPlace(beta2).addInPlace(g.square(), 1 - beta2);               // v_t <- beta2 v_{t-1} + (1 - beta2) g_t^2
+        if (group.flag("amsgrad")) {
+            Tensor vMax = state.zerosLike("max_exp_avg_sq", param);
+            vMax.copyFrom(vMax.maximum(v));                                   // AMSGrad: v_t^max <- max(v_{t-1}^max, v_t)
+            v = vMax;
+        }
+        Tensor mHat = m.div(1 - Math.pow(beta1, t));                          // m^_t <- m_t / (1 - beta1^t)
+        Tensor vHat = v.div(1 - Math.pow(beta2, t));                          // v^_t <- v_t / (1 - beta2^t)
+        param.subInPlace(mHat.div(vHat.sqrt().add(eps)).mul(lr));            // theta_t <- theta_{t-1} - lr m^_t / (sqrt(v^_t) + eps)
+    }
+}

@@ -1,0 +1,180 @@
+package dev.galvani.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.galvani.tensor.cpu.Gemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The array-level GEMM against a naive triple loop in double: every path (small loop, matrix-vector
+ * loops, packed kernel, serial and threaded), ragged edges of every block size, all four transpose
+ * combinations, padded and broadcast strides, offsets, accumulation, F32 and F64.
+ */
+class GemmTest {
+
+    /** (m, n, k) chosen to hit each path and each block edge (MR = 12, NR = 2 vectors, KC = 256, MC = 192, NC = 32 NR). */
+    static final int[][] SHAPES = {
+            {0, 5, 3}, {5, 0, 3}, {4, 5, 0}, {1, 1, 1}, {3, 3, 3}, {2, 7, 5}, {13, 33, 17},        // empty, tiny, small loop
+            {1, 300, 200}, {300, 1, 200}, {2, 130, 150}, {150, 2, 130}, {1, 1, 40_000},             // matrix-vector loops
+            {12, 32, 256}, {24, 64, 512}, {13, 33, 257}, {11, 31, 255}, {35, 50, 100},              // exact tiles and ragged ones
+            {200, 45, 70}, {400, 37, 61}, {30, 1100, 40},                                          // past MC, past NC
+            {257, 263, 129}, {50, 700, 100}, {190, 190, 300},                                        // threaded, split along M and along N
+    };
+
+    /** A layout of one operand of logical shape rows x cols inside a larger array. */
+    record Layout(String name, int offset, int rowStride, int colStride, int length) {
+        static Layout of(String kind, int rows, int cols) {
+            return switch (kind) {
+                case "n" -> new Layout(kind, 0, cols, 1, rows * cols);                       // row-major
+                case "t" -> new Layout(kind, 0, 1, rows, rows * cols);                       // column-major: a transposed operand
+                case "pad" -> new Layout(kind, 5, cols + 3, 1, 5 + rows * (cols + 3));       // row-major rows with padding, offset
+                case "tpad" -> new Layout(kind, 2, 2, 2 * rows + 1, 2 + cols * (2 * rows + 1));  // column-major, strided, padded
+                case "bcast" -> new Layout(kind, 1, 0, 1, 1 + cols);                          // one row repeated (stride 0)
+                default -> throw new IllegalArgumentException(kind);
+            };
+        }
+
+        int index(int r, int c) { return offset + r * rowStride + c * colStride; }
+    }
+
+    static final String[][] LAYOUTS = {{"n", "n"}, {"n", "t"}, {"t", "n"}, {"t", "t"}, {"pad", "tpad"}, {"tpad", "pad"}, {"bcast", "n"}, {"n", "bcast"}};
+
+    @Test
+    void handWorkedProduct() {
+        // [1 2 3; 4 5 6] x [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = {1, 2, 3, 4, 5, 6}, b = {7, 8, 9, 10, 11, 12}, c = new float[4];
+        Gemm.sgemm(2, 2, 3, a, 0, 3, 1, b, 0, 2, 1, c, 0, 2, false);
+        assertArrayEquals(new float[]{58, 64, 139, 154}, c);
+        // The same with A given transposed (A^T stored row-major) and accumulation on top.
+        float[] at = {1, 4, 2, 5, 3, 6};
+        Gemm.sgemm(2, 2, 3, at, 0, 1, 2, b, 0, 2, 1, c, 0, 2, true);
+        assertArrayEquals(new float[]{116, 128, 278, 308}, c);
+        double[] cd = new double[4];
+        Gemm.dgemm(2, 2, 3, new double[]{1, 2, 3, 4, 5, 6}, 0, 3, 1, new double[]{7, 8, 9, 10, 11, 12}, 0, 2, 1, cd, 0, 2, false);
+        assertArrayEquals(new double[]{58, 64, 139, 154}, cd);
+    }
+
+    @Test
+    void floatMatchesNaiveLoop() {
+        Random rnd = new Random(7);
+        for (int[] s : SHAPES)
+            for (String[] lay : LAYOUTS)
+                for (boolean acc : new boolean[]{false, true})
+                    checkFloat(rnd, s[0], s[1], s[2], lay[0], lay[1], acc);
+    }
+
+    @Test
+    void doubleMatchesNaiveLoop() {
+        Random rnd = new Random(8);
+        for (int[] s : SHAPES)
+            for (String[] lay : LAYOUTS)
+                for (boolean acc : new boolean[]{false, true})
+                    checkDouble(rnd, s[0], s[1], s[2], lay[0], lay[1], acc);
+    }
+
+    @Test
+    void largeSquareProducts() {
+        // Several KC and MC blocks per task and both threads busy.
+        Random rnd = new Random(9);
+        checkFloat(rnd, 410, 430, 600, "n", "n", false);
+        checkFloat(rnd, 410, 430, 600, "t", "t", true);
+        checkDouble(rnd, 300, 290, 520, "n", "t", false);
+    }
+
+    @Test
+    void concurrentCallersDoNotShareBuffers() throws Exception {
+        // Packing buffers are per thread: products on several threads at once must not disturb each other.
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int seed = t;
+                futures.add(pool.submit(() -> {
+                    Random rnd = new Random(100 + seed);
+                    for (int rep = 0; rep < 3; rep++) {
+                        checkFloat(rnd, 90 + seed, 120 + 3 * seed, 300, "n", seed % 2 == 0 ? "n" : "t", false);
+                        checkDouble(rnd, 70, 60 + seed, 280, "t", "n", true);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) f.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void emptyInnerDimensionZeroesOrKeepsC() {
+        float[] c = {1, 2, 3, 4, 5, 6, 9};
+        Gemm.sgemm(2, 3, 0, new float[0], 0, 0, 1, new float[0], 0, 3, 1, c, 0, 3, true);
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6, 9}, c);
+        Gemm.sgemm(2, 3, 0, new float[0], 0, 0, 1, new float[0], 0, 3, 1, c, 0, 3, false);
+        assertArrayEquals(new float[]{0, 0, 0, 0, 0, 0, 9}, c);
+    }
+
+    // ---- helpers ----
+
+    static void checkFloat(Random rnd, int m, int n, int k, String la, String lb, boolean acc) {
+        Layout al = Layout.of(la, m, k), bl = Layout.of(lb, k, n);
+        float[] a = new float[al.length()], b = new float[bl.length()];
+        for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() * 2 - 1;
+        for (int i = 0; i < b.length; i++) b[i] = rnd.nextFloat() * 2 - 1;
+        int ldc = n + 2, cOff = 3;
+        float[] c = new float[cOff + m * ldc + 4];
+        for (int i = 0; i < c.length; i++) c[i] = rnd.nextFloat() * 2 - 1;
+        float[] c0 = c.clone();
+        Gemm.sgemm(m, n, k, a, al.offset(), al.rowStride(), al.colStride(), b, bl.offset(), bl.rowStride(), bl.colStride(), c, cOff, ldc, acc);
+        String what = "sgemm " + m + "x" + n + "x" + k + " " + la + "/" + lb + (acc ? " accumulate" : "");
+        for (int i = 0; i < c.length; i++) {
+            int rel = i - cOff, row = Math.floorDiv(rel, ldc), col = Math.floorMod(rel, ldc);
+            if (rel < 0 || row >= m || col >= n) {
+                assertEquals(c0[i], c[i], what + ": element " + i + " outside C was written");
+                continue;
+            }
+            double ref = acc ? c0[i] : 0, mag = Math.abs(ref);
+            for (int p = 0; p < k; p++) {
+                double t = (double) a[al.index(row, p)] * b[bl.index(p, col)];
+                ref += t;
+                mag += Math.abs(t);
+            }
+            double tol = (k + 4) * 1.2e-7 * mag + 1e-30;
+            assertTrue(Math.abs(c[i] - ref) <= tol, what + ": C[" + row + ", " + col + "] = " + c[i] + ", expected " + ref);
+        }
+    }
+
+    static void checkDouble(Random rnd, int m, int n, int k, String la, String lb, boolean acc) {
+        Layout al = Layout.of(la, m, k), bl = Layout.of(lb, k, n);
+        double[] a = new double[al.length()], b = new double[bl.length()];
+        for (int i = 0; i < a.length; i++) a[i] = rnd.nextDouble() * 2 - 1;
+        for (int i = 0; i < b.length; i++) b[i] = rnd.nextDouble() * 2 - 1;
+        int ldc = n + 1, cOff = 2;
+        double[] c = new double[cOff + m * ldc + 3];
+        for (int i = 0; i < c.length; i++) c[i] = rnd.nextDouble() * 2 - 1;
+        double[] c0 = c.clone();
+        Gemm.dgemm(m, n, k, a, al.offset(), al.rowStride(), al.colStride(), b, bl.offset(), bl.rowStride(), bl.colStride(), c, cOff, ldc, acc);
+        String what = "dgemm " + m + "x" + n + "x" + k + " " + la + "/" + lb + (acc ? " accumulate" : "");
+        for (int i = 0; i < c.length; i++) {
+            int rel = i - cOff, row = Math.floorDiv(rel, ldc), col = Math.floorMod(rel, ldc);
+            if (rel < 0 || row >= m || col >= n) {
+                assertEquals(c0[i], c[i], what + ": element " + i + " outside C was written");
+                continue;
+            }
+            double ref = acc ? c0[i] : 0, mag = Math.abs(ref);
+            for (int p = 0; p < k; p++) {
+                double t = a[al.index(row, p)] * b[bl.index(p, col)];
+                ref += t;
+                mag += Math.abs(t);
+            }
+            double tol = (k + 4) * 2.3e-16 * mag + 1e-300;
+            assertTrue(Math.abs(c[i] - ref) <= tol, what + ": C[" + row + ", " + col + "] = " + c[i] + ", expected " + ref);
+        }
+    }
+}
