@@ -8,7 +8,8 @@
 # Every option but --rebuild goes to the `side-by-side` command of galvani-benchmarks.jar
 # (--help lists them); the PyTorch half is torch_cpu_bench.py beside this script, shipped in the jar.
 # Environment: TORCH_PYTHON, the Python with torch (else python3, then /tmp/torch/bin/python);
-# JAVA_HOME, used when it is a JDK 25 or newer (else /usr/lib/jvm/temurin-25-jdk-amd64).
+# JAVA_HOME, used when it is a JDK 25 or newer (else /usr/lib/jvm/temurin-25-jdk-amd64);
+# BENCH_JAVA_OPTS, the JVM's heap options (default -Xms3g -Xmx3g -XX:+AlwaysPreTouch).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -45,6 +46,11 @@ elif [[ -n "$(find "$ROOT/tensor/src/main" "$ROOT/benchmarks/src/main" "$ROOT/be
   echo "side-by-side.sh: note: sources changed since $JAR was built; --rebuild times the current code" >&2
 fi
 
+# A fixed, pre-touched heap: the 2^24-element workloads allocate 64 MiB per result, and a heap that is
+# still growing makes the kernel zero fresh pages inside the timed calls (several times slower, and
+# varying run to run). Override with BENCH_JAVA_OPTS.
+HEAP=${BENCH_JAVA_OPTS:-"-Xms3g -Xmx3g -XX:+AlwaysPreTouch"}
+
 cd "$ROOT"
-# shellcheck disable=SC2086  # FLAGS is a list of JVM options
-exec "$JDK/bin/java" $FLAGS -jar "$JAR" side-by-side "${ARGS[@]}"
+# shellcheck disable=SC2086  # FLAGS and HEAP are lists of JVM options
+exec "$JDK/bin/java" $FLAGS $HEAP -jar "$JAR" side-by-side "${ARGS[@]}"

@@ -32,6 +32,15 @@ public final class ConvolutionRules implements DerivativeRules {
             Tensor dw = needs(n, 1) ? Convolution.conv2dWeightGrad(n.input(0), g, meta(n, 1).shape().dims(), spec) : null;
             return of(dx, dw);
         });
+        // inputs (x [N, C, H, W], w [C, O / groups, kH, kW]), arg 0 the spec of the convolution it transposes:
+        // y = A(w)^T x with A(w) the convolution, so dx = A(w) g = conv2d(g, w) and
+        // dw = d<A(w) g, x>/dw = conv2dWeightGrad(input g, output gradient x).
+        r.put("convTranspose2d", (n, g) -> {
+            Conv2dSpec spec = (Conv2dSpec) n.arg(0);
+            Tensor dx = needs(n, 0) ? Convolution.conv2d(g, n.input(1), null, spec) : null;
+            Tensor dw = needs(n, 1) ? Convolution.conv2dWeightGrad(g, n.input(0), meta(n, 1).shape().dims(), spec) : null;
+            return of(dx, dw);
+        });
         // input x, args (spec, indices of the maxima)
         r.put("maxPool2d", (n, g) -> of(Pooling.maxPool2dBackward(g, (Tensor) n.arg(1), meta(n, 0).shape().dims(), (Pool2dSpec) n.arg(0))));
         // input x, arg 0 the spec

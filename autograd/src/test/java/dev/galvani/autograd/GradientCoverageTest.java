@@ -22,17 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class GradientCoverageTest {
 
-    /**
-     * Rules the table does not reach, each with the test that covers it instead. TEMPORARY for
-     * conv2d, maxPool2d and avgPool2d: the operation table has no convolution or pooling rows yet;
-     * ConvolutionRulesTest checks their gradients meanwhile. When rows arrive this test fails until
-     * the entries are removed.
-     */
+    /** Rules the table does not reach, each with the test that covers it instead. */
     static final Map<String, String> NOT_IN_TABLE = Map.of(
-            "function", "custom Functions: FunctionTest",
-            "conv2d", "TEMPORARY until OpTable has convolution rows: ConvolutionRulesTest",
-            "maxPool2d", "TEMPORARY until OpTable has pooling rows: ConvolutionRulesTest",
-            "avgPool2d", "TEMPORARY until OpTable has pooling rows: ConvolutionRulesTest");
+            "function", "custom Functions: FunctionTest");
 
     /** Rules registered by this module's test resources to test the engine's checks. */
     static boolean testFixture(String op) { return op.startsWith("test."); }

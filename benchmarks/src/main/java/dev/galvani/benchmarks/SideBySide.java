@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * {@link System#nanoTime()}), then, once that is over so the two never share the cores, runs
  * {@code torch_cpu_bench.py} with the same options in PyTorch ({@link TorchRunner}), and writes the
  * Markdown page of {@link SideBySideReport} to {@code benchmarks/results/cpu-<date>.md}.
- * The median, not the mean, so that one GC pause or one preempted call does not move the number.
+ * The median, not the mean, so that one GC pause or one preempted call does not move the number;
+ * and {@code --rounds} alternations of the two libraries, each row keeping each library's lowest
+ * median, so that a burst of other work on a shared machine does not decide a row either.
  *
  * <p>Without a Python that imports torch the page has the Galvani column only, and says why.
  */
@@ -109,6 +111,11 @@ public final class SideBySide {
         // set here, before any tensor exists.
         System.setProperty("galvani.threads", Integer.toString(config.threads()));
 
+        List<String> jvmOptions = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xms")))
+            System.out.println("side-by-side: note: no fixed heap (-Xms); the large workloads may time heap growth."
+                    + " benchmarks/scripts/side-by-side.sh runs with -Xms3g -Xmx3g -XX:+AlwaysPreTouch.");
+
         String python = null, torchMissing = "not asked for (--no-torch)";
         if (options.torch()) {
             python = TorchRunner.findPython();
@@ -130,11 +137,13 @@ public final class SideBySide {
                 else torchRounds.add(torch.results());
             }
         }
-        if (torchMissing != null)
-            System.out.println("PyTorch not measured: " + torchMissing + ". Writing the Galvani-only table.");
+        // A round that failed after others succeeded costs that round only.
+        Map<String, Object> torch = torchRounds.isEmpty() ? null : bestOf(torchRounds);
+        if (torch != null) torchMissing = null;
+        else System.out.println("PyTorch not measured: " + torchMissing + ". Writing the Galvani-only table.");
 
         Map<String, Object> galvani = bestOf(galvaniRounds);
-        Map<String, Object> torch = torchMissing == null ? bestOf(torchRounds) : null;
+        galvani.put("jvm_options", String.join(" ", jvmOptions));
         if (options.json() != null) Files.writeString(options.json(), Json.write(galvani));
         String command = "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()) + " --rounds " + options.rounds();
         String page = SideBySideReport.render(galvani, torch, SideBySideReport.machine(loadAtStart, cpuAtStart),

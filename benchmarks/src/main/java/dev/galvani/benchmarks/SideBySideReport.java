@@ -193,6 +193,7 @@ final class SideBySideReport {
         if (torch != null) s.append(", PyTorch ").append(num(torch.get("threads"))).append(" (`torch.set_num_threads`)");
         s.append(" |\n");
         s.append("| Java | ").append(cell(galvani.get("runtime"))).append(" |\n");
+        if (galvani.get("jvm_options") != null) s.append("| JVM options | `").append(galvani.get("jvm_options")).append("` |\n");
         if (torch != null) {
             s.append("| PyTorch | ").append(cell(torch.get("torch"))).append(", Python ").append(cell(torch.get("python"))).append(" |\n");
             if (torch.get("backend") != null) s.append("| PyTorch CPU libraries | ").append(cell(torch.get("backend"))).append(" |\n");

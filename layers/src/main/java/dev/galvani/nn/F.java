@@ -1,8 +1,10 @@
 package dev.galvani.nn;
 
+import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Pooling;
 import dev.galvani.tensor.Tensor;
 import java.util.Arrays;
 
@@ -33,6 +35,51 @@ public final class F {
         int[] shape = Arrays.copyOf(indices.shape().dims(), indices.dim() + 1);
         shape[indices.dim()] = weight.size(1);
         return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+    }
+
+    // ================================ convolution and pooling ================================
+
+    /** 1-D convolution of [N, C, L] by [O, C/groups, K]; bias [O] or null. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return Convolution.conv1d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** 2-D convolution of [N, C, H, W] by [O, C/groups, kH, kW]; bias [O] or null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding) { return Pooling.maxPool1d(x, kernel, stride, padding, 1, false); }
+
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) { return Pooling.maxPool2d(x, kernel, stride, padding); }
+
+    public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding) { return Pooling.avgPool1d(x, kernel, stride, padding, false, true); }
+
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) { return Pooling.avgPool2d(x, kernel, stride, padding); }
+
+    /**
+     * Adaptive average pooling of [N, C, H, W] to [N, C, outH, outW]: output cell (i, j) averages
+     * rows floor(i H / outH) .. ceil((i + 1) H / outH) - 1 and the same for columns (PyTorch's windows).
+     * Evenly divisible sizes become one average pooling.
+     */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        if (x.dim() != 4) throw new IllegalArgumentException("adaptiveAvgPool2d: expects [N, C, H, W], got " + x.shape());
+        int h = x.size(2), w = x.size(3);
+        if (outH <= 0 || outW <= 0) throw new IllegalArgumentException("adaptiveAvgPool2d: output size must be positive, got " + outH + " x " + outW);
+        if (outH == 1 && outW == 1) return x.mean(new int[]{2, 3}, true);
+        if (h % outH == 0 && w % outW == 0)
+            return Pooling.avgPool2d(x, h / outH, w / outW, h / outH, w / outW, 0, 0, false, true);
+        java.util.List<Tensor> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < outH; i++) {
+            int r0 = Math.floorDiv(i * h, outH), r1 = Math.ceilDiv((i + 1) * h, outH);
+            java.util.List<Tensor> cells = new java.util.ArrayList<>();
+            for (int j = 0; j < outW; j++) {
+                int c0 = Math.floorDiv(j * w, outW), c1 = Math.ceilDiv((j + 1) * w, outW);
+                cells.add(x.narrow(2, r0, r1 - r0).narrow(3, c0, c1 - c0).mean(new int[]{2, 3}, false));
+            }
+            rows.add(Tensor.stack(cells, -1));
+        }
+        return Tensor.stack(rows, -2);
     }
 
     // ================================ activations ================================

@@ -108,6 +108,39 @@ public final class Convolution {
                 .squeeze(2);
     }
 
+    // ---- transposed 2-D ------------------------------------------------------------------------
+
+    /**
+     * Transposed 2-D convolution, the gradient of conv2d with respect to its input used as a layer:
+     * x [N, C, H, W], w [C, O / groups, kH, kW], bias [O] or null, into
+     * [N, O, (H - 1) stride - 2 padding + dilation (kH - 1) + outputPadding + 1, (same for W)].
+     * Records "convTranspose2d" with inputs (x, w) and argument 0 the {@link Conv2dSpec} of the
+     * convolution it transposes.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int outputPadding, int dilation, int groups) {
+        String op = "convTranspose2d";
+        Conv2dSpec s = spec(op, stride, stride, padding, padding, dilation, dilation, groups);
+        requireRank(op, "input", x, 4, "[N, C, H, W]");
+        requireRank(op, "weight", w, 4, "[C, O / groups, kH, kW]");
+        if (outputPadding < 0 || outputPadding >= Math.max(stride, dilation))
+            throw new IllegalArgumentException(op + ": output padding " + outputPadding + " must be non-negative and smaller than the stride or the dilation");
+        if (x.size(1) != w.size(0))
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " has " + x.size(1) + " channels but weight " + w.shape() + " expects " + w.size(0));
+        int outH = (x.size(2) - 1) * stride - 2 * padding + dilation * (w.size(2) - 1) + outputPadding + 1;
+        int outW = (x.size(3) - 1) * stride - 2 * padding + dilation * (w.size(3) - 1) + outputPadding + 1;
+        if (outH <= 0 || outW <= 0)
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " with weight " + w.shape() + " gives an empty output (" + outH + " x " + outW + ")");
+        Tensor y;
+        try (var ng = GradMode.disable()) {
+            y = inputGrad(op, x, w, new int[]{x.size(0), w.size(1) * groups, outH, outW}, s, x, w);
+        }
+        y = Tape.record(op, y, new Tensor[]{x, w}, s);
+        if (bias == null) return y;
+        if (bias.dim() != 1 || bias.size(0) != y.size(1))
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must have shape [" + y.size(1) + "]");
+        return y.add(bias.view(1, -1, 1, 1));
+    }
+
     // ---- the three operations on 4-D operands --------------------------------------------------
     // The last two tensors of each are the caller's own (1-D or 2-D) operands, named in error messages.
 

@@ -120,6 +120,41 @@ class GemmTest {
         assertArrayEquals(new float[]{0, 0, 0, 0, 0, 0, 9}, c);
     }
 
+    @Test
+    void batchedMatmulThroughTensors() {
+        // MatmulKernels: batches of small products (one task each) and of large ones (threads inside
+        // Gemm), transposed operands, a broadcast batch (stride 0), integer dtypes exactly.
+        Generator gen = new Generator(11);
+        int[][] shapes = {{5, 7, 3, 4}, {3, 130, 90, 70}, {1, 1, 300, 1}};   // batch, m, k, n
+        for (int[] s : shapes)
+            for (DType t : new DType[]{DType.F32, DType.F64}) {
+                int batch = s[0], m = s[1], k = s[2], n = s[3];
+                Tensor a = Tensor.randn(gen, t, batch, k, m).transpose(1, 2);          // [B, m, k], column-major matrices
+                Tensor b = Tensor.randn(gen, t, k, n).unsqueeze(0).expand(batch, k, n);  // one matrix for the whole batch
+                double[] c = a.matmul(b).toDoubleArray(), av = a.contiguous().toDoubleArray(), bv = b.contiguous().toDoubleArray();
+                for (int q = 0; q < batch; q++)
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) {
+                            double ref = 0, mag = 0;
+                            for (int p = 0; p < k; p++) {
+                                double v = av[(q * m + i) * k + p] * bv[(q * k + p) * n + j];
+                                ref += v;
+                                mag += Math.abs(v);
+                            }
+                            double tol = (t == DType.F32 ? 1.2e-7 : 2.3e-16) * (k + 4) * mag + 1e-300;
+                            assertTrue(Math.abs(c[(q * m + i) * n + j] - ref) <= tol, "matmul " + java.util.Arrays.toString(s) + " " + t);
+                        }
+            }
+        // Integers: exact, wrapping like Java and PyTorch.
+        Tensor ia = Tensor.of(new int[]{1, 2, 3, 4, 5, 6}, 2, 3), ib = Tensor.of(new int[]{7, 8, 9, 10, 11, 12}, 3, 2);
+        assertArrayEquals(new int[]{58, 64, 139, 154}, ia.matmul(ib).toIntArray());
+        Tensor la = Tensor.of(new long[]{1L << 40, 3}, 1, 2), lb = Tensor.of(new long[]{5, 1L << 41}, 2, 1);
+        assertArrayEquals(new long[]{(5L << 40) + (3L << 41)}, la.matmul(lb).toLongArray());
+        assertArrayEquals(new int[]{58, 139, 64, 154}, ia.matmul(ib).transpose(0, 1).contiguous().toIntArray());
+        assertArrayEquals(new int[]{19, 22, 43, 50}, Tensor.of(new int[]{1, 2, 3, 4}, 2, 2).T().T()
+                .matmul(Tensor.of(new int[]{5, 7, 6, 8}, 2, 2).T()).toIntArray());
+    }
+
     // ---- helpers ----
 
     static void checkFloat(Random rnd, int m, int n, int k, String la, String lb, boolean acc) {

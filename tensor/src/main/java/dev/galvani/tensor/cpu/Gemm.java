@@ -37,15 +37,22 @@ import jdk.incubator.vector.VectorSpecies;
  * KC x NC block of B.
  *
  * <h2>Threads</h2>
- * The output is cut into rectangles, one per task, along the larger of M and N; each task runs the
- * five loops above on its rectangle with its own per-thread packing buffers. That costs one fork
- * per call (a shared packed B would need a barrier per KC step, which dominates at n = 256) at the
- * price of packing B once per task, a few percent of the arithmetic.
+ * The output is cut into rectangles along the larger of M and N (whole micro-tiles, sizes within one
+ * tile of each other), one or a few per thread; each task runs the five loops above on its rectangle
+ * with its own per-thread packing buffers. That costs a single fork per call and no barriers, at the
+ * price of packing the shared operand once per task, a few percent of the arithmetic (a shared packed
+ * B measured no faster on two cores). Products under {@link #PARALLEL_MIN} multiply-adds stay on the
+ * calling thread, as does everything called from inside a Galvani worker (batched products, one image
+ * of a convolution per task).
  *
  * <h2>Vector API notes</h2>
  * The micro-kernels are straight-line methods over constant species with all accumulators in
- * locals, so C2 keeps them in the 32 zmm registers and emits one {@code vfmadd231ps} per update.
- * No lambdas or interface calls happen below the task level.
+ * locals, so C2 keeps them in the 32 zmm registers and emits one {@code vfmadd231ps} per update with
+ * the range checks hoisted out of the loop (checked on the generated code). A vector handed to a
+ * helper method that C2 declines to inline is boxed on the heap and the kernel runs ten times slower,
+ * hence the written-out loads and stores. No lambdas or interface calls happen below the task level.
+ * The interpreter and C1 do not intrinsify the Vector API: the first few products after start-up run
+ * far slower (a 1024^3 product takes about 2 s the first time) until C2 has compiled the kernel.
  */
 public final class Gemm {
 
@@ -61,23 +68,27 @@ public final class Gemm {
     static final int F_MR = 12;
     /** Columns of C per micro-tile: two vectors. */
     static final int F_NR = 2 * FL;
-    static final int F_KC = Integer.getInteger("galvani.gemm.kc", 256);
-    static final int F_MC = Integer.getInteger("galvani.gemm.mc", 16) * F_MR;
-    static final int F_NC = Integer.getInteger("galvani.gemm.nc", 32) * F_NR;
+    /** Depth of a packed block: a KC x NR panel of B is 32 KiB, two thirds of L1. */
+    static final int F_KC = 256;
+    /** Rows of A per packed block (192 KiB, in L2). */
+    static final int F_MC = 16 * F_MR;
+    /** Columns of B per packed block (1 MiB at 16 lanes, in L2 next to A's block). */
+    static final int F_NC = 32 * F_NR;
 
-    // ---- double blocking: the same register tile, half as many lanes per vector ----
+    // ---- double blocking: the same register tile with half as many lanes per vector, so the
+    // panels have the same size in bytes ----
     static final int D_MR = 12;
     static final int D_NR = 2 * DL;
     static final int D_KC = 256;
     static final int D_MC = 8 * D_MR;
-    static final int D_NC = 64 * D_NR;
+    static final int D_NC = 32 * D_NR;
 
     /** Products with at most this many rows or columns of C take the matrix-vector loops. */
     static final int SKINNY = 2;
     /** Below this many multiply-adds a plain loop beats packing. */
     static final long SMALL = 32_768;
     /** Below this many multiply-adds the whole product stays on the calling thread (a fork costs ~20 us). */
-    static final long PARALLEL_MIN = Long.getLong("galvani.gemm.parmin", 1L << 20);
+    static final long PARALLEL_MIN = 1L << 20;
 
     private static final ThreadLocal<float[]> F_APACK = ThreadLocal.withInitial(() -> new float[F_MC * F_KC]);
     private static final ThreadLocal<float[]> F_BPACK = ThreadLocal.withInitial(() -> new float[F_KC * F_NC]);
@@ -112,22 +123,25 @@ public final class Gemm {
         }
         if (Math.min(m, n) <= SKINNY
                 && skinnySgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate)) return;
-        int tasks = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
         // Split along the larger dimension, in whole micro-tiles, so each task packs as little as possible.
         boolean splitM = m >= n;
         int unit = splitM ? F_MR : F_NR;
         int extent = splitM ? m : n;
         int units = Math.ceilDiv(extent, unit);
-        tasks = Math.min(tasks, units);
+        // One task per thread, or a few per thread when the output is tall enough that the extra
+        // packing of the other operand stays small: then a thread slowed by other work on the machine
+        // hands tasks to the others instead of holding everyone up.
+        int tasks = Math.min(units, threads * Math.clamp(extent / (threads * 2L * F_MC), 1, 4));
         if (tasks <= 1) {
             sgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
         }
-        int perTask = Math.ceilDiv(units, tasks) * unit;
-        int count = Math.ceilDiv(extent, perTask);
+        int count = tasks;
         Parallel.forTasks(count, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
-                int lo = t * perTask, hi = Math.min(extent, lo + perTask);
+                // Units spread evenly: task sizes differ by at most one micro-tile.
+                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
                 if (splitM) sgemmBlock(lo, hi, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
                 else sgemmBlock(0, m, lo, hi, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             }
@@ -222,7 +236,7 @@ public final class Gemm {
                 for (int ic = m0; ic < m1; ic += F_MC) {
                     int mc = Math.min(F_MC, m1 - ic);
                     packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
+                    macroKernel(mc, nc, kc, ap, bp, 0, c, cOff + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }
@@ -263,7 +277,7 @@ public final class Gemm {
             int cols = Math.min(F_NR, nc - j);
             int base = j * kc;
             if (bCs == 1 && cols == F_NR) {
-                // Row-major B: each row of the panel is a vector copy.
+                // Row-major B: each row of the panel is a vector copy (an arraycopy call costs more at this length).
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + p * bRs + j, dst = base + p * F_NR;
                     for (int v = 0; v < F_NR; v += FL) FloatVector.fromArray(FS, b, src + v).intoArray(bp, dst + v);
@@ -288,12 +302,12 @@ public final class Gemm {
         }
     }
 
-    /** Loops 2 and 1 over one packed mc x kc block of A and kc x nc block of B. */
-    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp,
+    /** Loops 2 and 1 over one packed mc x kc block of A and the kc x nc block of B that starts at bp[bpOff]. */
+    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, int bpOff,
                                     float[] c, int cBase, int ldc, boolean add, float[] tile) {
         for (int jr = 0; jr < nc; jr += F_NR) {
             int nr = Math.min(F_NR, nc - jr);
-            int bIdx = jr * kc;
+            int bIdx = bpOff + jr * kc;
             for (int ir = 0; ir < mc; ir += F_MR) {
                 int mr = Math.min(F_MR, mc - ir);
                 int aIdx = ir * kc;
@@ -318,7 +332,7 @@ public final class Gemm {
      * 24 accumulators live in registers for the whole loop; each step loads two B vectors and
      * broadcasts twelve A elements.
      */
-    static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+    private static void kernel12x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                                    float[] c, int cIdx, int ldc, boolean add) {
         // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
         // would be boxed on the heap, and the kernel would run ten times slower.
@@ -384,6 +398,53 @@ public final class Gemm {
         cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + FL);
     }
 
+    // ---- B packed by the caller -------------------------------------------------------------------
+
+    /**
+     * Elements of a k x n B operand in the packed layout {@link #sgemmPacked} reads: rows in blocks of
+     * {@link #F_KC} (the block starting at row pc holds kc = min(F_KC, k - pc) rows at offset
+     * {@code pc * roundUp(n, F_NR)}); within a block, panels of {@link #F_NR} columns, panel j (first
+     * column j) at block offset {@code j * kc}, row-major kc x F_NR. Element (p, q) is thus at
+     * {@code pc * nPad + (q - q % F_NR) * kc + (p - pc) * F_NR + q % F_NR}. Columns past n are padding.
+     */
+    static int floatPackedSize(int k, int n) { return k * (Math.ceilDiv(n, F_NR) * F_NR); }
+
+    /**
+     * {@code C (= or +=) A · B} with B already packed as {@link #floatPackedSize} describes: for a
+     * producer that can write B in that order directly (convolution's im2col), saving the copy that
+     * packing would make. The packed B is shared by all tasks; only A is packed here.
+     */
+    static void sgemmPacked(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] bp,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        int nPad = Math.ceilDiv(n, F_NR) * F_NR;
+        long work = (long) m * n * k;
+        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        boolean splitM = Math.ceilDiv(m, F_MR) >= 2L * threads;   // enough row slivers; else split the panels
+        int unit = splitM ? F_MR : F_NR, extent = splitM ? m : n, units = Math.ceilDiv(extent, unit);
+        int count = Math.min(units, threads);
+        Parallel.forTasks(count, (t0, t1) -> {
+            float[] ap = F_APACK.get(), tile = F_TILE.get();
+            for (int t = t0; t < t1; t++) {
+                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
+                int m0 = splitM ? lo : 0, m1 = splitM ? hi : m, j0 = splitM ? 0 : lo, j1 = splitM ? n : hi;
+                for (int pc = 0; pc < k; pc += F_KC) {
+                    int kc = Math.min(F_KC, k - pc);
+                    boolean add = accumulate || pc > 0;
+                    for (int ic = m0; ic < m1; ic += F_MC) {
+                        int mc = Math.min(F_MC, m1 - ic);
+                        packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
+                        macroKernel(mc, j1 - j0, kc, ap, bp, pc * nPad + j0 * kc, c, cOff + ic * ldc + j0, ldc, add, tile);
+                    }
+                }
+            }
+        });
+    }
+
     // =============================================================================================
     // double: the same algorithm; Java has no generics over primitive arrays, so it is spelled twice.
     // =============================================================================================
@@ -405,21 +466,25 @@ public final class Gemm {
         }
         if (Math.min(m, n) <= SKINNY
                 && skinnyDgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate)) return;
-        int tasks = work < PARALLEL_MIN / 2 ? 1 : Parallel.threads();
+        int threads = work < PARALLEL_MIN / 2 ? 1 : Parallel.threads();
+        // Split along the larger dimension, in whole micro-tiles, so each task packs as little as possible.
         boolean splitM = m >= n;
         int unit = splitM ? D_MR : D_NR;
         int extent = splitM ? m : n;
         int units = Math.ceilDiv(extent, unit);
-        tasks = Math.min(tasks, units);
+        // One task per thread, or a few per thread when the output is tall enough that the extra
+        // packing of the other operand stays small: then a thread slowed by other work on the machine
+        // hands tasks to the others instead of holding everyone up.
+        int tasks = Math.min(units, threads * Math.clamp(extent / (threads * 2L * D_MC), 1, 4));
         if (tasks <= 1) {
             dgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
         }
-        int perTask = Math.ceilDiv(units, tasks) * unit;
-        int count = Math.ceilDiv(extent, perTask);
+        int count = tasks;
         Parallel.forTasks(count, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
-                int lo = t * perTask, hi = Math.min(extent, lo + perTask);
+                // Units spread evenly: task sizes differ by at most one micro-tile.
+                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
                 if (splitM) dgemmBlock(lo, hi, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
                 else dgemmBlock(0, m, lo, hi, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             }
@@ -501,7 +566,7 @@ public final class Gemm {
                 for (int ic = m0; ic < m1; ic += D_MC) {
                     int mc = Math.min(D_MC, m1 - ic);
                     packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
+                    macroKernel(mc, nc, kc, ap, bp, 0, c, cOff + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }
@@ -556,11 +621,11 @@ public final class Gemm {
         }
     }
 
-    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp,
+    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp, int bpOff,
                                     double[] c, int cBase, int ldc, boolean add, double[] tile) {
         for (int jr = 0; jr < nc; jr += D_NR) {
             int nr = Math.min(D_NR, nc - jr);
-            int bIdx = jr * kc;
+            int bIdx = bpOff + jr * kc;
             for (int ir = 0; ir < mc; ir += D_MR) {
                 int mr = Math.min(D_MR, mc - ir);
                 int aIdx = ir * kc;
@@ -643,5 +708,40 @@ public final class Gemm {
         c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + DL);
         ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + DL);
         cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + DL);
+    }
+
+    /** As {@link #floatPackedSize}, with D_KC and D_NR. */
+    static int doublePackedSize(int k, int n) { return k * (Math.ceilDiv(n, D_NR) * D_NR); }
+
+    /** As {@link #sgemmPacked}, for doubles. */
+    static void dgemmPacked(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] bp,
+                            double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
+            return;
+        }
+        int nPad = Math.ceilDiv(n, D_NR) * D_NR;
+        long work = (long) m * n * k;
+        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
+        boolean splitM = Math.ceilDiv(m, D_MR) >= 2L * threads;   // enough row slivers; else split the panels
+        int unit = splitM ? D_MR : D_NR, extent = splitM ? m : n, units = Math.ceilDiv(extent, unit);
+        int count = Math.min(units, threads);
+        Parallel.forTasks(count, (t0, t1) -> {
+            double[] ap = D_APACK.get(), tile = D_TILE.get();
+            for (int t = t0; t < t1; t++) {
+                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
+                int m0 = splitM ? lo : 0, m1 = splitM ? hi : m, j0 = splitM ? 0 : lo, j1 = splitM ? n : hi;
+                for (int pc = 0; pc < k; pc += D_KC) {
+                    int kc = Math.min(D_KC, k - pc);
+                    boolean add = accumulate || pc > 0;
+                    for (int ic = m0; ic < m1; ic += D_MC) {
+                        int mc = Math.min(D_MC, m1 - ic);
+                        packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
+                        macroKernel(mc, j1 - j0, kc, ap, bp, pc * nPad + j0 * kc, c, cOff + ic * ldc + j0, ldc, add, tile);
+                    }
+                }
+            }
+        });
     }
 }

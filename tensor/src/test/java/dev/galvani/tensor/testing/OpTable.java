@@ -42,6 +42,7 @@ public final class OpTable {
         binaryOps(t);
         reductionOps(t);
         linearAlgebraOps(t);
+        convolutionOps(t);
         viewOps(t);
         indexingOps(t);
         return t;
@@ -388,6 +389,73 @@ public final class OpTable {
 
     private static Sample pair(String name, Tensor a, Tensor b, BinaryOperator call, BiFunction<NdArray, NdArray, NdArray> ref, DType out) {
         return new Sample(name, List.of(a, b), v -> call.apply(v.get(0), v.get(1)), v -> ref.apply(v.get(0), v.get(1)), out, Tolerance.LOOSE);
+    }
+
+    // ============================== convolution and pooling ==============================
+
+    private static void convolutionOps(List<OpInfo> t) {
+        // (stride, padding, dilation, groups) over x [2, 4, 7, 6] and a 3x3 (or 2x2) kernel
+        int[][] geometries = {{1, 0, 1, 1}, {1, 1, 1, 1}, {2, 1, 1, 1}, {1, 2, 2, 1}, {2, 0, 1, 2}, {1, 1, 1, 4}, {3, 2, 2, 2}};
+        t.add(new OpInfo("conv2d", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] g : geometries) {
+                int k = g[0] == 3 ? 2 : 3;
+                Tensor x = in.uniform(dt, -2, 2, 2, 4, 7, 6), w = in.uniform(dt, -1, 1, 6 - 6 % g[3] == 6 ? 6 : 4, 4 / g[3], k, k), b = in.uniform(dt, -1, 1, w.size(0));
+                s.add(new Sample("conv2d stride " + g[0] + " padding " + g[1] + " dilation " + g[2] + " groups " + g[3], List.of(x, w, b),
+                        v -> dev.galvani.tensor.Convolution.conv2d(v.get(0), v.get(1), v.get(2), g[0], g[1], g[2], g[3]),
+                        v -> Reference.conv2d(v.get(0), v.get(1), v.get(2), g[0], g[1], g[2], g[3]), dt, Tolerance.LOOSE));
+            }
+            Tensor x = in.uniform(dt, -2, 2, 1, 3, 5, 5), w = in.uniform(dt, -1, 1, 2, 3, 3, 3);
+            for (Inputs.Layout l : in.layouts(x))
+                s.add(new Sample("conv2d no bias " + l.name(), List.of(l.tensor(), w), v -> dev.galvani.tensor.Convolution.conv2d(v.get(0), v.get(1)),
+                        v -> Reference.conv2d(v.get(0), v.get(1), null, 1, 0, 1, 1), dt, Tolerance.LOOSE));
+            return s;
+        }));
+        t.add(new OpInfo("conv1d", FLOATS, true, (in, dt) -> {
+            Tensor x = in.uniform(dt, -2, 2, 2, 4, 9), w = in.uniform(dt, -1, 1, 6, 2, 3), b = in.uniform(dt, -1, 1, 6);
+            return List.of(new Sample("conv1d stride 2 padding 1 dilation 2 groups 2", List.of(x, w, b),
+                    v -> dev.galvani.tensor.Convolution.conv1d(v.get(0), v.get(1), v.get(2), 2, 1, 2, 2),
+                    v -> Reference.conv1d(v.get(0), v.get(1), v.get(2), 2, 1, 2, 2), dt, Tolerance.LOOSE));
+        }));
+        t.add(new OpInfo("convTranspose2d", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            // (stride, padding, outputPadding, dilation, groups)
+            for (int[] g : new int[][]{{1, 0, 0, 1, 1}, {2, 1, 1, 1, 1}, {2, 0, 0, 2, 2}, {3, 1, 2, 1, 1}}) {
+                Tensor x = in.uniform(dt, -2, 2, 2, 4, 4, 3), w = in.uniform(dt, -1, 1, 4, 6 / g[4], 3, 3), b = in.uniform(dt, -1, 1, 6);
+                s.add(new Sample("convTranspose2d " + Arrays.toString(g), List.of(x, w, b),
+                        v -> dev.galvani.tensor.Convolution.convTranspose2d(v.get(0), v.get(1), v.get(2), g[0], g[1], g[2], g[3], g[4]),
+                        v -> Reference.convTranspose2d(v.get(0), v.get(1), v.get(2), g[0], g[1], g[2], g[3], g[4]), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("maxPool2d", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            // (kernel, stride, padding, dilation, ceil)
+            for (int[] g : new int[][]{{2, 2, 0, 1, 0}, {3, 2, 1, 1, 0}, {3, 2, 1, 1, 1}, {2, 1, 0, 2, 0}, {3, 3, 1, 1, 1}}) {
+                Tensor x = in.uniform(dt, -5, 5, 2, 3, 7, 8);
+                s.add(sample("maxPool2d " + Arrays.toString(g), x,
+                        v -> dev.galvani.tensor.Pooling.maxPool2d(v, g[0], g[0], g[1], g[1], g[2], g[2], g[3], g[3], g[4] == 1),
+                        a -> Reference.maxPool2d(a, g[0], g[1], g[2], g[3], g[4] == 1), dt));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("avgPool2d", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            // (kernel, stride, padding, ceil, countIncludePad)
+            for (int[] g : new int[][]{{2, 2, 0, 0, 1}, {3, 2, 1, 0, 1}, {3, 2, 1, 0, 0}, {3, 2, 1, 1, 1}, {3, 2, 1, 1, 0}, {2, 1, 1, 0, 0}}) {
+                Tensor x = in.uniform(dt, -5, 5, 2, 3, 7, 8);
+                s.add(sample("avgPool2d " + Arrays.toString(g), x,
+                        v -> dev.galvani.tensor.Pooling.avgPool2d(v, g[0], g[0], g[1], g[1], g[2], g[2], g[3] == 1, g[4] == 1),
+                        a -> Reference.avgPool2d(a, g[0], g[1], g[2], g[3] == 1, g[4] == 1), dt));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("maxPool1d", FLOATS, true, (in, dt) -> List.of(sample("maxPool1d kernel 3 stride 2 padding 1", in.uniform(dt, -5, 5, 2, 3, 9),
+                v -> dev.galvani.tensor.Pooling.maxPool1d(v, 3, 2, 1, 1, false),
+                a -> Reference.maxPool1d(a, 3, 2, 1), dt))));
+        t.add(new OpInfo("avgPool1d", FLOATS, true, (in, dt) -> List.of(sample("avgPool1d kernel 3 stride 2 padding 1", in.uniform(dt, -5, 5, 2, 3, 9),
+                v -> dev.galvani.tensor.Pooling.avgPool1d(v, 3, 2, 1, false, true),
+                a -> Reference.avgPool1d(a, 3, 2, 1), dt))));
     }
 
     // ============================== views ==============================

@@ -161,4 +161,126 @@ public final class Reference {
         }
         return new NdArray(outShape, result);
     }
+    /** Cross-correlation by its definition: out[n,o,i,j] = b[o] + sum x[n, c, i s - p + ki d, j s - p + kj d] w[o, c', ki, kj]. */
+    public static NdArray conv2d(NdArray x, NdArray w, NdArray b, int stride, int pad, int dil, int groups) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
+        int oh = (h + 2 * pad - dil * (kh - 1) - 1) / stride + 1, ow = (wd + 2 * pad - dil * (kw - 1) - 1) / stride + 1;
+        int og = o / groups;
+        return NdArray.build(new int[]{n, o, oh, ow}, idx -> {
+            int g = idx[1] / og;
+            double s = b == null ? 0 : b.get(idx[1]);
+            for (int ci = 0; ci < cg; ci++)
+                for (int ki = 0; ki < kh; ki++)
+                    for (int kj = 0; kj < kw; kj++) {
+                        int r = idx[2] * stride - pad + ki * dil, q = idx[3] * stride - pad + kj * dil;
+                        if (r >= 0 && r < h && q >= 0 && q < wd) s += x.get(idx[0], g * cg + ci, r, q) * w.get(idx[1], ci, ki, kj);
+                    }
+            return s;
+        });
+    }
+
+    /** Transposed convolution as a scatter: every input element adds x * w into the output positions it reaches. */
+    public static NdArray convTranspose2d(NdArray x, NdArray w, NdArray b, int stride, int pad, int outPad, int dil, int groups) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], og = w.shape[1], kh = w.shape[2], kw = w.shape[3];
+        int o = og * groups, cg = c / groups;
+        int oh = (h - 1) * stride - 2 * pad + dil * (kh - 1) + outPad + 1, ow = (wd - 1) * stride - 2 * pad + dil * (kw - 1) + outPad + 1;
+        double[] out = new double[n * o * oh * ow];
+        for (int ni = 0; ni < n; ni++)
+            for (int ci = 0; ci < c; ci++)
+                for (int i = 0; i < h; i++)
+                    for (int j = 0; j < wd; j++)
+                        for (int oo = 0; oo < og; oo++)
+                            for (int ki = 0; ki < kh; ki++)
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int r = i * stride - pad + ki * dil, q = j * stride - pad + kj * dil;
+                                    if (r < 0 || r >= oh || q < 0 || q >= ow) continue;
+                                    int oc = ci / cg * og + oo;
+                                    out[((ni * o + oc) * oh + r) * ow + q] += x.get(ni, ci, i, j) * w.get(ci, oo, ki, kj);
+                                }
+        if (b != null)
+            for (int k = 0; k < out.length; k++) out[k] += b.get(k / (oh * ow) % o);
+        return new NdArray(new int[]{n, o, oh, ow}, out);
+    }
+
+    /** PyTorch's pooled size: floor or ceil of (in + 2p - d(k-1) - 1)/s + 1, with the last window starting inside input or left padding. */
+    public static int pooledSize(int in, int k, int s, int p, int d, boolean ceil) {
+        int span = in + 2 * p - d * (k - 1) - 1;
+        int out = (ceil ? (span + s - 1) / s : span / s) + 1;
+        if (ceil && (out - 1) * s >= in + p) out--;
+        return out;
+    }
+
+    public static NdArray maxPool2d(NdArray x, int k, int s, int p, int d, boolean ceil) {
+        int h = x.shape[2], w = x.shape[3];
+        int oh = pooledSize(h, k, s, p, d, ceil), ow = pooledSize(w, k, s, p, d, ceil);
+        return NdArray.build(new int[]{x.shape[0], x.shape[1], oh, ow}, idx -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++) {
+                    int r = idx[2] * s - p + ki * d, q = idx[3] * s - p + kj * d;
+                    if (r >= 0 && r < h && q >= 0 && q < w) {
+                        double v = x.get(idx[0], idx[1], r, q);
+                        if (v > m || Double.isNaN(v)) m = v;
+                        if (Double.isNaN(m)) return m;
+                    }
+                }
+            return m;
+        });
+    }
+
+    /** Average pooling: the window is clipped to input + padding; the divisor counts padding only with countIncludePad. */
+    public static NdArray avgPool2d(NdArray x, int k, int s, int p, boolean ceil, boolean countIncludePad) {
+        int h = x.shape[2], w = x.shape[3];
+        int oh = pooledSize(h, k, s, p, 1, ceil), ow = pooledSize(w, k, s, p, 1, ceil);
+        return NdArray.build(new int[]{x.shape[0], x.shape[1], oh, ow}, idx -> {
+            int r0 = idx[2] * s - p, q0 = idx[3] * s - p;
+            int r1 = Math.min(r0 + k, h + p), q1 = Math.min(q0 + k, w + p);
+            int padded = (r1 - r0) * (q1 - q0);
+            double sum = 0;
+            int count = 0;
+            for (int r = Math.max(r0, 0); r < Math.min(r1, h); r++)
+                for (int q = Math.max(q0, 0); q < Math.min(q1, w); q++) {
+                    sum += x.get(idx[0], idx[1], r, q);
+                    count++;
+                }
+            return sum / (countIncludePad ? padded : count);
+        });
+    }
+    /** 1-D cross-correlation by its definition. */
+    public static NdArray conv1d(NdArray x, NdArray w, NdArray b, int stride, int pad, int dil, int groups) {
+        int n = x.shape[0], l = x.shape[2], o = w.shape[0], cg = w.shape[1], k = w.shape[2], og = o / groups;
+        int ol = (l + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+        return NdArray.build(new int[]{n, o, ol}, idx -> {
+            double s = b == null ? 0 : b.get(idx[1]);
+            for (int ci = 0; ci < cg; ci++)
+                for (int ki = 0; ki < k; ki++) {
+                    int r = idx[2] * stride - pad + ki * dil;
+                    if (r >= 0 && r < l) s += x.get(idx[0], idx[1] / og * cg + ci, r) * w.get(idx[1], ci, ki);
+                }
+            return s;
+        });
+    }
+
+    public static NdArray maxPool1d(NdArray x, int k, int s, int p) {
+        int l = x.shape[2], ol = pooledSize(l, k, s, p, 1, false);
+        return NdArray.build(new int[]{x.shape[0], x.shape[1], ol}, idx -> {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int ki = 0; ki < k; ki++) {
+                int r = idx[2] * s - p + ki;
+                if (r >= 0 && r < l) m = Math.max(m, x.get(idx[0], idx[1], r));
+            }
+            return m;
+        });
+    }
+
+    /** 1-D average pooling, padding counted in the divisor (PyTorch's default). */
+    public static NdArray avgPool1d(NdArray x, int k, int s, int p) {
+        int l = x.shape[2], ol = pooledSize(l, k, s, p, 1, false);
+        return NdArray.build(new int[]{x.shape[0], x.shape[1], ol}, idx -> {
+            int r0 = idx[2] * s - p, r1 = Math.min(r0 + k, l + p);
+            double sum = 0;
+            for (int r = Math.max(r0, 0); r < Math.min(r1, l); r++) sum += x.get(idx[0], idx[1], r);
+            return sum / (r1 - r0);
+        });
+    }
 }
