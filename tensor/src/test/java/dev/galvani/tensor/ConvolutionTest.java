@@ -82,8 +82,11 @@ class ConvolutionTest {
         Random rnd = new Random(3);
         checkForward(new Case(1, 96, 75, 75, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1), DType.F32, rnd, 1e-4);
         Case big = new Case(3, 8, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        // Several K blocks of Gemm's packed layout (width 400 > KC = 256) and ragged panels, both dtypes.
         checkForward(big, DType.F32, rnd, 2e-5);
         checkGrads(big, DType.F32, rnd, 5e-5);
+        checkForward(big, DType.F64, rnd, 1e-12);
+        checkGrads(big, DType.F64, rnd, 1e-12);
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -158,7 +159,16 @@ final class ElementwiseKernels {
                     binaryF64(op, xa, xo, ya, yo, res, o[0] + k, m);
                 }
             });
-        } else if (in.isFloatingPoint()) {        // comparisons of floats: BOOL out
+        } else if (in == DType.F32 && compareOp(op) != null) {     // float comparisons: vector compare into BOOL
+            VectorOperators.Comparison cmp = compareOp(op);
+            StridedLoop.forEachRow(shape, strides, offsets, Parallel.ELEMENTWISE_GRAIN, (n, o, s) -> {
+                float[] x = (float[]) as, y = (float[]) bs;
+                boolean[] res = (boolean[]) os;
+                if (s[1] == 1 && (s[2] == 1 || s[2] == 0)) { compareF32(cmp, op, x, o[1], y, o[2], s[2], res, o[0], n); return; }
+                for (int i = 0, xi = o[1], yi = o[2], oi = o[0]; i < n; i++, xi += s[1], yi += s[2], oi += s[0])
+                    res[oi] = op.apply(x[xi], y[yi]) != 0;
+            });
+        } else if (in.isFloatingPoint()) {        // other comparisons of floats: BOOL out
             StridedLoop.forEachRow(shape, strides, offsets, Parallel.ELEMENTWISE_GRAIN, (n, o, s) -> {
                 boolean[] res = (boolean[]) os;
                 for (int i = 0, xi = o[1], yi = o[2], oi = o[0]; i < n; i++, xi += s[1], yi += s[2], oi += s[0])
@@ -203,6 +213,33 @@ final class ElementwiseKernels {
         for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo + i]);
     }
 
+    /** The vector comparison for a comparison op, or null. */
+    private static VectorOperators.Comparison compareOp(BinaryOp op) {
+        return switch (op) {
+            case EQ -> VectorOperators.EQ;
+            case NE -> VectorOperators.NE;
+            case LT -> VectorOperators.LT;
+            case LE -> VectorOperators.LE;
+            case GT -> VectorOperators.GT;
+            case GE -> VectorOperators.GE;
+            default -> null;
+        };
+    }
+
+    /** res = x cmp y with y contiguous (yStride 1) or one broadcast value (yStride 0). NaN compares as IEEE says. */
+    private static void compareF32(VectorOperators.Comparison cmp, BinaryOp op, float[] x, int xo, float[] y, int yo, int yStride,
+                                   boolean[] res, int ro, int n) {
+        int i = 0, bound = F.loopBound(n);
+        if (yStride == 0) {
+            FloatVector vy = FloatVector.broadcast(F, y[yo]);
+            for (; i < bound; i += FL) fv(x, xo + i).compare(cmp, vy).intoArray(res, ro + i);
+            for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo]) != 0;
+        } else {
+            for (; i < bound; i += FL) fv(x, xo + i).compare(cmp, fv(y, yo + i)).intoArray(res, ro + i);
+            for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo + i]) != 0;
+        }
+    }
+
     // ---- where, copy, fill ---------------------------------------------------------------------
 
     static void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
@@ -211,9 +248,25 @@ final class ElementwiseKernels {
         DType t = out.dtype();
         StridedLoop.forEachRow(out.shape().dims(), new int[][]{out.strides(), cond.strides(), a.strides(), b.strides()},
                 new int[]{out.offset(), cond.offset(), a.offset(), b.offset()}, Parallel.ELEMENTWISE_GRAIN, (n, o, s) -> {
+                    if (t == DType.F32 && s[0] == 1 && s[1] == 1 && (s[2] == 1 || s[2] == 0) && (s[3] == 1 || s[3] == 0)) {
+                        whereF32(c, o[1], (float[]) as, o[2], s[2], (float[]) bs, o[3], s[3], (float[]) os, o[0], n);
+                        return;
+                    }
                     for (int i = 0, oi = o[0], ci = o[1], ai = o[2], bi = o[3]; i < n; i++, oi += s[0], ci += s[1], ai += s[2], bi += s[3])
                         Scalars.copyElement(c[ci] ? as : bs, c[ci] ? ai : bi, os, oi, t);
                 });
+    }
+
+    /** res = c ? a : b with a mask loaded from the BOOL row; a and b contiguous or broadcast (stride 0). */
+    private static void whereF32(boolean[] c, int co, float[] a, int ao, int aStride, float[] b, int bo, int bStride, float[] res, int ro, int n) {
+        int i = 0, bound = F.loopBound(n);
+        FloatVector va = aStride == 0 ? FloatVector.broadcast(F, a[ao]) : null, vb = bStride == 0 ? FloatVector.broadcast(F, b[bo]) : null;
+        for (; i < bound; i += FL) {
+            VectorMask<Float> m = VectorMask.fromArray(F, c, co + i);
+            FloatVector x = va != null ? va : fv(a, ao + i), y = vb != null ? vb : fv(b, bo + i);
+            y.blend(x, m).intoArray(res, ro + i);
+        }
+        for (; i < n; i++) res[ro + i] = c[co + i] ? a[ao + i * aStride] : b[bo + i * bStride];
     }
 
     static void copy(Tensor src, Tensor dst) {
