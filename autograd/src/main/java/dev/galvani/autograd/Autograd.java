@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The user-facing entry points of autograd besides {@code Tensor.backward()}:
  * <pre>{@code
- * try (var ng = Autograd.noGrad()) { ... }              // nothing recorded inside
+ * try (var _ = Autograd.noGrad()) { ... }              // nothing recorded inside
  * List<Tensor> g = Autograd.grad(List.of(loss), List.of(w, b));   // w.grad() and b.grad() untouched
  * }</pre>
  * Gradients are first order: the backward pass itself is never recorded.

@@ -39,7 +39,7 @@ public class BatchNorm extends Module {
         double m = momentum == null ? 0 : momentum;
         if (isTraining() && tracking) {
             Tensor count = buffer("num_batches_tracked");
-            try (var ng = dev.galvani.tensor.GradMode.disable()) {
+            try (var _ = dev.galvani.tensor.GradMode.disable()) {
                 count.addInPlace(Tensor.ones(DType.I64));
             }
             if (momentum == null) m = 1.0 / count.itemLong();        // cumulative moving average

@@ -123,7 +123,7 @@ public final class F {
         if (!training || p == 0) return x;
         if (p == 1) return x.mul(0.0);
         Tensor keep;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             keep = Tensor.bernoulli(gen, 1 - p, x.shape().dims()).to(x.dtype()).to(x.device()).div(1 - p);
         }
         return x.mul(keep);
@@ -151,7 +151,7 @@ public final class F {
             mean = x.mean(dims, true);
             var = x.sub(mean).square().mean(dims, true);
             if (training && runningMean != null) {
-                try (var ng = GradMode.disable()) {
+                try (var _ = GradMode.disable()) {
                     Tensor m = mean.detach().reshape(c), v = var.detach().reshape(c).mul((double) n / Math.max(1, n - 1));
                     runningMean.mulInPlace(1 - momentum).addInPlace(m.to(runningMean.dtype()), momentum);
                     runningVar.mulInPlace(1 - momentum).addInPlace(v.to(runningVar.dtype()), momentum);

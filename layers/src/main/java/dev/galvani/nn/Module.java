@@ -202,7 +202,7 @@ public abstract class Module {
         if (strict && !unexpected.isEmpty()) problems.add("unexpected keys: " + unexpected);
         if (!problems.isEmpty())
             throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             own.forEach((k, t) -> {
                 Tensor v = state.get(k);
                 if (v != null) t.copyFrom(v.to(t.device()));

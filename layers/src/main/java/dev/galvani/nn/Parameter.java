@@ -59,7 +59,7 @@ public final class Parameter {
 
     /** Copies {@code values} into the tensor in place (no graph recorded). */
     public void copyFrom(Tensor values) {
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             value.copyFrom(values);
         }
     }

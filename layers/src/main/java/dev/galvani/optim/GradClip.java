@@ -36,7 +36,7 @@ public final class GradClip {
         if (!(maxNorm >= 0)) throw new IllegalArgumentException("clipGradNorm: maxNorm must be >= 0, got " + maxNorm);
         List<Tensor> grads = gradients(params);
         if (grads.isEmpty()) return 0;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             double[] norms = new double[grads.size()];
             for (int i = 0; i < norms.length; i++) norms[i] = grads.get(i).norm(normType).itemDouble();
             double total = Tensor.of(norms, norms.length).norm(normType).itemDouble();
@@ -52,7 +52,7 @@ public final class GradClip {
     /** Clamps every gradient element into [-clipValue, clipValue]. */
     public static void clipGradValue(Iterable<Parameter> params, double clipValue) {
         if (!(clipValue >= 0)) throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             for (Tensor g : gradients(params)) g.copyFrom(g.clamp(-clipValue, clipValue));
         }
     }

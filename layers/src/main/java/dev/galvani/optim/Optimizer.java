@@ -121,7 +121,7 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient. */
     public void step() {
         for (int i = 0; i < groups.size(); i++) checkGroup(groups.get(i), "param group " + i);
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             for (ParamGroup g : groups)
                 for (Parameter p : g.params()) {
                     Tensor grad = p.grad();
@@ -186,7 +186,7 @@ public abstract class Optimizer {
      */
     public void loadStateDict(StateDict checkpoint) {
         CheckpointReader loaded;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             loaded = new CheckpointReader(checkpoint);
         }
         if (!loaded.problems.isEmpty())

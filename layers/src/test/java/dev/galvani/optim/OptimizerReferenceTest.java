@@ -85,7 +85,7 @@ class OptimizerReferenceTest {
     static void setGradients(Map<String, Parameter> params) {
         Map<String, Tensor> d = REF.tensors;
         Tensor a = d.get("A"), c = d.get("C");
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             Tensor w = params.get("w").value(), u = params.get("U").value(), v = params.get("V").value();
             Tensor r = a.mul(w).sum(1).sub(d.get("b"));                                 // A w - b            [3]
             w.setGrad(a.mul(r.unsqueeze(1)).sum(0).mul(2.0));                           // 2 A^T r            [4]

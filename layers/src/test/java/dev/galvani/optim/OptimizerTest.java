@@ -161,7 +161,7 @@ class OptimizerTest {
         Parameter p = param(2);
         SGD opt = new SGD(List.of(p), SGD.options().lr(0.25));
         Tensor loss = opt.step(() -> {
-            try (var ng = GradMode.disable()) {
+            try (var _ = GradMode.disable()) {
                 p.value().setGrad(p.value().mul(2.0));           // d/dp p^2
                 return p.value().square().sum();
             }

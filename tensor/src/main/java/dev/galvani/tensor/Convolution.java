@@ -131,7 +131,7 @@ public final class Convolution {
         if (outH <= 0 || outW <= 0)
             throw new IllegalArgumentException(op + ": input " + x.shape() + " with weight " + w.shape() + " gives an empty output (" + outH + " x " + outW + ")");
         Tensor y;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             y = inputGrad(op, x, w, new int[]{x.size(0), w.size(1) * groups, outH, outW}, s, x, w);
         }
         y = Tape.record(op, y, new Tensor[]{x, w}, s);

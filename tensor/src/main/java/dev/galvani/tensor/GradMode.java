@@ -3,7 +3,7 @@ package dev.galvani.tensor;
 /**
  * Whether operations on this thread are recorded for autograd. On by default; {@code Autograd.noGrad()}
  * (in galvani-autograd) or {@link #disable()} turns it off for a block:
- * <pre>{@code try (var ng = GradMode.disable()) { ... } }</pre>
+ * <pre>{@code try (var _ = GradMode.disable()) { ... } }</pre>
  */
 public final class GradMode {
 

@@ -37,7 +37,7 @@ final class InPlace {
         String name = op.opName() + "InPlace";
         check(name, t);
         Tensor result;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             result = Elementwise.binary(op, t, other);
         }
         if (!result.shape.equals(t.shape))

@@ -64,7 +64,7 @@ final class Indexing {
         Tensor idx = checkIndex("scatterAdd", index, x.dim() == 0 ? 1 : x.shape.raw()[d], x);
         Backends.of("scatterAdd", x, src);
         Tensor out;
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             out = x.clone();
         }
         if (idx.numel() > 0) Backends.of(x.device()).scatterAdd(out, d, idx, src);

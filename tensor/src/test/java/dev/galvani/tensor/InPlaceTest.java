@@ -58,7 +58,7 @@ class InPlaceTest {
         Tensor w = Tensor.ones(3).requiresGrad(true);
         var e = assertThrows(IllegalStateException.class, () -> w.mulInPlace(2));
         assertTrue(e.getMessage().startsWith("mulInPlace: a leaf tensor that requires grad cannot be changed in place"), e.getMessage());
-        try (var ng = GradMode.disable()) {
+        try (var _ = GradMode.disable()) {
             w.mulInPlace(2);                           // allowed for optimiser updates
         }
         assertValues(w, new double[]{2, 2, 2}, 3);

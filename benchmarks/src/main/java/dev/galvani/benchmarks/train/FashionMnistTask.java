@@ -209,7 +209,7 @@ public final class FashionMnistTask {
         model.eval();
         double lossSum = 0;
         long correct = 0;
-        try (var ng = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             for (Batch b : DataLoader.builder(data).batchSize(batchSize).prefetch(0).build()) {
                 Tensor logits = model.forward(b.inputs());
                 lossSum += F.crossEntropy(logits, b.targets(), F.CrossEntropy.DEFAULT.withReduction(F.Reduction.SUM)).item();

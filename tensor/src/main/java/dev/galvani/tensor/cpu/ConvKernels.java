@@ -19,7 +19,10 @@ import java.util.function.IntConsumer;
  * Transposed operands are only strides for Gemm, so nothing is transposed in memory. A 1x1 kernel
  * with stride 1 and no padding needs no im2col at all: the image itself is the [C, P] matrix.
  * Output rows are processed in chunks so that the column buffer (per thread, reused) stays below
- * {@link #COLS_LIMIT} elements whatever the image size.
+ * {@link #COLS_LIMIT} elements whatever the image size. (Writing im2col straight into Gemm's packed
+ * panel layout, to skip one pass, measured slower: its writes scatter over the whole buffer, while
+ * im2col rows stream and Gemm's packing stays inside L1. Packing from x inside Gemm, implicit GEMM,
+ * is the way to drop the pass.)
  *
  * <p>Threads: a batch whose images divide evenly among the threads (or is large, or whose images
  * are small) runs one image per task with serial GEMMs; otherwise images run one after another and
@@ -82,9 +85,9 @@ final class ConvKernels {
                 }
                 for (int oh0 = 0; oh0 < g.oh; oh0 += rows) {
                     int oh1 = Math.min(g.oh, oh0 + rows), width = (oh1 - oh0) * g.ow;
-                    Object cols = colsBuffer(x.dtype(), packedSize(x.dtype(), ckk, width));
-                    im2col(g, X, xBase, xs, oh0, oh1, cols, false);
-                    gemmPacked(g.og, width, ckk, W.array, wBase, ckk, 1, cols, O, cBase + oh0 * g.ow, plane, false);
+                    Object cols = colsBuffer(x.dtype(), ckk * width);
+                    im2col(g, X, xBase, xs, oh0, oh1, cols);
+                    gemm(g.og, width, ckk, W.array, wBase, ckk, 1, cols, 0, width, 1, O, cBase + oh0 * g.ow, plane, false);
                 }
             }
         });
@@ -170,9 +173,9 @@ final class ConvKernels {
                         }
                         for (int oh0 = 0; oh0 < g.oh; oh0 += rows) {
                             int oh1 = Math.min(g.oh, oh0 + rows), width = (oh1 - oh0) * g.ow;
-                            Object cols = colsBuffer(x.dtype(), packedSize(x.dtype(), width, ckk));
-                            im2col(g, X, xBase, xs, oh0, oh1, cols, true);
-                            gemmPacked(g.og, ckk, width, GO.array, goBase + oh0 * g.ow, plane, 1, cols, C, cBase, ckk, add || oh0 > 0);
+                            Object cols = colsBuffer(x.dtype(), ckk * width);
+                            im2col(g, X, xBase, xs, oh0, oh1, cols);
+                            gemm(g.og, ckk, width, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, 1, width, C, cBase, ckk, add || oh0 > 0);
                         }
                     }
                 }
@@ -187,128 +190,74 @@ final class ConvKernels {
     // =============================================================================================
 
     /**
-     * im2col written straight into Gemm's packed-B layout ({@link Gemm#floatPackedSize}), so the GEMM
-     * needs no packing pass of its own over this large operand: B[r, q] = x[c, ih, iw] for
-     * r = (c, kh, kw) and q = (oh - oh0, ow), zero where the window reaches into the padding; with
-     * {@code transposed}, B[q, r] (the weight gradient's right operand). Parallel over channels when
-     * the caller is not already a worker.
+     * cols[r, q] = x[c, ih, iw] for r = (c, kh, kw) and q = (oh - oh0, ow), zero where the window
+     * reaches into the padding. Parallel over channels when the caller is not already a worker.
      */
-    private static void im2col(Geo g, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols, boolean transposed) {
+    private static void im2col(Geo g, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols) {
         int width = (oh1 - oh0) * g.ow;
         int grain = (int) Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1L, (long) g.kh * g.kw * width));
         Parallel.forRange(g.cg, grain, (c0, c1) -> {
-            if (x instanceof float[] xf) im2colF(g, xf, xBase, xs, oh0, oh1, (float[]) cols, c0, c1, transposed);
-            else im2colD(g, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, c0, c1, transposed);
+            if (x instanceof float[] xf) im2colF(g, xf, xBase, xs, oh0, oh1, (float[]) cols, c0, c1);
+            else im2colD(g, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, c0, c1);
         });
-        int rows = transposed ? width : g.ckk(), columns = transposed ? g.ckk() : width;
-        if (cols instanceof float[] f) zeroPadColumnsF(f, rows, columns);
-        else zeroPadColumnsD((double[]) cols, rows, columns);
     }
 
-    private static void im2colF(Geo g, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int c0, int c1, boolean transposed) {
-        final int kcMax = Gemm.F_KC, nr = Gemm.F_NR;
+    private static void im2colF(Geo g, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, ckk = g.ckk(), sw = s.strideW(), step = sw * xs[3];
-        int nPad = Math.ceilDiv(transposed ? ckk : width, nr) * nr;
+        int width = (oh1 - oh0) * g.ow, sw = s.strideW();
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int r = (c * g.kh + kh) * g.kw + kw;
+                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
                     int dw = kw * s.dilationW() - s.padW();
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
                     for (int oh = oh0; oh < oh1; oh++) {
+                        int dst = rowStart + (oh - oh0) * g.ow;
                         int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        boolean inside = ih >= 0 && ih < g.h;
-                        int lo = inside ? owLo : g.ow, hi = inside ? owHi : g.ow;
-                        int src = xBase + c * xs[1] + ih * xs[2] + dw * xs[3];    // x[c, ih, ow * sw + dw] = x[src + ow * step]
-                        int q0 = (oh - oh0) * g.ow;
-                        // Columns ow of this output row fall into runs that are contiguous in the packed
-                        // layout (forward: within one panel) or evenly spaced (transposed: within one
-                        // block of rows); each run is split into zeros, copied values, zeros.
-                        for (int ow = 0; ow < g.ow; ) {
-                            int q = q0 + ow, end, dst, gap;
-                            if (!transposed) {
-                                int pc = r - r % kcMax, kc = Math.min(kcMax, ckk - pc), lane = q % nr;
-                                end = Math.min(g.ow, ow + nr - lane);
-                                dst = pc * nPad + (q - lane) * kc + (r - pc) * nr + lane;
-                                gap = 1;
-                            } else {
-                                int pc = q - q % kcMax, kc = Math.min(kcMax, width - pc), lane = r % nr;
-                                end = Math.min(g.ow, ow + pc + kcMax - q);
-                                dst = pc * nPad + (r - lane) * kc + (q - pc) * nr + lane;
-                                gap = nr;
-                            }
-                            int a = Math.min(Math.max(lo, ow), end), b = Math.min(Math.max(hi, a), end);
-                            dst -= ow * gap;                                              // now column t is at dst + t * gap
-                            for (int t = ow; t < a; t++) cols[dst + t * gap] = 0f;
-                            if (gap == 1 && step == 1) { if (b > a) System.arraycopy(x, src + a, cols, dst + a, b - a); }
-                            else for (int t = a; t < b; t++) cols[dst + t * gap] = x[src + t * step];
-                            for (int t = b; t < end; t++) cols[dst + t * gap] = 0f;
-                            ow = end;
+                        if (ih < 0 || ih >= g.h) {
+                            Arrays.fill(cols, dst, dst + g.ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(cols, dst, dst + owLo, 0f);
+                        Arrays.fill(cols, dst + owHi, dst + g.ow, 0f);
+                        int src = xBase + c * xs[1] + ih * xs[2] + (owLo * sw + dw) * xs[3];
+                        if (sw == 1 && xs[3] == 1) {
+                            System.arraycopy(x, src, cols, dst + owLo, owHi - owLo);
+                        } else {
+                            int step = sw * xs[3];
+                            for (int ow = owLo; ow < owHi; ow++, src += step) cols[dst + ow] = x[src];
                         }
                     }
                 }
     }
 
-    private static void im2colD(Geo g, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int c0, int c1, boolean transposed) {
-        final int kcMax = Gemm.D_KC, nr = Gemm.D_NR;
+    private static void im2colD(Geo g, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, ckk = g.ckk(), sw = s.strideW(), step = sw * xs[3];
-        int nPad = Math.ceilDiv(transposed ? ckk : width, nr) * nr;
+        int width = (oh1 - oh0) * g.ow, sw = s.strideW();
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int r = (c * g.kh + kh) * g.kw + kw;
+                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
                     int dw = kw * s.dilationW() - s.padW();
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
                     for (int oh = oh0; oh < oh1; oh++) {
+                        int dst = rowStart + (oh - oh0) * g.ow;
                         int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        boolean inside = ih >= 0 && ih < g.h;
-                        int lo = inside ? owLo : g.ow, hi = inside ? owHi : g.ow;
-                        int src = xBase + c * xs[1] + ih * xs[2] + dw * xs[3];    // x[c, ih, ow * sw + dw] = x[src + ow * step]
-                        int q0 = (oh - oh0) * g.ow;
-                        for (int ow = 0; ow < g.ow; ) {
-                            int q = q0 + ow, end, dst, gap;
-                            if (!transposed) {
-                                int pc = r - r % kcMax, kc = Math.min(kcMax, ckk - pc), lane = q % nr;
-                                end = Math.min(g.ow, ow + nr - lane);
-                                dst = pc * nPad + (q - lane) * kc + (r - pc) * nr + lane;
-                                gap = 1;
-                            } else {
-                                int pc = q - q % kcMax, kc = Math.min(kcMax, width - pc), lane = r % nr;
-                                end = Math.min(g.ow, ow + pc + kcMax - q);
-                                dst = pc * nPad + (r - lane) * kc + (q - pc) * nr + lane;
-                                gap = nr;
-                            }
-                            int a = Math.min(Math.max(lo, ow), end), b = Math.min(Math.max(hi, a), end);
-                            dst -= ow * gap;                                              // now column t is at dst + t * gap
-                            for (int t = ow; t < a; t++) cols[dst + t * gap] = 0d;
-                            if (gap == 1 && step == 1) { if (b > a) System.arraycopy(x, src + a, cols, dst + a, b - a); }
-                            else for (int t = a; t < b; t++) cols[dst + t * gap] = x[src + t * step];
-                            for (int t = b; t < end; t++) cols[dst + t * gap] = 0d;
-                            ow = end;
+                        if (ih < 0 || ih >= g.h) {
+                            Arrays.fill(cols, dst, dst + g.ow, 0d);
+                            continue;
+                        }
+                        Arrays.fill(cols, dst, dst + owLo, 0d);
+                        Arrays.fill(cols, dst + owHi, dst + g.ow, 0d);
+                        int src = xBase + c * xs[1] + ih * xs[2] + (owLo * sw + dw) * xs[3];
+                        if (sw == 1 && xs[3] == 1) {
+                            System.arraycopy(x, src, cols, dst + owLo, owHi - owLo);
+                        } else {
+                            int step = sw * xs[3];
+                            for (int ow = owLo; ow < owHi; ow++, src += step) cols[dst + ow] = x[src];
                         }
                     }
                 }
-    }
-
-    /** Zeroes the padding columns [columns, roundUp(columns, NR)) of a packed rows x columns B (the buffer is reused). */
-    private static void zeroPadColumnsF(float[] bp, int rows, int columns) {
-        int nr = Gemm.F_NR, nPad = Math.ceilDiv(columns, nr) * nr, first = columns % nr;
-        if (first == 0) return;
-        for (int pc = 0; pc < rows; pc += Gemm.F_KC) {
-            int kc = Math.min(Gemm.F_KC, rows - pc), panel = pc * nPad + (nPad - nr) * kc;
-            for (int p = 0; p < kc; p++) Arrays.fill(bp, panel + p * nr + first, panel + (p + 1) * nr, 0f);
-        }
-    }
-
-    private static void zeroPadColumnsD(double[] bp, int rows, int columns) {
-        int nr = Gemm.D_NR, nPad = Math.ceilDiv(columns, nr) * nr, first = columns % nr;
-        if (first == 0) return;
-        for (int pc = 0; pc < rows; pc += Gemm.D_KC) {
-            int kc = Math.min(Gemm.D_KC, rows - pc), panel = pc * nPad + (nPad - nr) * kc;
-            for (int p = 0; p < kc; p++) Arrays.fill(bp, panel + p * nr + first, panel + (p + 1) * nr, 0d);
-        }
     }
 
     /**
@@ -415,16 +364,6 @@ final class ConvKernels {
                              Object c, int cOff, int ldc, boolean accumulate) {
         if (c instanceof float[] cf) Gemm.sgemm(m, n, k, (float[]) a, aOff, aRs, aCs, (float[]) b, bOff, bRs, bCs, cf, cOff, ldc, accumulate);
         else Gemm.dgemm(m, n, k, (double[]) a, aOff, aRs, aCs, (double[]) b, bOff, bRs, bCs, (double[]) c, cOff, ldc, accumulate);
-    }
-
-    private static void gemmPacked(int m, int n, int k, Object a, int aOff, int aRs, int aCs, Object packedB,
-                                   Object c, int cOff, int ldc, boolean accumulate) {
-        if (c instanceof float[] cf) Gemm.sgemmPacked(m, n, k, (float[]) a, aOff, aRs, aCs, (float[]) packedB, cf, cOff, ldc, accumulate);
-        else Gemm.dgemmPacked(m, n, k, (double[]) a, aOff, aRs, aCs, (double[]) packedB, (double[]) c, cOff, ldc, accumulate);
-    }
-
-    private static int packedSize(DType type, int k, int n) {
-        return type == DType.F32 ? Gemm.floatPackedSize(k, n) : Gemm.doublePackedSize(k, n);
     }
 
     /** This thread's column buffer with room for {@code size} elements (grown, never shrunk). */

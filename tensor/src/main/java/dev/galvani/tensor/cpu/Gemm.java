@@ -27,10 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Packing copies each block once into the exact order the micro-kernel reads it (k-major slivers),
  * so the kernel streams memory with unit stride whatever the operands' layouts, and the zero padding
- * of ragged edges lets one kernel serve every tile. Since C is row-major the SIMD vectors run along N:
- * the micro-kernel keeps {@code MR x 2} vectors of C in registers, loads two vectors of the B panel
- * and broadcasts one A element per row for each k (BLIS's roles of A and B swapped, because BLIS's
- * reference layout is column-major).
+ * of ragged edges lets one kernel serve every tile. Operands stored across that order (a row-major A,
+ * a transposed B) are transposed 16 x 16 at a time in registers while packing (floats on AVX-512).
+ * Since C is row-major the SIMD vectors run along N: the micro-kernel keeps {@code MR x 2} vectors of
+ * C in registers, loads two vectors of the B panel and broadcasts one A element per row for each k
+ * (BLIS's roles of A and B swapped, because BLIS's reference layout is column-major).
  *
  * <p>Block sizes for this generation of x86 cores (48 KiB L1d, 2 MiB L2): a KC x NR panel of B
  * (32 KiB) is reused by every MR-sliver of the MC x KC block of A, which stays in L2 with the
@@ -90,7 +91,7 @@ public final class Gemm {
     /** Below this many multiply-adds the whole product stays on the calling thread (a fork costs ~20 us). */
     static final long PARALLEL_MIN = 1L << 20;
 
-    private static final ThreadLocal<float[]> F_APACK = ThreadLocal.withInitial(() -> new float[F_MC * F_KC]);
+    private static final ThreadLocal<float[]> F_APACK = ThreadLocal.withInitial(() -> new float[F_MC * F_KC + 16]);   // + the overhang of transpose12x16's last store
     private static final ThreadLocal<float[]> F_BPACK = ThreadLocal.withInitial(() -> new float[F_KC * F_NC]);
     private static final ThreadLocal<float[]> F_TILE = ThreadLocal.withInitial(() -> new float[F_MR * F_NR]);
     private static final ThreadLocal<double[]> D_APACK = ThreadLocal.withInitial(() -> new double[D_MC * D_KC]);
@@ -236,7 +237,7 @@ public final class Gemm {
                 for (int ic = m0; ic < m1; ic += F_MC) {
                     int mc = Math.min(F_MC, m1 - ic);
                     packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                    macroKernel(mc, nc, kc, ap, bp, 0, c, cOff + ic * ldc + jc, ldc, add, tile);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }
@@ -251,10 +252,13 @@ public final class Gemm {
             int rows = Math.min(F_MR, mc - s);
             int base = s * kc;
             if (aCs == 1) {
-                // Row-major A: read each row with unit stride, write with stride MR (the sliver is in L1).
+                // Row-major A: a transpose. Full slivers go 16 columns at a time through registers.
+                int p0 = 0;
+                if (rows == F_MR && FL == 16)
+                    for (; p0 + 16 <= kc; p0 += 16) transpose12x16(a, aOff + s * aRs + p0, aRs, ap, base + p0 * F_MR);
                 for (int r = 0; r < rows; r++) {
                     int src = aOff + (s + r) * aRs;
-                    for (int p = 0, dst = base + r; p < kc; p++, dst += F_MR) ap[dst] = a[src + p];
+                    for (int p = p0, dst = base + p0 * F_MR + r; p < kc; p++, dst += F_MR) ap[dst] = a[src + p];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -285,10 +289,15 @@ public final class Gemm {
                 continue;
             }
             if (bRs == 1) {
-                // Column-major B (a transposed operand): read each column with unit stride.
+                // Column-major B (a transposed operand): a transpose, through registers for full panels.
+                int p0 = 0;
+                if (cols == F_NR && FL == 16)
+                    for (; p0 + 16 <= kc; p0 += 16)
+                        for (int h = 0; h < F_NR; h += 16)
+                            transpose16x16(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * F_NR + h, F_NR);
                 for (int cc = 0; cc < cols; cc++) {
                     int src = bOff + (j + cc) * bCs;
-                    for (int p = 0, dst = base + cc; p < kc; p++, dst += F_NR) bp[dst] = b[src + p];
+                    for (int p = p0, dst = base + p0 * F_NR + cc; p < kc; p++, dst += F_NR) bp[dst] = b[src + p];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -302,12 +311,122 @@ public final class Gemm {
         }
     }
 
-    /** Loops 2 and 1 over one packed mc x kc block of A and the kc x nc block of B that starts at bp[bpOff]. */
-    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, int bpOff,
+    // ---- 16 x 16 transposes in registers (AVX-512 lanes), for packing operands stored across the
+    // direction the kernel reads: each stage swaps the off-diagonal blocks of size b (8, 4, 2, 1) of
+    // every 2b x 2b block with two-source permutes (vpermt2ps) ----
+
+    private static final FloatVector[] SWAP = swapIndices();
+
+    /** For each stage b: the permute taking rows (i, i + b) to their first and second outputs. */
+    private static FloatVector[] swapIndices() {
+        if (FL != 16) return new FloatVector[0];
+        FloatVector[] v = new FloatVector[8];
+        int k = 0;
+        for (int b = 8; b >= 1; b /= 2) {
+            float[] lo = new float[16], hi = new float[16];
+            for (int j = 0; j < 16; j++) {
+                lo[j] = (j & b) == 0 ? j : j - b + 16;    // ≥ 16 selects from the second vector
+                hi[j] = (j & b) == 0 ? j + b : j + 16;
+            }
+            v[k++] = FloatVector.fromArray(FS, lo, 0);
+            v[k++] = FloatVector.fromArray(FS, hi, 0);
+        }
+        return v;
+    }
+
+    /** dst[d0 + t * ds + r] = src[s0 + r * ss + t] for r, t in [0, 16). */
+    private static void transpose16x16(float[] src, int s0, int ss, float[] dst, int d0, int ds) {
+        FloatVector v0 = FloatVector.fromArray(FS, src, s0), v1 = FloatVector.fromArray(FS, src, s0 + ss),
+                v2 = FloatVector.fromArray(FS, src, s0 + 2 * ss), v3 = FloatVector.fromArray(FS, src, s0 + 3 * ss),
+                v4 = FloatVector.fromArray(FS, src, s0 + 4 * ss), v5 = FloatVector.fromArray(FS, src, s0 + 5 * ss),
+                v6 = FloatVector.fromArray(FS, src, s0 + 6 * ss), v7 = FloatVector.fromArray(FS, src, s0 + 7 * ss),
+                v8 = FloatVector.fromArray(FS, src, s0 + 8 * ss), v9 = FloatVector.fromArray(FS, src, s0 + 9 * ss),
+                va = FloatVector.fromArray(FS, src, s0 + 10 * ss), vb = FloatVector.fromArray(FS, src, s0 + 11 * ss),
+                vc = FloatVector.fromArray(FS, src, s0 + 12 * ss), vd = FloatVector.fromArray(FS, src, s0 + 13 * ss),
+                ve = FloatVector.fromArray(FS, src, s0 + 14 * ss), vf = FloatVector.fromArray(FS, src, s0 + 15 * ss);
+        // The four stages, then row t of the transpose to dst[d0 + t * ds, + 16), in increasing t. Written
+        // out here rather than shared: vectors passed to a method C2 does not inline are boxed.
+        FloatVector[] x = SWAP;
+        FloatVector lo = x[0], hi = x[1];
+        FloatVector w0 = lo.selectFrom(v0, v8), w8 = hi.selectFrom(v0, v8), w1 = lo.selectFrom(v1, v9), w9 = hi.selectFrom(v1, v9),
+                w2 = lo.selectFrom(v2, va), wa = hi.selectFrom(v2, va), w3 = lo.selectFrom(v3, vb), wb = hi.selectFrom(v3, vb),
+                w4 = lo.selectFrom(v4, vc), wc = hi.selectFrom(v4, vc), w5 = lo.selectFrom(v5, vd), wd = hi.selectFrom(v5, vd),
+                w6 = lo.selectFrom(v6, ve), we = hi.selectFrom(v6, ve), w7 = lo.selectFrom(v7, vf), wf = hi.selectFrom(v7, vf);
+        lo = x[2];
+        hi = x[3];
+        v0 = lo.selectFrom(w0, w4); v4 = hi.selectFrom(w0, w4); v1 = lo.selectFrom(w1, w5); v5 = hi.selectFrom(w1, w5);
+        v2 = lo.selectFrom(w2, w6); v6 = hi.selectFrom(w2, w6); v3 = lo.selectFrom(w3, w7); v7 = hi.selectFrom(w3, w7);
+        v8 = lo.selectFrom(w8, wc); vc = hi.selectFrom(w8, wc); v9 = lo.selectFrom(w9, wd); vd = hi.selectFrom(w9, wd);
+        va = lo.selectFrom(wa, we); ve = hi.selectFrom(wa, we); vb = lo.selectFrom(wb, wf); vf = hi.selectFrom(wb, wf);
+        lo = x[4];
+        hi = x[5];
+        w0 = lo.selectFrom(v0, v2); w2 = hi.selectFrom(v0, v2); w1 = lo.selectFrom(v1, v3); w3 = hi.selectFrom(v1, v3);
+        w4 = lo.selectFrom(v4, v6); w6 = hi.selectFrom(v4, v6); w5 = lo.selectFrom(v5, v7); w7 = hi.selectFrom(v5, v7);
+        w8 = lo.selectFrom(v8, va); wa = hi.selectFrom(v8, va); w9 = lo.selectFrom(v9, vb); wb = hi.selectFrom(v9, vb);
+        wc = lo.selectFrom(vc, ve); we = hi.selectFrom(vc, ve); wd = lo.selectFrom(vd, vf); wf = hi.selectFrom(vd, vf);
+        lo = x[6];
+        hi = x[7];
+        lo.selectFrom(w0, w1).intoArray(dst, d0);           hi.selectFrom(w0, w1).intoArray(dst, d0 + ds);
+        lo.selectFrom(w2, w3).intoArray(dst, d0 + 2 * ds);  hi.selectFrom(w2, w3).intoArray(dst, d0 + 3 * ds);
+        lo.selectFrom(w4, w5).intoArray(dst, d0 + 4 * ds);  hi.selectFrom(w4, w5).intoArray(dst, d0 + 5 * ds);
+        lo.selectFrom(w6, w7).intoArray(dst, d0 + 6 * ds);  hi.selectFrom(w6, w7).intoArray(dst, d0 + 7 * ds);
+        lo.selectFrom(w8, w9).intoArray(dst, d0 + 8 * ds);  hi.selectFrom(w8, w9).intoArray(dst, d0 + 9 * ds);
+        lo.selectFrom(wa, wb).intoArray(dst, d0 + 10 * ds); hi.selectFrom(wa, wb).intoArray(dst, d0 + 11 * ds);
+        lo.selectFrom(wc, wd).intoArray(dst, d0 + 12 * ds); hi.selectFrom(wc, wd).intoArray(dst, d0 + 13 * ds);
+        lo.selectFrom(we, wf).intoArray(dst, d0 + 14 * ds); hi.selectFrom(we, wf).intoArray(dst, d0 + 15 * ds);
+    }
+
+    /**
+     * ap[d0 + t * 12 + r] = a[s0 + r * ss + t] for r in [0, 12), t in [0, 16): one 16-column step of a
+     * full A sliver. Each of the 16-wide stores also writes 4 lanes past its 12, which the next store
+     * (or the next sliver, or the buffer's slack) takes over.
+     */
+    private static void transpose12x16(float[] src, int s0, int ss, float[] dst, int d0) {
+        FloatVector v0 = FloatVector.fromArray(FS, src, s0), v1 = FloatVector.fromArray(FS, src, s0 + ss),
+                v2 = FloatVector.fromArray(FS, src, s0 + 2 * ss), v3 = FloatVector.fromArray(FS, src, s0 + 3 * ss),
+                v4 = FloatVector.fromArray(FS, src, s0 + 4 * ss), v5 = FloatVector.fromArray(FS, src, s0 + 5 * ss),
+                v6 = FloatVector.fromArray(FS, src, s0 + 6 * ss), v7 = FloatVector.fromArray(FS, src, s0 + 7 * ss),
+                v8 = FloatVector.fromArray(FS, src, s0 + 8 * ss), v9 = FloatVector.fromArray(FS, src, s0 + 9 * ss),
+                va = FloatVector.fromArray(FS, src, s0 + 10 * ss), vb = FloatVector.fromArray(FS, src, s0 + 11 * ss);
+        FloatVector vc = v0, vd = v0, ve = v0, vf = v0;      // rows 12..15: don't-care lanes
+        int ds = F_MR;
+        FloatVector[] x = SWAP;
+        FloatVector lo = x[0], hi = x[1];
+        FloatVector w0 = lo.selectFrom(v0, v8), w8 = hi.selectFrom(v0, v8), w1 = lo.selectFrom(v1, v9), w9 = hi.selectFrom(v1, v9),
+                w2 = lo.selectFrom(v2, va), wa = hi.selectFrom(v2, va), w3 = lo.selectFrom(v3, vb), wb = hi.selectFrom(v3, vb),
+                w4 = lo.selectFrom(v4, vc), wc = hi.selectFrom(v4, vc), w5 = lo.selectFrom(v5, vd), wd = hi.selectFrom(v5, vd),
+                w6 = lo.selectFrom(v6, ve), we = hi.selectFrom(v6, ve), w7 = lo.selectFrom(v7, vf), wf = hi.selectFrom(v7, vf);
+        lo = x[2];
+        hi = x[3];
+        v0 = lo.selectFrom(w0, w4); v4 = hi.selectFrom(w0, w4); v1 = lo.selectFrom(w1, w5); v5 = hi.selectFrom(w1, w5);
+        v2 = lo.selectFrom(w2, w6); v6 = hi.selectFrom(w2, w6); v3 = lo.selectFrom(w3, w7); v7 = hi.selectFrom(w3, w7);
+        v8 = lo.selectFrom(w8, wc); vc = hi.selectFrom(w8, wc); v9 = lo.selectFrom(w9, wd); vd = hi.selectFrom(w9, wd);
+        va = lo.selectFrom(wa, we); ve = hi.selectFrom(wa, we); vb = lo.selectFrom(wb, wf); vf = hi.selectFrom(wb, wf);
+        lo = x[4];
+        hi = x[5];
+        w0 = lo.selectFrom(v0, v2); w2 = hi.selectFrom(v0, v2); w1 = lo.selectFrom(v1, v3); w3 = hi.selectFrom(v1, v3);
+        w4 = lo.selectFrom(v4, v6); w6 = hi.selectFrom(v4, v6); w5 = lo.selectFrom(v5, v7); w7 = hi.selectFrom(v5, v7);
+        w8 = lo.selectFrom(v8, va); wa = hi.selectFrom(v8, va); w9 = lo.selectFrom(v9, vb); wb = hi.selectFrom(v9, vb);
+        wc = lo.selectFrom(vc, ve); we = hi.selectFrom(vc, ve); wd = lo.selectFrom(vd, vf); wf = hi.selectFrom(vd, vf);
+        lo = x[6];
+        hi = x[7];
+        lo.selectFrom(w0, w1).intoArray(dst, d0);           hi.selectFrom(w0, w1).intoArray(dst, d0 + ds);
+        lo.selectFrom(w2, w3).intoArray(dst, d0 + 2 * ds);  hi.selectFrom(w2, w3).intoArray(dst, d0 + 3 * ds);
+        lo.selectFrom(w4, w5).intoArray(dst, d0 + 4 * ds);  hi.selectFrom(w4, w5).intoArray(dst, d0 + 5 * ds);
+        lo.selectFrom(w6, w7).intoArray(dst, d0 + 6 * ds);  hi.selectFrom(w6, w7).intoArray(dst, d0 + 7 * ds);
+        lo.selectFrom(w8, w9).intoArray(dst, d0 + 8 * ds);  hi.selectFrom(w8, w9).intoArray(dst, d0 + 9 * ds);
+        lo.selectFrom(wa, wb).intoArray(dst, d0 + 10 * ds); hi.selectFrom(wa, wb).intoArray(dst, d0 + 11 * ds);
+        lo.selectFrom(wc, wd).intoArray(dst, d0 + 12 * ds); hi.selectFrom(wc, wd).intoArray(dst, d0 + 13 * ds);
+        lo.selectFrom(we, wf).intoArray(dst, d0 + 14 * ds); hi.selectFrom(we, wf).intoArray(dst, d0 + 15 * ds);
+    }
+
+
+    /** Loops 2 and 1 over one packed mc x kc block of A and kc x nc block of B. */
+    private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp,
                                     float[] c, int cBase, int ldc, boolean add, float[] tile) {
         for (int jr = 0; jr < nc; jr += F_NR) {
             int nr = Math.min(F_NR, nc - jr);
-            int bIdx = bpOff + jr * kc;
+            int bIdx = jr * kc;
             for (int ir = 0; ir < mc; ir += F_MR) {
                 int mr = Math.min(F_MR, mc - ir);
                 int aIdx = ir * kc;
@@ -396,53 +515,6 @@ public final class Gemm {
         c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + FL);
         ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + FL);
         cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + FL);
-    }
-
-    // ---- B packed by the caller -------------------------------------------------------------------
-
-    /**
-     * Elements of a k x n B operand in the packed layout {@link #sgemmPacked} reads: rows in blocks of
-     * {@link #F_KC} (the block starting at row pc holds kc = min(F_KC, k - pc) rows at offset
-     * {@code pc * roundUp(n, F_NR)}); within a block, panels of {@link #F_NR} columns, panel j (first
-     * column j) at block offset {@code j * kc}, row-major kc x F_NR. Element (p, q) is thus at
-     * {@code pc * nPad + (q - q % F_NR) * kc + (p - pc) * F_NR + q % F_NR}. Columns past n are padding.
-     */
-    static int floatPackedSize(int k, int n) { return k * (Math.ceilDiv(n, F_NR) * F_NR); }
-
-    /**
-     * {@code C (= or +=) A · B} with B already packed as {@link #floatPackedSize} describes: for a
-     * producer that can write B in that order directly (convolution's im2col), saving the copy that
-     * packing would make. The packed B is shared by all tasks; only A is packed here.
-     */
-    static void sgemmPacked(int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] bp,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            return;
-        }
-        int nPad = Math.ceilDiv(n, F_NR) * F_NR;
-        long work = (long) m * n * k;
-        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
-        boolean splitM = Math.ceilDiv(m, F_MR) >= 2L * threads;   // enough row slivers; else split the panels
-        int unit = splitM ? F_MR : F_NR, extent = splitM ? m : n, units = Math.ceilDiv(extent, unit);
-        int count = Math.min(units, threads);
-        Parallel.forTasks(count, (t0, t1) -> {
-            float[] ap = F_APACK.get(), tile = F_TILE.get();
-            for (int t = t0; t < t1; t++) {
-                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
-                int m0 = splitM ? lo : 0, m1 = splitM ? hi : m, j0 = splitM ? 0 : lo, j1 = splitM ? n : hi;
-                for (int pc = 0; pc < k; pc += F_KC) {
-                    int kc = Math.min(F_KC, k - pc);
-                    boolean add = accumulate || pc > 0;
-                    for (int ic = m0; ic < m1; ic += F_MC) {
-                        int mc = Math.min(F_MC, m1 - ic);
-                        packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                        macroKernel(mc, j1 - j0, kc, ap, bp, pc * nPad + j0 * kc, c, cOff + ic * ldc + j0, ldc, add, tile);
-                    }
-                }
-            }
-        });
     }
 
     // =============================================================================================
@@ -566,7 +638,7 @@ public final class Gemm {
                 for (int ic = m0; ic < m1; ic += D_MC) {
                     int mc = Math.min(D_MC, m1 - ic);
                     packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                    macroKernel(mc, nc, kc, ap, bp, 0, c, cOff + ic * ldc + jc, ldc, add, tile);
+                    macroKernel(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, add, tile);
                 }
             }
         }
@@ -621,11 +693,11 @@ public final class Gemm {
         }
     }
 
-    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp, int bpOff,
+    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp,
                                     double[] c, int cBase, int ldc, boolean add, double[] tile) {
         for (int jr = 0; jr < nc; jr += D_NR) {
             int nr = Math.min(D_NR, nc - jr);
-            int bIdx = bpOff + jr * kc;
+            int bIdx = jr * kc;
             for (int ir = 0; ir < mc; ir += D_MR) {
                 int mr = Math.min(D_MR, mc - ir);
                 int aIdx = ir * kc;
@@ -708,40 +780,5 @@ public final class Gemm {
         c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + DL);
         ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + DL);
         cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + DL);
-    }
-
-    /** As {@link #floatPackedSize}, with D_KC and D_NR. */
-    static int doublePackedSize(int k, int n) { return k * (Math.ceilDiv(n, D_NR) * D_NR); }
-
-    /** As {@link #sgemmPacked}, for doubles. */
-    static void dgemmPacked(int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] bp,
-                            double[] c, int cOff, int ldc, boolean accumulate) {
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
-            return;
-        }
-        int nPad = Math.ceilDiv(n, D_NR) * D_NR;
-        long work = (long) m * n * k;
-        int threads = work < PARALLEL_MIN ? 1 : Parallel.threads();
-        boolean splitM = Math.ceilDiv(m, D_MR) >= 2L * threads;   // enough row slivers; else split the panels
-        int unit = splitM ? D_MR : D_NR, extent = splitM ? m : n, units = Math.ceilDiv(extent, unit);
-        int count = Math.min(units, threads);
-        Parallel.forTasks(count, (t0, t1) -> {
-            double[] ap = D_APACK.get(), tile = D_TILE.get();
-            for (int t = t0; t < t1; t++) {
-                int lo = (int) ((long) t * units / count) * unit, hi = Math.min(extent, (int) ((long) (t + 1) * units / count) * unit);
-                int m0 = splitM ? lo : 0, m1 = splitM ? hi : m, j0 = splitM ? 0 : lo, j1 = splitM ? n : hi;
-                for (int pc = 0; pc < k; pc += D_KC) {
-                    int kc = Math.min(D_KC, k - pc);
-                    boolean add = accumulate || pc > 0;
-                    for (int ic = m0; ic < m1; ic += D_MC) {
-                        int mc = Math.min(D_MC, m1 - ic);
-                        packA(mc, kc, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
-                        macroKernel(mc, j1 - j0, kc, ap, bp, pc * nPad + j0 * kc, c, cOff + ic * ldc + j0, ldc, add, tile);
-                    }
-                }
-            }
-        });
     }
 }

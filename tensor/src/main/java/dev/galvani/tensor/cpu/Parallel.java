@@ -25,9 +25,10 @@ public final class Parallel {
 
     private static ForkJoinPool createPool() {
         int threads = configuredThreads();
+        var counter = new java.util.concurrent.atomic.AtomicInteger();
         return new ForkJoinPool(threads, pool -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("galvani-cpu-" + t.getPoolIndex());
+            t.setName("galvani-cpu-" + counter.getAndIncrement());    // getPoolIndex() is not set before the thread registers
             t.setDaemon(true);
             return t;
         }, null, false);
