@@ -4,6 +4,7 @@ import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.GradMode;
+import dev.galvani.tensor.Normalization;
 import dev.galvani.tensor.Pooling;
 import dev.galvani.tensor.Tensor;
 import java.util.Arrays;
@@ -130,41 +131,26 @@ public final class F {
     }
 
     /**
-     * Batch normalisation (Ioffe &amp; Szegedy 2015) over dim 1 of [N, C, ...]. In training the batch
-     * statistics normalise (biased variance) and the running ones are updated in place with the
-     * unbiased variance: running = (1 - momentum) running + momentum stat. In evaluation the running
-     * statistics normalise. {@code runningMean}/{@code runningVar} may be null (no tracking).
+     * Batch normalisation (Ioffe &amp; Szegedy 2015) over dim 1 of [N, C, ...], one fused operation. In
+     * training the batch statistics normalise (biased variance) and the running ones are updated in
+     * place with the unbiased variance: running = (1 - momentum) running + momentum stat. In
+     * evaluation the running statistics normalise. {@code runningMean}/{@code runningVar} may be null
+     * (no tracking: batch statistics always).
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        if (x.dim() < 2) throw new IllegalArgumentException("batchNorm: expects [N, C, ...], got " + x.shape());
-        int c = x.size(1);
-        int[] dims = reductionDimsExcept(x.dim(), 1);
-        int[] statShape = new int[x.dim()];
-        Arrays.fill(statShape, 1);
-        statShape[1] = c;
-        Tensor mean, var;
-        if (training || runningMean == null) {
-            long n = x.numel() / Math.max(1, c);
-            if (n <= 1 && training)
-                throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input " + x.shape());
-            mean = x.mean(dims, true);
-            var = x.sub(mean).square().mean(dims, true);
-            if (training && runningMean != null) {
-                try (var _ = GradMode.disable()) {
-                    Tensor m = mean.detach().reshape(c), v = var.detach().reshape(c).mul((double) n / Math.max(1, n - 1));
-                    runningMean.mulInPlace(1 - momentum).addInPlace(m.to(runningMean.dtype()), momentum);
-                    runningVar.mulInPlace(1 - momentum).addInPlace(v.to(runningVar.dtype()), momentum);
-                }
+        boolean batchStats = training || runningMean == null;
+        Normalization.BatchNormResult r = Normalization.batchNorm(x, weight, bias, runningMean, runningVar, batchStats, eps);
+        if (training && runningMean != null) {
+            long n = x.numel() / Math.max(1, x.size(1));
+            try (var _ = GradMode.disable()) {
+                // biased variance = 1/invstd^2 - eps, made unbiased with n / (n - 1) (Bessel)
+                Tensor var = r.invstd().square().reciprocal().sub(eps).mul((double) n / Math.max(1, n - 1));
+                runningMean.mulInPlace(1 - momentum).addInPlace(r.mean().to(runningMean.dtype()), momentum);
+                runningVar.mulInPlace(1 - momentum).addInPlace(var.to(runningVar.dtype()), momentum);
             }
-        } else {
-            mean = runningMean.reshape(statShape);
-            var = runningVar.reshape(statShape);
         }
-        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
-        if (weight != null) y = y.mul(weight.reshape(statShape));
-        if (bias != null) y = y.add(bias.reshape(statShape));
-        return y;
+        return r.output();
     }
 
     /** Layer normalisation (Ba et al. 2016) over the trailing dims {@code normalizedShape}. */
@@ -198,12 +184,6 @@ public final class F {
         if (weight != null) y = y.mul(weight.reshape(affine));
         if (bias != null) y = y.add(bias.reshape(affine));
         return y;
-    }
-
-    static int[] reductionDimsExcept(int rank, int keep) {
-        int[] dims = new int[rank - 1];
-        for (int i = 0, k = 0; i < rank; i++) if (i != keep) dims[k++] = i;
-        return dims;
     }
 
     // ================================ losses ================================

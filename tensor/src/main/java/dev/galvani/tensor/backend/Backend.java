@@ -91,6 +91,25 @@ public interface Backend {
     /** gradIn (zeroed by the caller) accumulates each window's share of gradOut. */
     void avgPool2dBackward(Tensor gradOut, Tensor gradIn, Pool2dSpec spec);
 
+    // ---- normalisation -------------------------------------------------------------------------
+
+    /**
+     * Batch normalisation of x [N, C, S] (contiguous) per channel c: out = (x - mean[c]) invstd[c]
+     * weight[c] + bias[c]. With {@code computeStats} the backend first writes the batch mean and
+     * 1/sqrt(biased variance + eps) of each channel into {@code mean} and {@code invstd} [C]; otherwise
+     * it reads them. {@code weight} and {@code bias} [C] may be null (1 and 0).
+     */
+    void batchNormForward(Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd, Tensor out, boolean computeStats, double eps);
+
+    /**
+     * The gradients of {@link #batchNormForward}: gradOut and x [N, C, S], the saved mean and invstd
+     * [C]. With {@code batchStats} the statistics are functions of x (training):
+     * gradIn = w invstd (g - mean(g) - xhat mean(g xhat)); otherwise gradIn = g w invstd. Writes
+     * gradWeight = sum(g xhat) and gradBias = sum(g) when they are not null.
+     */
+    void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
+                           Tensor gradWeight, Tensor gradBias, boolean batchStats);
+
     // ---- indexing ------------------------------------------------------------------------------
 
     /** out = x with dimension {@code dim} indexed by the I64 vector {@code index} (already bounds-checked). */

@@ -67,6 +67,15 @@ public final class CpuBackend implements Backend {
 
     @Override public void avgPool2dBackward(Tensor gradOut, Tensor gradIn, Pool2dSpec spec) { PoolKernels.avgPool2dBackward(gradOut, gradIn, spec); }
 
+    @Override public void batchNormForward(Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd, Tensor out, boolean computeStats, double eps) {
+        NormKernels.batchNormForward(x, weight, bias, mean, invstd, out, computeStats, eps);
+    }
+
+    @Override public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
+                                            Tensor gradWeight, Tensor gradBias, boolean batchStats) {
+        NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats);
+    }
+
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.indexSelect(x, dim, index, out); }
 
     @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.gather(x, dim, index, out); }

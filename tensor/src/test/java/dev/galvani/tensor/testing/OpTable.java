@@ -43,6 +43,7 @@ public final class OpTable {
         reductionOps(t);
         linearAlgebraOps(t);
         convolutionOps(t);
+        normalizationOps(t);
         viewOps(t);
         indexingOps(t);
         return t;
@@ -456,6 +457,31 @@ public final class OpTable {
         t.add(new OpInfo("avgPool1d", FLOATS, true, (in, dt) -> List.of(sample("avgPool1d kernel 3 stride 2 padding 1", in.uniform(dt, -5, 5, 2, 3, 9),
                 v -> dev.galvani.tensor.Pooling.avgPool1d(v, 3, 2, 1, false, true),
                 a -> Reference.avgPool1d(a, 3, 2, 1), dt))));
+    }
+
+    // ============================== normalisation ==============================
+
+    private static void normalizationOps(List<OpInfo> t) {
+        t.add(new OpInfo("batchNorm", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] shape : new int[][]{{4, 3, 5, 2}, {6, 3}, {2, 3, 7}}) {
+                Tensor x = in.uniform(dt, -3, 3, shape), w = in.uniform(dt, 0.5, 1.5, 3), b = in.uniform(dt, -1, 1, 3);
+                Tensor rm = in.uniform(dt, -0.5, 0.5, 3), rv = in.uniform(dt, 0.5, 2, 3);
+                for (Inputs.Layout l : in.layouts(x)) {
+                    s.add(new Sample("batchNorm batch statistics " + Arrays.toString(shape) + " " + l.name(), List.of(l.tensor(), w, b),
+                            v -> dev.galvani.tensor.Normalization.batchNorm(v.get(0), v.get(1), v.get(2), null, null, true, 1e-5).output(),
+                            v -> Reference.batchNorm(v.get(0), v.get(1), v.get(2), null, null, 1e-5), dt, Tolerance.LOOSE));
+                }
+                // Running statistics are constants (buffers), not inputs: no gradient flows into them, as in PyTorch.
+                s.add(new Sample("batchNorm running statistics " + Arrays.toString(shape), List.of(x, w, b),
+                        v -> dev.galvani.tensor.Normalization.batchNorm(v.get(0), v.get(1), v.get(2), rm, rv, false, 1e-5).output(),
+                        v -> Reference.batchNorm(v.get(0), v.get(1), v.get(2), NdArray.of(rm), NdArray.of(rv), 1e-5), dt, Tolerance.LOOSE));
+                s.add(new Sample("batchNorm without affine " + Arrays.toString(shape), List.of(x),
+                        v -> dev.galvani.tensor.Normalization.batchNorm(v.get(0), null, null, null, null, true, 1e-5).output(),
+                        v -> Reference.batchNorm(v.get(0), null, null, null, null, 1e-5), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
     }
 
     // ============================== views ==============================

@@ -283,4 +283,21 @@ public final class Reference {
             return sum / (r1 - r0);
         });
     }
+    /**
+     * Batch normalisation by its definition: per channel of x [N, C, ...] the mean and biased variance
+     * over everything else (or the running ones when given), then (x - mean) / sqrt(var + eps) * w + b.
+     */
+    public static NdArray batchNorm(NdArray x, NdArray w, NdArray b, NdArray runningMean, NdArray runningVar, double eps) {
+        int c = x.shape[1];
+        double[] mean = new double[c], var = new double[c];
+        long[] count = new long[c];
+        int[] idx = new int[x.rank()];
+        for (int k = 0; k < x.data.length; k++, NdArray.increment(idx, x.shape)) { mean[idx[1]] += x.data[k]; count[idx[1]]++; }
+        for (int ch = 0; ch < c; ch++) mean[ch] /= count[ch];
+        idx = new int[x.rank()];
+        for (int k = 0; k < x.data.length; k++, NdArray.increment(idx, x.shape)) var[idx[1]] += (x.data[k] - mean[idx[1]]) * (x.data[k] - mean[idx[1]]);
+        for (int ch = 0; ch < c; ch++) var[ch] /= count[ch];
+        if (runningMean != null) for (int ch = 0; ch < c; ch++) { mean[ch] = runningMean.data[ch]; var[ch] = runningVar.data[ch]; }
+        return NdArray.build(x.shape, i -> (x.get(i) - mean[i[1]]) / Math.sqrt(var[i[1]] + eps) * (w == null ? 1 : w.data[i[1]]) + (b == null ? 0 : b.data[i[1]]));
+    }
 }
