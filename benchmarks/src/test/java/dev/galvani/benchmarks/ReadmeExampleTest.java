@@ -40,5 +40,8 @@ class ReadmeExampleTest {
         }
         List<String> lines = out.toString().lines().toList();
         assertTrue(lines.get(0).startsWith("tensor([["), "unexpected output:\n" + out);
+        // The example trains: its last printed loss is well below its first.
+        List<Double> losses = lines.stream().filter(l -> l.startsWith("step ")).map(l -> Double.parseDouble(l.substring(l.indexOf("loss ") + 5))).toList();
+        assertTrue(losses.size() == 4 && losses.get(3) < 0.5 * losses.get(0), "losses " + losses + "\n" + out);
     }
 }

@@ -1,7 +1,9 @@
 package dev.galvani.optim;
 
 import dev.galvani.nn.Parameter;
+import dev.galvani.tensor.Fused;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.AdamStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,14 @@ public class Adam extends Optimizer {
         double lambda = group.weightDecay();
         long t = state.advanceStep();
 
+        Tensor m0 = state.zerosLike("exp_avg", param), v0 = state.zerosLike("exp_avg_sq", param);
+        Tensor vMax0 = group.flag("amsgrad") ? state.zerosLike("max_exp_avg_sq", param) : null;
+        if (Fused.adamApplies(param, grad, m0, v0, vMax0)) {
+            // The same update in one pass (the arithmetic below, in this order, is Backend.adamStep's contract).
+            Fused.adamStep(param, grad, m0, v0, vMax0, new AdamStep(lr, beta1, beta2, eps, lambda, decoupledWeightDecay,
+                    group.flag("amsgrad"), group.flag("maximize"), t));
+            return;
+        }
         Tensor g = group.flag("maximize") ? grad.neg() : grad;               // ascend f: follow +grad
         if (lambda != 0) {
             if (decoupledWeightDecay) param.mulInPlace(1 - lr * lambda);      // Loshchilov & Hutter 2019: theta <- theta - lr lambda theta

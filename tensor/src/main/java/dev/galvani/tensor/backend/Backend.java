@@ -110,6 +110,17 @@ public interface Backend {
     void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
                            Tensor gradWeight, Tensor gradBias, boolean batchStats);
 
+    // ---- fused optimizer updates ----------------------------------------------------------------
+
+    /**
+     * One Adam/AdamW step in place on contiguous tensors of one shape and dtype, element by element,
+     * in exactly this order: g = grad (negated when maximizing); decoupled decay: p *= 1 - lr wd, else
+     * g += wd p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; with amsgrad
+     * vmax = max(vmax, v) and v := vmax; p -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps).
+     * {@code maxExpAvgSq} is null without amsgrad.
+     */
+    void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hp);
+
     // ---- indexing ------------------------------------------------------------------------------
 
     /** out = x with dimension {@code dim} indexed by the I64 vector {@code index} (already bounds-checked). */

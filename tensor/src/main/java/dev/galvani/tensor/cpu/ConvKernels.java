@@ -10,33 +10,52 @@ import java.util.function.IntConsumer;
  * 2-D convolution (cross-correlation, as in every deep-learning library) and its two gradients, F32
  * and F64, by im2col / col2im and {@link Gemm}.
  *
- * <p>For one image and one group, with {@code ckk = C/groups * kH * kW} and {@code P = outH * outW}:
+ * <p>Images are processed in chunks of B consecutive images, each one GEMM per group. With
+ * {@code ckk = C/groups * kH * kW}, {@code P = outH * outW} and the chunk's columns side by side
+ * ({@code cols[ckk, B·P]}, image b in columns [b·P, (b+1)·P)):
  * <pre>
- *   forward      out[Og, P]     = W[Og, ckk]   · cols[ckk, P]        cols = im2col(x)
- *   input grad   cols[ckk, P]   = W^T[ckk, Og] · gradOut[Og, P]      gradIn += col2im(cols)
- *   weight grad  gradW[Og, ckk] += gradOut[Og, P] · cols^T[P, ckk]
+ *   forward      tmp[Og, B·P]   = W[Og, ckk]   · cols[ckk, B·P]      cols = im2col(x), out = tmp per image
+ *   input grad   cols[ckk, B·P] = W^T[ckk, Og] · gOut[Og, B·P]       gradIn += col2im(cols) per image
+ *   weight grad  gradW[Og, ckk] += gOut[Og, B·P] · cols^T[B·P, ckk]
  * </pre>
- * Transposed operands are only strides for Gemm, so nothing is transposed in memory. A 1x1 kernel
- * with stride 1 and no padding needs no im2col at all: the image itself is the [C, P] matrix.
- * Output rows are processed in chunks so that the column buffer (per thread, reused) stays below
- * {@link #COLS_LIMIT} elements whatever the image size. (Writing im2col straight into Gemm's packed
- * panel layout, to skip one pass, measured slower: its writes scatter over the whole buffer, while
- * im2col rows stream and Gemm's packing stays inside L1. Packing from x inside Gemm, implicit GEMM,
- * is the way to drop the pass.)
+ * One image of a small feature map (14 x 14 with 32 channels: 64 x 196 x 288) is too small a GEMM
+ * for the packed micro-kernel, and it would repack W for every image; a chunk multiplies B times as
+ * many columns (the weight gradient gets a B times longer K) for one packing of W. Because the images
+ * of [N, O, P] are not one strided [O, B·P] matrix, gradOut is gathered into {@code tmp} and the
+ * forward result scattered out of it: one copy of an array a ckk-th the size of the GEMM's work. B is
+ * chosen so a chunk's buffers stay around {@link #CHUNK_LIMIT} elements, within L2.
  *
- * <p>Threads: a batch whose images divide evenly among the threads (or is large, or whose images
- * are small) runs one image per task with serial GEMMs; otherwise images run one after another and
- * each GEMM uses every thread.
+ * <p>An image too big for that runs alone, without the copies: its GEMMs read gradOut and write out
+ * in place, and its output rows are processed in bands so that the column buffer stays below
+ * {@link #COLS_LIMIT} elements. A 1x1 kernel with stride 1 and no padding then needs no im2col at
+ * all: the image itself is the [C, P] matrix. Transposed operands are only strides for Gemm, so
+ * nothing is transposed in memory. (Writing im2col straight into Gemm's packed panel layout, to skip
+ * one pass, measured slower: its writes scatter over the whole buffer, while im2col rows stream and
+ * Gemm's packing stays inside L1. Packing from x inside Gemm, implicit GEMM, is the way to drop the
+ * pass.)
+ *
+ * <p>Threads: when the chunks divide evenly among the threads (or are many, or small) each chunk is
+ * one task with serial GEMMs; otherwise chunks run one after another and each GEMM uses every
+ * thread. Small images are cut into a multiple of the thread count of chunks for that reason.
  */
 final class ConvKernels {
 
     private ConvKernels() {}
 
-    /** The most elements one thread's column buffer holds (16 MiB of floats). */
+    /** The most elements one thread's column buffer holds for one image's band of rows (16 MiB of floats). */
     static final int COLS_LIMIT = 1 << 22;
 
-    private static final ThreadLocal<float[][]> F_COLS = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
-    private static final ThreadLocal<double[][]> D_COLS = ThreadLocal.withInitial(() -> new double[][]{new double[0]});
+    /**
+     * The elements a chunk of several images may hold in its column and gradOut/output buffers together
+     * (1 MiB of floats): enough columns that the GEMM runs near the micro-kernel's speed, and little
+     * enough that im2col's output is still in L2 when Gemm packs it.
+     */
+    static final int CHUNK_LIMIT = 1 << 18;
+
+    /** Per thread: [0] the column buffer, [1] the gathered gradOut or the forward result of a chunk. */
+    private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+    private static final ThreadLocal<double[][]> D_BUF = ThreadLocal.withInitial(() -> new double[][]{new double[0], new double[0]});
+    private static final int COLS = 0, TMP = 1;
 
     /** Sizes of one convolution, read off its tensors. */
     private record Geo(int n, int c, int h, int w, int o, int cg, int og, int kh, int kw, int oh, int ow, Conv2dSpec s) {
@@ -54,10 +73,46 @@ final class ConvKernels {
             return kh == 1 && kw == 1 && s.strideH() == 1 && s.strideW() == 1 && s.padH() == 0 && s.padW() == 0;
         }
 
-        /** Output rows per chunk: as many as keep the column buffer under the limit, at least one. */
-        int rowsPerChunk() { return (int) Math.max(1, Math.min(oh, COLS_LIMIT / Math.max(1L, (long) ckk() * ow))); }
+        /** Output rows per band of one image: as many as keep the column buffer under the limit, at least one. */
+        int rowsPerBand() { return (int) Math.max(1, Math.min(oh, COLS_LIMIT / Math.max(1L, (long) ckk() * ow))); }
 
         long workPerImage() { return (long) o * ckk() * plane(); }
+
+        /** Cuts the batch into chunks; see the class comment. */
+        Plan plan() {
+            int t = Parallel.threads();
+            long perImage = Math.max(1L, (long) (ckk() + og) * plane());
+            int batch = (int) Math.clamp(CHUNK_LIMIT / perImage, 1, Math.max(1, n));
+            int chunks = Math.ceilDiv(n, batch);
+            // Small images: a multiple of the thread count of chunks, so that no thread waits for another.
+            if (chunks < n && chunks % t != 0) chunks = Math.min(n, Math.ceilDiv(chunks, t) * t);
+            long workPerChunk = workPerImage() * Math.ceilDiv(n, Math.max(1, chunks));
+            boolean parallel = chunks > 1 && (workPerChunk < Gemm.PARALLEL_MIN || chunks % t == 0 || chunks >= 4 * t);
+            return new Plan(n, chunks, chunks == n ? rowsPerBand() : oh, parallel);
+        }
+    }
+
+    /**
+     * Chunk c holds images [first(c), first(c + 1)). When every chunk is a single image, {@code rows}
+     * may cut it into bands of output rows; a chunk of several images always takes them whole.
+     */
+    private record Plan(int n, int chunks, int rows, boolean parallel) {
+
+        int first(int chunk) { return (int) ((long) n * chunk / chunks); }
+
+        /** One image per chunk: the GEMMs can read and write the tensors in place. */
+        boolean single() { return chunks == n; }
+
+        /** Runs body(chunk) for every chunk: one task per chunk, or in order with threaded GEMMs. */
+        void forChunks(IntConsumer body) {
+            if (parallel) {
+                Parallel.forTasks(chunks, (s, e) -> {
+                    for (int i = s; i < e; i++) body.accept(i);
+                });
+            } else {
+                for (int i = 0; i < chunks; i++) body.accept(i);
+            }
+        }
     }
 
     // =============================================================================================
@@ -70,24 +125,34 @@ final class ConvKernels {
         Object X = CpuBackend.array(x), O = CpuBackend.array(out);
         int[] xs = x.strides();
         Dense W = dense(w);
-        int ckk = g.ckk(), plane = g.plane(), rows = g.rowsPerChunk();
-        int outOff = out.offset();
-        boolean direct = g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
-        forImages(g.n, g.workPerImage(), img -> {
+        int ckk = g.ckk(), plane = g.plane(), outOff = out.offset();
+        Plan plan = g.plan();
+        boolean direct = plan.single() && g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
+        plan.forChunks(chunk -> {
+            int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
             for (int gi = 0; gi < spec.groups(); gi++) {
-                int xBase = x.offset() + img * xs[0] + gi * g.cg * xs[1];
-                int cBase = outOff + (img * g.o + gi * g.og) * plane;
+                int xBase = x.offset() + img0 * xs[0] + gi * g.cg * xs[1];
+                int cBase = outOff + (img0 * g.o + gi * g.og) * plane;      // image img0's block of this group
                 int wBase = W.offset + gi * g.og * ckk;
                 if (direct) {
                     // 1x1: out[Og, P] = W[Og, Cg] · x[Cg, P], the image read in place.
                     gemm(g.og, plane, g.cg, W.array, wBase, ckk, 1, X, xBase, xs[1], 1, O, cBase, plane, false);
                     continue;
                 }
-                for (int oh0 = 0; oh0 < g.oh; oh0 += rows) {
-                    int oh1 = Math.min(g.oh, oh0 + rows), width = (oh1 - oh0) * g.ow;
-                    Object cols = colsBuffer(x.dtype(), ckk * width);
-                    im2col(g, X, xBase, xs, oh0, oh1, cols);
-                    gemm(g.og, width, ckk, W.array, wBase, ckk, 1, cols, 0, width, 1, O, cBase + oh0 * g.ow, plane, false);
+                for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
+                    int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
+                    Object cols = buffer(x.dtype(), COLS, ckk * ld);
+                    for (int b = 0; b < count; b++) im2col(g, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
+                    if (count == 1) {
+                        gemm(g.og, width, ckk, W.array, wBase, ckk, 1, cols, 0, ld, 1, O, cBase + oh0 * g.ow, plane, false);
+                        continue;
+                    }
+                    // Several images (whole, so width == plane): out[b, o, :] = tmp[o, b·P, (b+1)·P).
+                    Object tmp = buffer(x.dtype(), TMP, g.og * ld);
+                    gemm(g.og, ld, ckk, W.array, wBase, ckk, 1, cols, 0, ld, 1, tmp, 0, ld, false);
+                    for (int b = 0; b < count; b++)
+                        for (int o = 0; o < g.og; o++)
+                            System.arraycopy(tmp, o * ld + b * plane, O, cBase + (b * g.o + o) * plane, plane);
                 }
             }
         });
@@ -103,14 +168,16 @@ final class ConvKernels {
         Object GI = CpuBackend.array(gradIn);
         int[] gs = gradIn.strides();
         Dense W = dense(w), GO = dense(gradOut);
-        int ckk = g.ckk(), plane = g.plane(), rows = g.rowsPerChunk();
-        boolean direct = g.pointwise() && gradIn.isContiguous();
-        forImages(g.n, g.workPerImage(), img -> {
-            // Every element of this image's gradient is written below by accumulation: start from zero.
-            int giImage = gradIn.offset() + img * gs[0];
-            if (!direct) zeroImage(GI, giImage, gs, g.c, g.h, g.w);
+        int ckk = g.ckk(), plane = g.plane();
+        Plan plan = g.plan();
+        boolean direct = plan.single() && g.pointwise() && gradIn.isContiguous();
+        plan.forChunks(chunk -> {
+            int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
+            int giImage = gradIn.offset() + img0 * gs[0];
+            // Every element of these images' gradient is written below by accumulation: start from zero.
+            if (!direct) for (int b = 0; b < count; b++) zeroImage(GI, giImage + b * gs[0], gs, g.c, g.h, g.w);
             for (int gi = 0; gi < spec.groups(); gi++) {
-                int goBase = GO.offset + (img * g.o + gi * g.og) * plane;
+                int goBase = GO.offset + (img0 * g.o + gi * g.og) * plane;
                 int wBase = W.offset + gi * g.og * ckk;
                 int giBase = giImage + gi * g.cg * gs[1];
                 if (direct) {
@@ -118,11 +185,16 @@ final class ConvKernels {
                     gemm(g.cg, plane, g.og, W.array, wBase, 1, ckk, GO.array, goBase, plane, 1, GI, giBase, plane, false);
                     continue;
                 }
-                for (int oh0 = 0; oh0 < g.oh; oh0 += rows) {
-                    int oh1 = Math.min(g.oh, oh0 + rows), width = (oh1 - oh0) * g.ow;
-                    Object cols = colsBuffer(gradIn.dtype(), ckk * width);
-                    gemm(ckk, width, g.og, W.array, wBase, 1, ckk, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, width, false);
-                    col2im(g, cols, oh0, oh1, GI, giBase, gs);
+                for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
+                    int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
+                    Object cols = buffer(gradIn.dtype(), COLS, ckk * ld);
+                    if (count == 1) {
+                        gemm(ckk, width, g.og, W.array, wBase, 1, ckk, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, ld, false);
+                    } else {
+                        Object go = gatherGradOut(g, GO.array, goBase, count, gradIn.dtype());
+                        gemm(ckk, ld, g.og, W.array, wBase, 1, ckk, go, 0, ld, 1, cols, 0, ld, false);
+                    }
+                    for (int b = 0; b < count; b++) col2im(g, cols, b * width, ld, oh0, oh1, GI, giBase + b * gs[0], gs);
                 }
             }
         });
@@ -144,13 +216,13 @@ final class ConvKernels {
         Object X = CpuBackend.array(x);
         int[] xs = x.strides();
         Dense GO = dense(gradOut);
-        int ckk = g.ckk(), plane = g.plane(), rows = g.rowsPerChunk();
+        int ckk = g.ckk(), plane = g.plane();
         int size = g.o * ckk;
-        boolean direct = g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
-        // gradW is a sum over images. Images are split into parts, each summed into its own buffer
-        // (the first into gradW itself), and the parts are added at the end.
-        boolean byImage = byImage(g.n, g.workPerImage());
-        int parts = byImage ? Math.min(g.n, Parallel.threads()) : 1;
+        Plan plan = g.plan();
+        boolean direct = plan.single() && g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
+        // gradW is a sum over images. The chunks are split into parts, one per thread, each summed into
+        // its own buffer (the first into gradW itself), and the parts are added at the end.
+        int parts = plan.parallel ? Math.min(plan.chunks, Parallel.threads()) : 1;
         Object[] acc = new Object[parts];
         Dense target = gradW.isContiguous() ? new Dense(CpuBackend.array(gradW), gradW.offset()) : new Dense(newArray(gradW.dtype(), size), 0);
         acc[0] = target.array;
@@ -159,23 +231,31 @@ final class ConvKernels {
             for (int part = p0; part < p1; part++) {
                 Object C = acc[part];
                 int cOff = part == 0 ? target.offset : 0;
-                int img0 = (int) ((long) g.n * part / parts), img1 = (int) ((long) g.n * (part + 1) / parts);
-                for (int img = img0; img < img1; img++) {
+                int c0 = (int) ((long) plan.chunks * part / parts), c1 = (int) ((long) plan.chunks * (part + 1) / parts);
+                for (int chunk = c0; chunk < c1; chunk++) {
+                    int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
+                    boolean add = chunk > c0;        // the first chunk of a part overwrites
                     for (int gi = 0; gi < spec.groups(); gi++) {
-                        int goBase = GO.offset + (img * g.o + gi * g.og) * plane;
-                        int xBase = x.offset() + img * xs[0] + gi * g.cg * xs[1];
+                        int goBase = GO.offset + (img0 * g.o + gi * g.og) * plane;
+                        int xBase = x.offset() + img0 * xs[0] + gi * g.cg * xs[1];
                         int cBase = cOff + gi * g.og * ckk;
-                        boolean add = img > img0;      // the first image of a part overwrites
                         if (direct) {
                             // 1x1: gradW[Og, Cg] += gradOut[Og, P] · x^T[P, Cg]
                             gemm(g.og, g.cg, plane, GO.array, goBase, plane, 1, X, xBase, 1, xs[1], C, cBase, ckk, add);
                             continue;
                         }
-                        for (int oh0 = 0; oh0 < g.oh; oh0 += rows) {
-                            int oh1 = Math.min(g.oh, oh0 + rows), width = (oh1 - oh0) * g.ow;
-                            Object cols = colsBuffer(x.dtype(), ckk * width);
-                            im2col(g, X, xBase, xs, oh0, oh1, cols);
-                            gemm(g.og, ckk, width, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, 1, width, C, cBase, ckk, add || oh0 > 0);
+                        for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
+                            int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
+                            Object cols = buffer(x.dtype(), COLS, ckk * ld);
+                            for (int b = 0; b < count; b++) im2col(g, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
+                            boolean accumulate = add || oh0 > 0;
+                            if (count == 1) {
+                                gemm(g.og, ckk, width, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, 1, ld, C, cBase, ckk, accumulate);
+                            } else {
+                                // K runs over all of the chunk's output pixels: gOut[Og, B·P] · cols^T[B·P, ckk].
+                                Object go = gatherGradOut(g, GO.array, goBase, count, x.dtype());
+                                gemm(g.og, ckk, ld, go, 0, ld, 1, cols, 0, 1, ld, C, cBase, ckk, accumulate);
+                            }
                         }
                     }
                 }
@@ -185,42 +265,87 @@ final class ConvKernels {
         if (!gradW.isContiguous()) scatterDense(target.array, gradW);
     }
 
+    /**
+     * This thread's buffer {@code tmp[Og, count·P]} holding one group's gradOut for {@code count}
+     * whole images side by side, read from the dense gradOut at {@code goBase} (image 0, row 0 of the group).
+     */
+    private static Object gatherGradOut(Geo g, Object go, int goBase, int count, DType type) {
+        int plane = g.plane(), ld = count * plane;
+        Object tmp = buffer(type, TMP, g.og * ld);
+        for (int b = 0; b < count; b++)
+            for (int o = 0; o < g.og; o++)
+                System.arraycopy(go, goBase + (b * g.o + o) * plane, tmp, o * ld + b * plane, plane);
+        return tmp;
+    }
+
     // =============================================================================================
     // im2col and col2im
     // =============================================================================================
 
+    // Both walk the rows r = (c, kh, kw) of cols; within a row, the output rows oh whose input row
+    // lies inside the image, and within those the output columns [owLo, owHi) whose input column does.
+    //
+    // When the input plane advances by exactly one output row per output row (stride 1 along W, unit
+    // column stride, strideH * rowStride == outW: every "same" convolution with stride 1), a row of
+    // cols is one shifted run of the input plane. It is then moved with one copy (or one vector loop)
+    // instead of one per output row, which matters for small images: 14-element rows cost more in call
+    // overhead than in data. The elements of the run that wrapped around a row end, where the window
+    // hangs over the left or right edge, are then zeroed.
+
     /**
-     * cols[r, q] = x[c, ih, iw] for r = (c, kh, kw) and q = (oh - oh0, ow), zero where the window
-     * reaches into the padding. Parallel over channels when the caller is not already a worker.
+     * cols[r, cOff + q] (row stride {@code ld}) = x[c, ih, iw] for r = (c, kh, kw) and q = (oh - oh0, ow),
+     * zero where the window reaches into the padding. Parallel over channels when the caller is not
+     * already a worker.
      */
-    private static void im2col(Geo g, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols) {
+    private static void im2col(Geo g, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols, int cOff, int ld) {
         int width = (oh1 - oh0) * g.ow;
         int grain = (int) Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1L, (long) g.kh * g.kw * width));
         Parallel.forRange(g.cg, grain, (c0, c1) -> {
-            if (x instanceof float[] xf) im2colF(g, xf, xBase, xs, oh0, oh1, (float[]) cols, c0, c1);
-            else im2colD(g, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, c0, c1);
+            if (x instanceof float[] xf) im2colF(g, xf, xBase, xs, oh0, oh1, (float[]) cols, cOff, ld, c0, c1);
+            else im2colD(g, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, cOff, ld, c0, c1);
         });
     }
 
-    private static void im2colF(Geo g, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int c0, int c1) {
+    /** Whether a plane with these row and column strides is read as one run per row of cols (see above). */
+    private static boolean flatRuns(Geo g, int rowStride, int colStride) {
+        return g.s.strideW() == 1 && colStride == 1 && g.s.strideH() * rowStride == g.ow;
+    }
+
+    private static void im2colF(Geo g, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int cOff, int ld, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, sw = s.strideW();
+        int width = (oh1 - oh0) * g.ow, sh = s.strideH(), sw = s.strideW();
+        boolean flat = flatRuns(g, xs[2], xs[3]);
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
-                    int dw = kw * s.dilationW() - s.padW();
+                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
+                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
+                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
-                    for (int oh = oh0; oh < oh1; oh++) {
-                        int dst = rowStart + (oh - oh0) * g.ow;
-                        int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        if (ih < 0 || ih >= g.h) {
-                            Arrays.fill(cols, dst, dst + g.ow, 0f);
-                            continue;
+                    if (ohLo >= ohHi || owLo >= owHi) {
+                        Arrays.fill(cols, row, row + width, 0f);
+                        continue;
+                    }
+                    if (flat) {
+                        // q in [q0, q1) is x[xQ + q]; outside it the window is in the top or bottom padding.
+                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
+                        int xQ = xBase + c * xs[1] + (oh0 * sh + dh) * xs[2] + dw;
+                        Arrays.fill(cols, row, row + q0, 0f);
+                        System.arraycopy(x, xQ + q0, cols, row + q0, q1 - q0);
+                        Arrays.fill(cols, row + q1, row + width, 0f);
+                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
+                            int end = row + (oh - oh0) * g.ow;
+                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0f);
                         }
+                        continue;
+                    }
+                    Arrays.fill(cols, row, row + (ohLo - oh0) * g.ow, 0f);
+                    Arrays.fill(cols, row + (ohHi - oh0) * g.ow, row + width, 0f);
+                    for (int oh = ohLo; oh < ohHi; oh++) {
+                        int dst = row + (oh - oh0) * g.ow;
                         Arrays.fill(cols, dst, dst + owLo, 0f);
                         Arrays.fill(cols, dst + owHi, dst + g.ow, 0f);
-                        int src = xBase + c * xs[1] + ih * xs[2] + (owLo * sw + dw) * xs[3];
+                        int src = xBase + c * xs[1] + (oh * sh + dh) * xs[2] + (owLo * sw + dw) * xs[3];
                         if (sw == 1 && xs[3] == 1) {
                             System.arraycopy(x, src, cols, dst + owLo, owHi - owLo);
                         } else {
@@ -231,25 +356,40 @@ final class ConvKernels {
                 }
     }
 
-    private static void im2colD(Geo g, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int c0, int c1) {
+    private static void im2colD(Geo g, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int cOff, int ld, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, sw = s.strideW();
+        int width = (oh1 - oh0) * g.ow, sh = s.strideH(), sw = s.strideW();
+        boolean flat = flatRuns(g, xs[2], xs[3]);
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
-                    int dw = kw * s.dilationW() - s.padW();
+                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
+                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
+                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
-                    for (int oh = oh0; oh < oh1; oh++) {
-                        int dst = rowStart + (oh - oh0) * g.ow;
-                        int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        if (ih < 0 || ih >= g.h) {
-                            Arrays.fill(cols, dst, dst + g.ow, 0d);
-                            continue;
+                    if (ohLo >= ohHi || owLo >= owHi) {
+                        Arrays.fill(cols, row, row + width, 0d);
+                        continue;
+                    }
+                    if (flat) {
+                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
+                        int xQ = xBase + c * xs[1] + (oh0 * sh + dh) * xs[2] + dw;
+                        Arrays.fill(cols, row, row + q0, 0d);
+                        System.arraycopy(x, xQ + q0, cols, row + q0, q1 - q0);
+                        Arrays.fill(cols, row + q1, row + width, 0d);
+                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
+                            int end = row + (oh - oh0) * g.ow;
+                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0d);
                         }
+                        continue;
+                    }
+                    Arrays.fill(cols, row, row + (ohLo - oh0) * g.ow, 0d);
+                    Arrays.fill(cols, row + (ohHi - oh0) * g.ow, row + width, 0d);
+                    for (int oh = ohLo; oh < ohHi; oh++) {
+                        int dst = row + (oh - oh0) * g.ow;
                         Arrays.fill(cols, dst, dst + owLo, 0d);
                         Arrays.fill(cols, dst + owHi, dst + g.ow, 0d);
-                        int src = xBase + c * xs[1] + ih * xs[2] + (owLo * sw + dw) * xs[3];
+                        int src = xBase + c * xs[1] + (oh * sh + dh) * xs[2] + (owLo * sw + dw) * xs[3];
                         if (sw == 1 && xs[3] == 1) {
                             System.arraycopy(x, src, cols, dst + owLo, owHi - owLo);
                         } else {
@@ -261,34 +401,48 @@ final class ConvKernels {
     }
 
     /**
-     * gradIn[c, ih, iw] += cols[r, q], the adjoint of im2col. Windows overlap, so two rows r of one
-     * channel may hit the same element: the work is split by channel, never by row.
+     * gradIn[c, ih, iw] += cols[r, cOff + q] (row stride {@code ld}), the adjoint of im2col. Windows
+     * overlap, so two rows r of one channel may hit the same element: the work is split by channel,
+     * never by row. The flat runs add the wrapped-around elements too, after zeroing them in cols
+     * (which is scratch), so they add nothing; that needs the plane's rows to be contiguous, so
+     * that the run stays inside this channel's plane, which no other task touches.
      */
-    private static void col2im(Geo g, Object cols, int oh0, int oh1, Object gradIn, int giBase, int[] gs) {
+    private static void col2im(Geo g, Object cols, int cOff, int ld, int oh0, int oh1, Object gradIn, int giBase, int[] gs) {
         int width = (oh1 - oh0) * g.ow;
         int grain = (int) Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1L, (long) g.kh * g.kw * width));
         Parallel.forRange(g.cg, grain, (c0, c1) -> {
-            if (gradIn instanceof float[] gf) col2imF(g, (float[]) cols, oh0, oh1, gf, giBase, gs, c0, c1);
-            else col2imD(g, (double[]) cols, oh0, oh1, (double[]) gradIn, giBase, gs, c0, c1);
+            if (gradIn instanceof float[] gf) col2imF(g, (float[]) cols, cOff, ld, oh0, oh1, gf, giBase, gs, c0, c1);
+            else col2imD(g, (double[]) cols, cOff, ld, oh0, oh1, (double[]) gradIn, giBase, gs, c0, c1);
         });
     }
 
-    private static void col2imF(Geo g, float[] cols, int oh0, int oh1, float[] gi, int giBase, int[] gs, int c0, int c1) {
+    private static void col2imF(Geo g, float[] cols, int cOff, int ld, int oh0, int oh1, float[] gi, int giBase, int[] gs, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, sw = s.strideW(), step = sw * gs[3];
+        int sh = s.strideH(), sw = s.strideW(), step = sw * gs[3];
+        boolean flat = flatRuns(g, gs[2], gs[3]) && gs[2] == g.w;
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
-                    int dw = kw * s.dilationW() - s.padW();
+                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
+                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
+                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
-                    for (int oh = oh0; oh < oh1; oh++) {
-                        int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        if (ih < 0 || ih >= g.h) continue;
-                        int src = rowStart + (oh - oh0) * g.ow;
-                        int dst = giBase + c * gs[1] + ih * gs[2] + (owLo * sw + dw) * gs[3];
+                    if (ohLo >= ohHi || owLo >= owHi) continue;
+                    if (flat) {
+                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
+                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
+                            int end = row + (oh - oh0) * g.ow;
+                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0f);
+                        }
+                        int d0 = giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw + q0, s0 = row + q0, len = q1 - q0;
+                        for (int q = 0; q < len; q++) gi[d0 + q] += cols[s0 + q];     // a plain loop C2 vectorises
+                        continue;
+                    }
+                    for (int oh = ohLo; oh < ohHi; oh++) {
+                        int src = row + (oh - oh0) * g.ow;
+                        int dst = giBase + c * gs[1] + (oh * sh + dh) * gs[2] + (owLo * sw + dw) * gs[3];
                         if (step == 1) {
-                            int d0 = dst - owLo;    // a plain loop C2 vectorises
+                            int d0 = dst - owLo;
                             for (int ow = owLo; ow < owHi; ow++) gi[d0 + ow] += cols[src + ow];
                         } else {
                             for (int ow = owLo; ow < owHi; ow++, dst += step) gi[dst] += cols[src + ow];
@@ -297,22 +451,33 @@ final class ConvKernels {
                 }
     }
 
-    private static void col2imD(Geo g, double[] cols, int oh0, int oh1, double[] gi, int giBase, int[] gs, int c0, int c1) {
+    private static void col2imD(Geo g, double[] cols, int cOff, int ld, int oh0, int oh1, double[] gi, int giBase, int[] gs, int c0, int c1) {
         Conv2dSpec s = g.s;
-        int width = (oh1 - oh0) * g.ow, sw = s.strideW(), step = sw * gs[3];
+        int sh = s.strideH(), sw = s.strideW(), step = sw * gs[3];
+        boolean flat = flatRuns(g, gs[2], gs[3]) && gs[2] == g.w;
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
-                    int rowStart = ((c * g.kh + kh) * g.kw + kw) * width;
-                    int dw = kw * s.dilationW() - s.padW();
+                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
+                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
+                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
-                    for (int oh = oh0; oh < oh1; oh++) {
-                        int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                        if (ih < 0 || ih >= g.h) continue;
-                        int src = rowStart + (oh - oh0) * g.ow;
-                        int dst = giBase + c * gs[1] + ih * gs[2] + (owLo * sw + dw) * gs[3];
+                    if (ohLo >= ohHi || owLo >= owHi) continue;
+                    if (flat) {
+                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
+                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
+                            int end = row + (oh - oh0) * g.ow;
+                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0d);
+                        }
+                        int d0 = giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw + q0, s0 = row + q0, len = q1 - q0;
+                        for (int q = 0; q < len; q++) gi[d0 + q] += cols[s0 + q];
+                        continue;
+                    }
+                    for (int oh = ohLo; oh < ohHi; oh++) {
+                        int src = row + (oh - oh0) * g.ow;
+                        int dst = giBase + c * gs[1] + (oh * sh + dh) * gs[2] + (owLo * sw + dw) * gs[3];
                         if (step == 1) {
-                            int d0 = dst - owLo;    // a plain loop C2 vectorises
+                            int d0 = dst - owLo;
                             for (int ow = owLo; ow < owHi; ow++) gi[d0 + ow] += cols[src + ow];
                         } else {
                             for (int ow = owLo; ow < owHi; ow++, dst += step) gi[dst] += cols[src + ow];
@@ -335,26 +500,6 @@ final class ConvKernels {
     // helpers
     // =============================================================================================
 
-    /** Runs body(image) for every image: one task per image when that balances, else in order. */
-    private static void forImages(int n, long workPerImage, IntConsumer body) {
-        if (byImage(n, workPerImage)) {
-            Parallel.forTasks(n, (s, e) -> {
-                for (int i = s; i < e; i++) body.accept(i);
-            });
-        } else {
-            for (int i = 0; i < n; i++) body.accept(i);
-        }
-    }
-
-    /**
-     * Images in parallel when every thread gets the same number of them (or so many that the
-     * remainder does not matter), or when one image is too small to split; otherwise GEMM threads.
-     */
-    private static boolean byImage(int n, long workPerImage) {
-        int t = Parallel.threads();
-        return n > 1 && (workPerImage < Gemm.PARALLEL_MIN || n % t == 0 || n >= 4 * t);
-    }
-
     /** The spatial plane of an [N, C, H, W] tensor is one run of unit stride. */
     private static boolean planeIsUnitStride(int[] strides, int h, int w) {
         return (w == 1 || strides[3] == 1) && (h == 1 || strides[2] == w);
@@ -366,16 +511,16 @@ final class ConvKernels {
         else Gemm.dgemm(m, n, k, (double[]) a, aOff, aRs, aCs, (double[]) b, bOff, bRs, bCs, (double[]) c, cOff, ldc, accumulate);
     }
 
-    /** This thread's column buffer with room for {@code size} elements (grown, never shrunk). */
-    private static Object colsBuffer(DType type, int size) {
+    /** This thread's buffer {@code which} with room for {@code size} elements (grown, never shrunk). */
+    private static Object buffer(DType type, int which, int size) {
         if (type == DType.F32) {
-            float[][] holder = F_COLS.get();
-            if (holder[0].length < size) holder[0] = new float[size];
-            return holder[0];
+            float[][] holder = F_BUF.get();
+            if (holder[which].length < size) holder[which] = new float[size];
+            return holder[which];
         }
-        double[][] holder = D_COLS.get();
-        if (holder[0].length < size) holder[0] = new double[size];
-        return holder[0];
+        double[][] holder = D_BUF.get();
+        if (holder[which].length < size) holder[which] = new double[size];
+        return holder[which];
     }
 
     private static Object newArray(DType type, int size) {

@@ -3,6 +3,7 @@ package dev.galvani.tensor.cpu;
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.AdamStep;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Conv2dSpec;
@@ -74,6 +75,10 @@ public final class CpuBackend implements Backend {
     @Override public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
                                             Tensor gradWeight, Tensor gradBias, boolean batchStats) {
         NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats);
+    }
+
+    @Override public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hp) {
+        OptimizerKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
     }
 
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.indexSelect(x, dim, index, out); }
