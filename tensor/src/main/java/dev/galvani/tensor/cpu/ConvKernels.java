@@ -50,7 +50,7 @@ final class ConvKernels {
      * (1 MiB of floats): enough columns that the GEMM runs near the micro-kernel's speed, and little
      * enough that im2col's output is still in L2 when Gemm packs it.
      */
-    static final int CHUNK_LIMIT = 1 << 18;
+    static final int CHUNK_LIMIT = Integer.getInteger("conv.chunk", 1 << 18);   // TUNING
 
     /** Per thread: [0] the column buffer, [1] the gathered gradOut or the forward result of a chunk. */
     private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
