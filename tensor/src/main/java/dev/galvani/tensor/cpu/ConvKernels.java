@@ -5,6 +5,10 @@ import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2-D convolution (cross-correlation, as in every deep-learning library) and its two gradients, F32
@@ -52,10 +56,20 @@ final class ConvKernels {
      */
     static final int CHUNK_LIMIT = Integer.getInteger("conv.chunk", 1 << 18);   // TUNING
 
-    /** Per thread: [0] the column buffer, [1] the gathered gradOut or the forward result of a chunk. */
-    private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
-    private static final ThreadLocal<double[][]> D_BUF = ThreadLocal.withInitial(() -> new double[][]{new double[0], new double[0]});
-    private static final int COLS = 0, TMP = 1;
+    /** Output pixels per chunk that a chunk of several images aims for: the GEMM's N (or the weight gradient's K). */
+    static final int CHUNK_COLS = Integer.getInteger("conv.cols", 512);   // TUNING
+
+    private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0], new float[0]});
+    private static final ThreadLocal<double[][]> D_BUF = ThreadLocal.withInitial(() -> new double[][]{new double[0], new double[0], new double[0]});
+    /** Buffer slots: the columns; gathered gradOut or a chunk's output; an image stored channels-last. */
+    private static final int COLS = 0, TMP = 1, PIXELS = 2;
+
+    /** Channels per group from which the weight gradient builds its columns pixel-major (see weightGrad). */
+    static final int PIXEL_MAJOR_CHANNELS = 16;
+
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final VectorSpecies<Double> D = Simd.D;
+    private static final int FL = Simd.FL, DL = Simd.DL;
 
     /** Sizes of one convolution, read off its tensors. */
     private record Geo(int n, int c, int h, int w, int o, int cg, int og, int kh, int kw, int oh, int ow, Conv2dSpec s) {
@@ -73,8 +87,15 @@ final class ConvKernels {
             return kh == 1 && kw == 1 && s.strideH() == 1 && s.strideW() == 1 && s.padH() == 0 && s.padW() == 0;
         }
 
-        /** Output rows per band of one image: as many as keep the column buffer under the limit, at least one. */
-        int rowsPerBand() { return (int) Math.max(1, Math.min(oh, COLS_LIMIT / Math.max(1L, (long) ckk() * ow))); }
+        /**
+         * Output rows per band of one image: as many as keep its column buffer within L2 (CHUNK_LIMIT),
+         * but at least CHUNK_COLS pixels wide for the GEMM's sake, and never over COLS_LIMIT.
+         */
+        int rowsPerBand() {
+            long rowCols = Math.max(1L, (long) ckk() * ow);
+            long rows = Math.max(CHUNK_LIMIT / rowCols, Math.ceilDiv(CHUNK_COLS, Math.max(1, ow)));
+            return (int) Math.clamp(Math.min(rows, COLS_LIMIT / rowCols), 1, Math.max(1, oh));
+        }
 
         long workPerImage() { return (long) o * ckk() * plane(); }
 
@@ -82,8 +103,9 @@ final class ConvKernels {
         Plan plan() {
             int t = Parallel.threads();
             long perImage = Math.max(1L, (long) (ckk() + og) * plane());
-            int batch = (int) Math.clamp(CHUNK_LIMIT / perImage, 1, Math.max(1, n));
-            int chunks = Math.ceilDiv(n, batch);
+            // As many images as make the GEMM about CHUNK_COLS wide, if the buffers allow.
+            long batch = Math.min(Math.ceilDiv(CHUNK_COLS, Math.max(1, plane())), CHUNK_LIMIT / perImage);
+            int chunks = Math.ceilDiv(n, (int) Math.clamp(batch, 1, Math.max(1, n)));
             // Small images: a multiple of the thread count of chunks, so that no thread waits for another.
             if (chunks < n && chunks % t != 0) chunks = Math.min(n, Math.ceilDiv(chunks, t) * t);
             long workPerChunk = workPerImage() * Math.ceilDiv(n, Math.max(1, chunks));
@@ -128,6 +150,7 @@ final class ConvKernels {
         int ckk = g.ckk(), plane = g.plane(), outOff = out.offset();
         Plan plan = g.plan();
         boolean direct = plan.single() && g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
+        Runs runs = Runs.of(g, plan.rows * g.ow, xs[2], xs[3]);
         plan.forChunks(chunk -> {
             int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
             for (int gi = 0; gi < spec.groups(); gi++) {
@@ -142,7 +165,7 @@ final class ConvKernels {
                 for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
                     int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
                     Object cols = buffer(x.dtype(), COLS, ckk * ld);
-                    for (int b = 0; b < count; b++) im2col(g, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
+                    for (int b = 0; b < count; b++) im2col(g, runs, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
                     if (count == 1) {
                         gemm(g.og, width, ckk, W.array, wBase, ckk, 1, cols, 0, ld, 1, O, cBase + oh0 * g.ow, plane, false);
                         continue;
@@ -167,10 +190,14 @@ final class ConvKernels {
         if (gradIn.numel() == 0) return;
         Object GI = CpuBackend.array(gradIn);
         int[] gs = gradIn.strides();
-        Dense W = dense(w), GO = dense(gradOut);
+        Dense GO = dense(gradOut);
         int ckk = g.ckk(), plane = g.plane();
+        // W^T [ckk, O], row-major: the GEMMs' A operand, packed again for every chunk, which Gemm does
+        // fastest from rows (a column-major A is gathered element by element).
+        Object WT = transposedWeight(w, ckk);
         Plan plan = g.plan();
         boolean direct = plan.single() && g.pointwise() && gradIn.isContiguous();
+        Runs runs = gs[2] == g.w ? Runs.of(g, plan.rows * g.ow, gs[2], gs[3]) : null;
         plan.forChunks(chunk -> {
             int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
             int giImage = gradIn.offset() + img0 * gs[0];
@@ -178,23 +205,23 @@ final class ConvKernels {
             if (!direct) for (int b = 0; b < count; b++) zeroImage(GI, giImage + b * gs[0], gs, g.c, g.h, g.w);
             for (int gi = 0; gi < spec.groups(); gi++) {
                 int goBase = GO.offset + (img0 * g.o + gi * g.og) * plane;
-                int wBase = W.offset + gi * g.og * ckk;
+                int wBase = gi * g.og;      // in W^T
                 int giBase = giImage + gi * g.cg * gs[1];
                 if (direct) {
                     // 1x1: gradIn[Cg, P] = W^T[Cg, Og] · gradOut[Og, P], written in place.
-                    gemm(g.cg, plane, g.og, W.array, wBase, 1, ckk, GO.array, goBase, plane, 1, GI, giBase, plane, false);
+                    gemm(g.cg, plane, g.og, WT, wBase, g.o, 1, GO.array, goBase, plane, 1, GI, giBase, plane, false);
                     continue;
                 }
                 for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
                     int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
                     Object cols = buffer(gradIn.dtype(), COLS, ckk * ld);
                     if (count == 1) {
-                        gemm(ckk, width, g.og, W.array, wBase, 1, ckk, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, ld, false);
+                        gemm(ckk, width, g.og, WT, wBase, g.o, 1, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, ld, false);
                     } else {
                         Object go = gatherGradOut(g, GO.array, goBase, count, gradIn.dtype());
-                        gemm(ckk, ld, g.og, W.array, wBase, 1, ckk, go, 0, ld, 1, cols, 0, ld, false);
+                        gemm(ckk, ld, g.og, WT, wBase, g.o, 1, go, 0, ld, 1, cols, 0, ld, false);
                     }
-                    for (int b = 0; b < count; b++) col2im(g, cols, b * width, ld, oh0, oh1, GI, giBase + b * gs[0], gs);
+                    for (int b = 0; b < count; b++) col2im(g, runs, cols, b * width, ld, oh0, oh1, GI, giBase + b * gs[0], gs);
                 }
             }
         });
@@ -204,6 +231,22 @@ final class ConvKernels {
     // gradient with respect to the weight
     // =============================================================================================
 
+    /**
+     * How each part of the weight gradient is laid out, per group. PLAIN is gradW's own [Og, ckk] with
+     * r = (c, kh, kw). SWAPPED is its transpose [ckk, Og], computed as cols · gOut^T when that fills
+     * Gemm's register tiles better: a first layer's ckk (9 for one input channel) would leave most of
+     * a tile's 32 columns empty, but fits in one tile's 12 rows. PIXEL_MAJOR is [Og, ckk] with
+     * r = (kh, kw, c), from pixel-major columns (see pixelCols).
+     */
+    private enum Layout { PLAIN, SWAPPED, PIXEL_MAJOR }
+
+    /**
+     * gradW[Og, ckk] = the sum over images and output pixels of gOut[Og, q] · cols[ckk, q]. With many
+     * channels the columns are built pixel-major, colsT[q, (kh, kw, c)], from the image stored
+     * channels-last: every (q, kh, kw) is then a run of Cg contiguous inputs (or zeros), and the GEMM
+     * reads colsT by rows. The usual cols[ckk, q] would have to be transposed by Gemm's packing, since
+     * both of this product's operands run along q, and those 16 x 16 transposes took a fifth of the time.
+     */
     static void weightGrad(Tensor x, Tensor gradOut, Tensor gradW, Conv2dSpec spec) {
         Geo g = Geo.of(x.shape().dims(), gradW.shape().dims(), gradOut.shape().dims(), spec);
         if (gradW.numel() == 0) return;
@@ -216,21 +259,24 @@ final class ConvKernels {
         Object X = CpuBackend.array(x);
         int[] xs = x.strides();
         Dense GO = dense(gradOut);
+        DType type = x.dtype();
         int ckk = g.ckk(), plane = g.plane();
         int size = g.o * ckk;
         Plan plan = g.plan();
         boolean direct = plan.single() && g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
+        Layout layout = !direct && g.cg >= PIXEL_MAJOR_CHANNELS ? Layout.PIXEL_MAJOR
+                : tiled(ckk, g.og, type) < tiled(g.og, ckk, type) ? Layout.SWAPPED : Layout.PLAIN;
+        Runs runs = Runs.of(g, plan.rows * g.ow, xs[2], xs[3]);
         // gradW is a sum over images. The chunks are split into parts, one per thread, each summed into
-        // its own buffer (the first into gradW itself), and the parts are added at the end.
+        // its own buffer (the first into gradW itself when PLAIN), and the parts are added at the end.
         int parts = plan.parallel ? Math.min(plan.chunks, Parallel.threads()) : 1;
         Object[] acc = new Object[parts];
-        Dense target = gradW.isContiguous() ? new Dense(CpuBackend.array(gradW), gradW.offset()) : new Dense(newArray(gradW.dtype(), size), 0);
-        acc[0] = target.array;
-        for (int p = 1; p < parts; p++) acc[p] = newArray(gradW.dtype(), size);
+        Dense target = gradW.isContiguous() ? new Dense(CpuBackend.array(gradW), gradW.offset()) : new Dense(newArray(type, size), 0);
+        for (int p = 0; p < parts; p++) acc[p] = p == 0 && layout == Layout.PLAIN ? target.array : newArray(type, size);
         Parallel.forTasks(parts, (p0, p1) -> {
             for (int part = p0; part < p1; part++) {
                 Object C = acc[part];
-                int cOff = part == 0 ? target.offset : 0;
+                int cOff = C == target.array ? target.offset : 0;
                 int c0 = (int) ((long) plan.chunks * part / parts), c1 = (int) ((long) plan.chunks * (part + 1) / parts);
                 for (int chunk = c0; chunk < c1; chunk++) {
                     int img0 = plan.first(chunk), count = plan.first(chunk + 1) - img0;
@@ -240,29 +286,151 @@ final class ConvKernels {
                         int xBase = x.offset() + img0 * xs[0] + gi * g.cg * xs[1];
                         int cBase = cOff + gi * g.og * ckk;
                         if (direct) {
-                            // 1x1: gradW[Og, Cg] += gradOut[Og, P] · x^T[P, Cg]
-                            gemm(g.og, g.cg, plane, GO.array, goBase, plane, 1, X, xBase, 1, xs[1], C, cBase, ckk, add);
+                            // 1x1: the image is the [Cg, P] matrix cols.
+                            weightGemm(layout == Layout.SWAPPED, g.og, ckk, plane, GO.array, goBase, plane, X, xBase, xs[1], C, cBase, add);
                             continue;
                         }
                         for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
                             int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
-                            Object cols = buffer(x.dtype(), COLS, ckk * ld);
-                            for (int b = 0; b < count; b++) im2col(g, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
-                            boolean accumulate = add || oh0 > 0;
-                            if (count == 1) {
-                                gemm(g.og, ckk, width, GO.array, goBase + oh0 * g.ow, plane, 1, cols, 0, 1, ld, C, cBase, ckk, accumulate);
-                            } else {
-                                // K runs over all of the chunk's output pixels: gOut[Og, B·P] · cols^T[B·P, ckk].
-                                Object go = gatherGradOut(g, GO.array, goBase, count, x.dtype());
-                                gemm(g.og, ckk, ld, go, 0, ld, 1, cols, 0, 1, ld, C, cBase, ckk, accumulate);
+                            Object cols = buffer(type, COLS, ckk * ld);
+                            for (int b = 0; b < count; b++) {
+                                int xImage = xBase + b * xs[0];
+                                if (layout != Layout.PIXEL_MAJOR) {
+                                    im2col(g, runs, X, xImage, xs, oh0, oh1, cols, b * width, ld);
+                                    continue;
+                                }
+                                Object pixels = buffer(type, PIXELS, g.h * g.w * g.cg);
+                                if (count > 1 || oh0 == 0) channelsLast(g, X, xImage, xs, pixels);   // else still there from band 0
+                                pixelCols(g, pixels, oh0, oh1, cols, b * width);
                             }
+                            // K runs over all of the chunk's output pixels.
+                            Object go = count == 1 ? GO.array : gatherGradOut(g, GO.array, goBase, count, type);
+                            int goOff = count == 1 ? goBase + oh0 * g.ow : 0, goLd = count == 1 ? plane : ld;
+                            boolean accumulate = add || oh0 > 0;
+                            if (layout == Layout.PIXEL_MAJOR) gemm(g.og, ckk, ld, go, goOff, goLd, 1, cols, 0, ckk, 1, C, cBase, ckk, accumulate);
+                            else weightGemm(layout == Layout.SWAPPED, g.og, ckk, ld, go, goOff, goLd, cols, 0, ld, C, cBase, accumulate);
                         }
                     }
                 }
             }
         });
-        for (int p = 1; p < parts; p++) addInto(acc[p], target.array, target.offset, size);
+        if (layout == Layout.PLAIN) {
+            for (int p = 1; p < parts; p++) addInto(acc[p], target.array, target.offset, size);
+        } else {
+            sumParts(acc, g, layout, target.array, target.offset);
+        }
         if (!gradW.isContiguous()) scatterDense(target.array, gradW);
+    }
+
+    /**
+     * The weight gradient's GEMM over K output pixels: gradW[Og, ckk] (+)= gOut[Og, K] · cols^T[K, ckk]
+     * into C at cOff (row stride ckk), or with {@code swap} its transpose [ckk, Og] (row stride Og).
+     * Element (o, q) of gOut is go[goOff + o * goLd + q], element (r, q) of cols is cols[colsOff + r * colsLd + q].
+     */
+    private static void weightGemm(boolean swap, int og, int ckk, int k, Object go, int goOff, int goLd,
+                                   Object cols, int colsOff, int colsLd, Object c, int cOff, boolean accumulate) {
+        if (swap) gemm(ckk, og, k, cols, colsOff, colsLd, 1, go, goOff, 1, goLd, c, cOff, og, accumulate);
+        else gemm(og, ckk, k, go, goOff, goLd, 1, cols, colsOff, 1, colsLd, c, cOff, ckk, accumulate);
+    }
+
+    /** Multiply-adds that Gemm's register tiles spend on an m x n product: both rounded up to whole tiles. */
+    private static long tiled(int m, int n, DType type) {
+        int mr = type == DType.F32 ? Gemm.F_MR : Gemm.D_MR, nr = type == DType.F32 ? Gemm.F_NR : Gemm.D_NR;
+        return (long) Math.ceilDiv(m, mr) * mr * Math.ceilDiv(n, nr) * nr;
+    }
+
+    /** gradW[gi, o, (c, kh, kw)] = the sum over the parts of their element for it in {@code layout}. */
+    private static void sumParts(Object[] parts, Geo g, Layout layout, Object target, int tOff) {
+        int ckk = g.ckk();
+        for (int gi = 0; gi < g.s.groups(); gi++) {
+            int block = gi * g.og * ckk;
+            for (int o = 0; o < g.og; o++)
+                for (int c = 0; c < g.cg; c++)
+                    for (int kh = 0; kh < g.kh; kh++)
+                        for (int kw = 0; kw < g.kw; kw++) {
+                            int r = (c * g.kh + kh) * g.kw + kw;
+                            int src = block + (layout == Layout.SWAPPED ? r * g.og + o : o * ckk + (kh * g.kw + kw) * g.cg + c);
+                            int dst = tOff + block + o * ckk + r;
+                            if (target instanceof float[] t) {
+                                float sum = 0;
+                                for (Object part : parts) sum += ((float[]) part)[src];
+                                t[dst] = sum;
+                            } else {
+                                double sum = 0;
+                                for (Object part : parts) sum += ((double[]) part)[src];
+                                ((double[]) target)[dst] = sum;
+                            }
+                        }
+        }
+    }
+
+    /** pixels[(ih * W + iw) * Cg + c] = x[c, ih, iw] for one image's group of Cg channels at xBase. */
+    private static void channelsLast(Geo g, Object x, int xBase, int[] xs, Object pixels) {
+        int cg = g.cg;
+        for (int c = 0; c < cg; c++)
+            for (int ih = 0; ih < g.h; ih++) {
+                int src = xBase + c * xs[1] + ih * xs[2], dst = ih * g.w * cg + c;
+                if (x instanceof float[] xf) {
+                    float[] p = (float[]) pixels;
+                    for (int iw = 0; iw < g.w; iw++, src += xs[3], dst += cg) p[dst] = xf[src];
+                } else {
+                    double[] xd = (double[]) x, p = (double[]) pixels;
+                    for (int iw = 0; iw < g.w; iw++, src += xs[3], dst += cg) p[dst] = xd[src];
+                }
+            }
+    }
+
+    /**
+     * Pixel-major columns: colsT[q0 + q, (kh, kw, c)] (row stride ckk) = x[c, ih, iw] for the output
+     * pixels q = (oh - oh0, ow) of rows [oh0, oh1), from the channels-last {@code pixels}; zero in the padding.
+     */
+    private static void pixelCols(Geo g, Object pixels, int oh0, int oh1, Object colsT, int q0) {
+        Conv2dSpec s = g.s;
+        int cg = g.cg, ckk = g.ckk();
+        int dst = q0 * ckk;
+        for (int oh = oh0; oh < oh1; oh++)
+            for (int ow = 0; ow < g.ow; ow++)
+                for (int kh = 0; kh < g.kh; kh++) {
+                    int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
+                    for (int kw = 0; kw < g.kw; kw++, dst += cg) {
+                        int iw = ow * s.strideW() - s.padW() + kw * s.dilationW();
+                        boolean inside = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w;
+                        int src = (ih * g.w + iw) * cg;
+                        if (colsT instanceof float[] cf) {
+                            if (inside) copy(cg, (float[]) pixels, src, cf, dst);
+                            else Arrays.fill(cf, dst, dst + cg, 0f);
+                        } else {
+                            if (inside) copy(cg, (double[]) pixels, src, (double[]) colsT, dst);
+                            else Arrays.fill((double[]) colsT, dst, dst + cg, 0d);
+                        }
+                    }
+                }
+    }
+
+    /** dst[d, d + n) = src[s, s + n): vectors, for the short runs where an arraycopy call costs more. */
+    private static void copy(int n, float[] src, int s, float[] dst, int d) {
+        int i = 0;
+        for (; i <= n - FL; i += FL) FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = src[s + i];
+    }
+
+    private static void copy(int n, double[] src, int s, double[] dst, int d) {
+        int i = 0;
+        for (; i <= n - DL; i += DL) DoubleVector.fromArray(D, src, s + i).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = src[s + i];
+    }
+
+    /** The weight [O, ckk] transposed into a new row-major [ckk, O] array. */
+    private static Object transposedWeight(Tensor w, int ckk) {
+        Dense W = dense(w);
+        int o = w.shape().dims()[0];
+        Object t = newArray(w.dtype(), o * ckk);
+        for (int i = 0; i < o; i++)
+            for (int r = 0; r < ckk; r++) {
+                if (t instanceof float[] f) f[r * o + i] = ((float[]) W.array)[W.offset + i * ckk + r];
+                else ((double[]) t)[r * o + i] = ((double[]) W.array)[W.offset + i * ckk + r];
+            }
+        return t;
     }
 
     /**
@@ -285,36 +453,54 @@ final class ConvKernels {
     // Both walk the rows r = (c, kh, kw) of cols; within a row, the output rows oh whose input row
     // lies inside the image, and within those the output columns [owLo, owHi) whose input column does.
     //
-    // When the input plane advances by exactly one output row per output row (stride 1 along W, unit
-    // column stride, strideH * rowStride == outW: every "same" convolution with stride 1), a row of
-    // cols is one shifted run of the input plane. It is then moved with one copy (or one vector loop)
-    // instead of one per output row, which matters for small images: 14-element rows cost more in call
-    // overhead than in data. The elements of the run that wrapped around a row end, where the window
-    // hangs over the left or right edge, are then zeroed.
+    // Flat runs: when the input plane advances by exactly one output row per output row (stride 1
+    // along W, unit column stride, strideH * rowStride == outW: every "same" convolution with stride
+    // 1), the valid part of a row of cols is one shifted run of the input plane, [q0, q1) in cols.
+    // It is moved by one vector loop instead of one copy per output row, which matters for small
+    // images, where 14-element rows cost more in overhead than in data. Where the window hangs over
+    // the left or right edge, the run wraps around a row end: those elements are masked out with
+    // Runs.inside, never written and re-read (a vector load over a just-written scalar stalls on
+    // store forwarding).
+
+    /** The geometry of the flat runs of a band of {@code width} output columns, or null when rows don't form runs. */
+    private record Runs(boolean[][] inside) {
+
+        /**
+         * inside[kw][q] tells whether band column q, output column q % outW, sees the input for kernel
+         * column kw; null for a kernel column whose window never leaves the image sideways.
+         */
+        static Runs of(Geo g, int width, int rowStride, int colStride) {
+            Conv2dSpec s = g.s;
+            if (s.strideW() != 1 || colStride != 1 || (long) s.strideH() * rowStride != g.ow) return null;
+            boolean[][] inside = new boolean[g.kw][];
+            for (int kw = 0; kw < g.kw; kw++) {
+                int dw = kw * s.dilationW() - s.padW();
+                int owLo = validLo(dw, 1, g.ow), owHi = validHi(dw, 1, g.w, g.ow, owLo);
+                if (owLo == 0 && owHi == g.ow) continue;
+                inside[kw] = new boolean[width];
+                for (int q = 0; q < width; q++) inside[kw][q] = q % g.ow >= owLo && q % g.ow < owHi;
+            }
+            return new Runs(inside);
+        }
+    }
 
     /**
      * cols[r, cOff + q] (row stride {@code ld}) = x[c, ih, iw] for r = (c, kh, kw) and q = (oh - oh0, ow),
      * zero where the window reaches into the padding. Parallel over channels when the caller is not
      * already a worker.
      */
-    private static void im2col(Geo g, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols, int cOff, int ld) {
+    private static void im2col(Geo g, Runs runs, Object x, int xBase, int[] xs, int oh0, int oh1, Object cols, int cOff, int ld) {
         int width = (oh1 - oh0) * g.ow;
         int grain = (int) Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1L, (long) g.kh * g.kw * width));
         Parallel.forRange(g.cg, grain, (c0, c1) -> {
-            if (x instanceof float[] xf) im2colF(g, xf, xBase, xs, oh0, oh1, (float[]) cols, cOff, ld, c0, c1);
-            else im2colD(g, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, cOff, ld, c0, c1);
+            if (x instanceof float[] xf) im2colF(g, runs, xf, xBase, xs, oh0, oh1, (float[]) cols, cOff, ld, c0, c1);
+            else im2colD(g, runs, (double[]) x, xBase, xs, oh0, oh1, (double[]) cols, cOff, ld, c0, c1);
         });
     }
 
-    /** Whether a plane with these row and column strides is read as one run per row of cols (see above). */
-    private static boolean flatRuns(Geo g, int rowStride, int colStride) {
-        return g.s.strideW() == 1 && colStride == 1 && g.s.strideH() * rowStride == g.ow;
-    }
-
-    private static void im2colF(Geo g, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int cOff, int ld, int c0, int c1) {
+    private static void im2colF(Geo g, Runs runs, float[] x, int xBase, int[] xs, int oh0, int oh1, float[] cols, int cOff, int ld, int c0, int c1) {
         Conv2dSpec s = g.s;
         int width = (oh1 - oh0) * g.ow, sh = s.strideH(), sw = s.strideW();
-        boolean flat = flatRuns(g, xs[2], xs[3]);
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
@@ -326,17 +512,13 @@ final class ConvKernels {
                         Arrays.fill(cols, row, row + width, 0f);
                         continue;
                     }
-                    if (flat) {
-                        // q in [q0, q1) is x[xQ + q]; outside it the window is in the top or bottom padding.
+                    if (runs != null) {
+                        // cols[row + q] = x[xQ + q] for q in [q0, q1); the rest is top or bottom padding.
                         int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
                         int xQ = xBase + c * xs[1] + (oh0 * sh + dh) * xs[2] + dw;
                         Arrays.fill(cols, row, row + q0, 0f);
-                        System.arraycopy(x, xQ + q0, cols, row + q0, q1 - q0);
+                        copyRun(x, xQ, cols, row, q0, q1, runs.inside[kw]);
                         Arrays.fill(cols, row + q1, row + width, 0f);
-                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
-                            int end = row + (oh - oh0) * g.ow;
-                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0f);
-                        }
                         continue;
                     }
                     Arrays.fill(cols, row, row + (ohLo - oh0) * g.ow, 0f);
@@ -356,10 +538,9 @@ final class ConvKernels {
                 }
     }
 
-    private static void im2colD(Geo g, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int cOff, int ld, int c0, int c1) {
+    private static void im2colD(Geo g, Runs runs, double[] x, int xBase, int[] xs, int oh0, int oh1, double[] cols, int cOff, int ld, int c0, int c1) {
         Conv2dSpec s = g.s;
         int width = (oh1 - oh0) * g.ow, sh = s.strideH(), sw = s.strideW();
-        boolean flat = flatRuns(g, xs[2], xs[3]);
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
@@ -371,16 +552,12 @@ final class ConvKernels {
                         Arrays.fill(cols, row, row + width, 0d);
                         continue;
                     }
-                    if (flat) {
+                    if (runs != null) {
                         int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
                         int xQ = xBase + c * xs[1] + (oh0 * sh + dh) * xs[2] + dw;
                         Arrays.fill(cols, row, row + q0, 0d);
-                        System.arraycopy(x, xQ + q0, cols, row + q0, q1 - q0);
+                        copyRun(x, xQ, cols, row, q0, q1, runs.inside[kw]);
                         Arrays.fill(cols, row + q1, row + width, 0d);
-                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
-                            int end = row + (oh - oh0) * g.ow;
-                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0d);
-                        }
                         continue;
                     }
                     Arrays.fill(cols, row, row + (ohLo - oh0) * g.ow, 0d);
@@ -400,26 +577,48 @@ final class ConvKernels {
                 }
     }
 
+    /** cols[row + q] = x[xQ + q] for q in [q0, q1), or 0 where {@code inside} (when not null) is false. */
+    private static void copyRun(float[] x, int xQ, float[] cols, int row, int q0, int q1, boolean[] inside) {
+        int q = q0;
+        if (inside == null) {
+            for (; q <= q1 - FL; q += FL) FloatVector.fromArray(F, x, xQ + q).intoArray(cols, row + q);
+        } else {
+            for (; q <= q1 - FL; q += FL)
+                FloatVector.fromArray(F, x, xQ + q, VectorMask.fromArray(F, inside, q)).intoArray(cols, row + q);
+        }
+        for (; q < q1; q++) cols[row + q] = inside == null || inside[q] ? x[xQ + q] : 0f;
+    }
+
+    private static void copyRun(double[] x, int xQ, double[] cols, int row, int q0, int q1, boolean[] inside) {
+        int q = q0;
+        if (inside == null) {
+            for (; q <= q1 - DL; q += DL) DoubleVector.fromArray(D, x, xQ + q).intoArray(cols, row + q);
+        } else {
+            for (; q <= q1 - DL; q += DL)
+                DoubleVector.fromArray(D, x, xQ + q, VectorMask.fromArray(D, inside, q)).intoArray(cols, row + q);
+        }
+        for (; q < q1; q++) cols[row + q] = inside == null || inside[q] ? x[xQ + q] : 0d;
+    }
+
     /**
      * gradIn[c, ih, iw] += cols[r, cOff + q] (row stride {@code ld}), the adjoint of im2col. Windows
      * overlap, so two rows r of one channel may hit the same element: the work is split by channel,
-     * never by row. The flat runs add the wrapped-around elements too, after zeroing them in cols
-     * (which is scratch), so they add nothing; that needs the plane's rows to be contiguous, so
-     * that the run stays inside this channel's plane, which no other task touches.
+     * never by row. {@code runs} are those of gradIn's strides, and only used when its rows are
+     * contiguous: a run's masked-out elements then belong to this channel's plane, which no other
+     * task touches (they are read and written back unchanged).
      */
-    private static void col2im(Geo g, Object cols, int cOff, int ld, int oh0, int oh1, Object gradIn, int giBase, int[] gs) {
+    private static void col2im(Geo g, Runs runs, Object cols, int cOff, int ld, int oh0, int oh1, Object gradIn, int giBase, int[] gs) {
         int width = (oh1 - oh0) * g.ow;
         int grain = (int) Math.max(1, Parallel.ELEMENTWISE_GRAIN / Math.max(1L, (long) g.kh * g.kw * width));
         Parallel.forRange(g.cg, grain, (c0, c1) -> {
-            if (gradIn instanceof float[] gf) col2imF(g, (float[]) cols, cOff, ld, oh0, oh1, gf, giBase, gs, c0, c1);
-            else col2imD(g, (double[]) cols, cOff, ld, oh0, oh1, (double[]) gradIn, giBase, gs, c0, c1);
+            if (gradIn instanceof float[] gf) col2imF(g, runs, (float[]) cols, cOff, ld, oh0, oh1, gf, giBase, gs, c0, c1);
+            else col2imD(g, runs, (double[]) cols, cOff, ld, oh0, oh1, (double[]) gradIn, giBase, gs, c0, c1);
         });
     }
 
-    private static void col2imF(Geo g, float[] cols, int cOff, int ld, int oh0, int oh1, float[] gi, int giBase, int[] gs, int c0, int c1) {
+    private static void col2imF(Geo g, Runs runs, float[] cols, int cOff, int ld, int oh0, int oh1, float[] gi, int giBase, int[] gs, int c0, int c1) {
         Conv2dSpec s = g.s;
         int sh = s.strideH(), sw = s.strideW(), step = sw * gs[3];
-        boolean flat = flatRuns(g, gs[2], gs[3]) && gs[2] == g.w;
         for (int c = c0; c < c1; c++)
             for (int kh = 0; kh < g.kh; kh++)
                 for (int kw = 0; kw < g.kw; kw++) {
@@ -428,14 +627,38 @@ final class ConvKernels {
                     int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
                     int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
                     if (ohLo >= ohHi || owLo >= owHi) continue;
-                    if (flat) {
+                    if (runs != null) {
                         int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
-                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
-                            int end = row + (oh - oh0) * g.ow;
-                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0f);
+                        addRun(cols, row, gi, giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw, q0, q1, runs.inside[kw]);
+                        continue;
+                    }
+                    for (int oh = ohLo; oh < ohHi; oh++) {
+                        int src = row + (oh - oh0) * g.ow;
+                        int dst = giBase + c * gs[1] + (oh * sh + dh) * gs[2] + (owLo * sw + dw) * gs[3];
+                        if (step == 1) {
+                            int d0 = dst - owLo;    // a plain loop C2 vectorises
+                            for (int ow = owLo; ow < owHi; ow++) gi[d0 + ow] += cols[src + ow];
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++, dst += step) gi[dst] += cols[src + ow];
                         }
-                        int d0 = giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw + q0, s0 = row + q0, len = q1 - q0;
-                        for (int q = 0; q < len; q++) gi[d0 + q] += cols[s0 + q];     // a plain loop C2 vectorises
+                    }
+                }
+    }
+
+    private static void col2imD(Geo g, Runs runs, double[] cols, int cOff, int ld, int oh0, int oh1, double[] gi, int giBase, int[] gs, int c0, int c1) {
+        Conv2dSpec s = g.s;
+        int sh = s.strideH(), sw = s.strideW(), step = sw * gs[3];
+        for (int c = c0; c < c1; c++)
+            for (int kh = 0; kh < g.kh; kh++)
+                for (int kw = 0; kw < g.kw; kw++) {
+                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
+                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
+                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
+                    int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
+                    if (ohLo >= ohHi || owLo >= owHi) continue;
+                    if (runs != null) {
+                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
+                        addRun(cols, row, gi, giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw, q0, q1, runs.inside[kw]);
                         continue;
                     }
                     for (int oh = ohLo; oh < ohHi; oh++) {
@@ -451,39 +674,31 @@ final class ConvKernels {
                 }
     }
 
-    private static void col2imD(Geo g, double[] cols, int cOff, int ld, int oh0, int oh1, double[] gi, int giBase, int[] gs, int c0, int c1) {
-        Conv2dSpec s = g.s;
-        int sh = s.strideH(), sw = s.strideW(), step = sw * gs[3];
-        boolean flat = flatRuns(g, gs[2], gs[3]) && gs[2] == g.w;
-        for (int c = c0; c < c1; c++)
-            for (int kh = 0; kh < g.kh; kh++)
-                for (int kw = 0; kw < g.kw; kw++) {
-                    int row = cOff + ((c * g.kh + kh) * g.kw + kw) * ld;
-                    int dh = kh * s.dilationH() - s.padH(), dw = kw * s.dilationW() - s.padW();
-                    int ohLo = Math.max(oh0, validLo(dh, sh, g.oh)), ohHi = Math.min(oh1, validHi(dh, sh, g.h, g.oh, ohLo));
-                    int owLo = validLo(dw, sw, g.ow), owHi = validHi(dw, sw, g.w, g.ow, owLo);
-                    if (ohLo >= ohHi || owLo >= owHi) continue;
-                    if (flat) {
-                        int q0 = (ohLo - oh0) * g.ow + owLo, q1 = (ohHi - 1 - oh0) * g.ow + owHi;
-                        for (int oh = ohLo; oh < ohHi - 1; oh++) {
-                            int end = row + (oh - oh0) * g.ow;
-                            Arrays.fill(cols, end + owHi, end + g.ow + owLo, 0d);
-                        }
-                        int d0 = giBase + c * gs[1] + (oh0 * sh + dh) * gs[2] + dw + q0, s0 = row + q0, len = q1 - q0;
-                        for (int q = 0; q < len; q++) gi[d0 + q] += cols[s0 + q];
-                        continue;
-                    }
-                    for (int oh = ohLo; oh < ohHi; oh++) {
-                        int src = row + (oh - oh0) * g.ow;
-                        int dst = giBase + c * gs[1] + (oh * sh + dh) * gs[2] + (owLo * sw + dw) * gs[3];
-                        if (step == 1) {
-                            int d0 = dst - owLo;
-                            for (int ow = owLo; ow < owHi; ow++) gi[d0 + ow] += cols[src + ow];
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++, dst += step) gi[dst] += cols[src + ow];
-                        }
-                    }
-                }
+    /** gi[dQ + q] += cols[row + q] for q in [q0, q1) where {@code inside} (when not null) is true. */
+    private static void addRun(float[] cols, int row, float[] gi, int dQ, int q0, int q1, boolean[] inside) {
+        int q = q0;
+        if (inside == null) {
+            for (; q <= q1 - FL; q += FL)
+                FloatVector.fromArray(F, gi, dQ + q).add(FloatVector.fromArray(F, cols, row + q)).intoArray(gi, dQ + q);
+        } else {
+            for (; q <= q1 - FL; q += FL)
+                FloatVector.fromArray(F, gi, dQ + q).add(FloatVector.fromArray(F, cols, row + q), VectorMask.fromArray(F, inside, q))
+                        .intoArray(gi, dQ + q);
+        }
+        for (; q < q1; q++) if (inside == null || inside[q]) gi[dQ + q] += cols[row + q];
+    }
+
+    private static void addRun(double[] cols, int row, double[] gi, int dQ, int q0, int q1, boolean[] inside) {
+        int q = q0;
+        if (inside == null) {
+            for (; q <= q1 - DL; q += DL)
+                DoubleVector.fromArray(D, gi, dQ + q).add(DoubleVector.fromArray(D, cols, row + q)).intoArray(gi, dQ + q);
+        } else {
+            for (; q <= q1 - DL; q += DL)
+                DoubleVector.fromArray(D, gi, dQ + q).add(DoubleVector.fromArray(D, cols, row + q), VectorMask.fromArray(D, inside, q))
+                        .intoArray(gi, dQ + q);
+        }
+        for (; q < q1; q++) if (inside == null || inside[q]) gi[dQ + q] += cols[row + q];
     }
 
     /** The first output column whose input column {@code ow * stride + dw} is not left of the image. */
