@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 2-D convolution (cross-correlation, as in every deep-learning library) and its two gradients, F32
  * and F64, by im2col / col2im and {@link Gemm}.
  *
- * <p>Images are processed in chunks of B consecutive images, each one GEMM per group. With
+ * <p>Images are processed in chunks of B consecutive images, one GEMM per chunk and group. With
  * {@code ckk = C/groups * kH * kW}, {@code P = outH * outW} and the chunk's columns side by side
  * ({@code cols[ckk, B·P]}, image b in columns [b·P, (b+1)·P)):
  * <pre>
@@ -22,21 +22,25 @@ import jdk.incubator.vector.VectorSpecies;
  *   input grad   cols[ckk, B·P] = W^T[ckk, Og] · gOut[Og, B·P]       gradIn += col2im(cols) per image
  *   weight grad  gradW[Og, ckk] += gOut[Og, B·P] · cols^T[B·P, ckk]
  * </pre>
- * One image of a small feature map (14 x 14 with 32 channels: 64 x 196 x 288) is too small a GEMM
- * for the packed micro-kernel, and it would repack W for every image; a chunk multiplies B times as
- * many columns (the weight gradient gets a B times longer K) for one packing of W. Because the images
- * of [N, O, P] are not one strided [O, B·P] matrix, gradOut is gathered into {@code tmp} and the
- * forward result scattered out of it: one copy of an array a ckk-th the size of the GEMM's work. B is
- * chosen so a chunk's buffers stay around {@link #CHUNK_LIMIT} elements, within L2.
+ * One image of a small feature map is a narrow GEMM (14 x 14 with 32 to 64 channels: 64 x 196 x 288),
+ * whose ragged last panel and per-call packing of W cost more than the arithmetic lets them. A chunk
+ * takes as many images as make it about {@link #CHUNK_COLS} pixels wide, within {@link #CHUNK_LIMIT}
+ * elements of buffers so that im2col's output is still in L2 when Gemm packs it. The images of
+ * [N, O, P] are not one strided [O, B·P] matrix, so gradOut is gathered into {@code tmp} and the
+ * forward's result scattered out of it: copies a ckk-th the size of the GEMM's work.
  *
- * <p>An image too big for that runs alone, without the copies: its GEMMs read gradOut and write out
- * in place, and its output rows are processed in bands so that the column buffer stays below
- * {@link #COLS_LIMIT} elements. A 1x1 kernel with stride 1 and no padding then needs no im2col at
- * all: the image itself is the [C, P] matrix. Transposed operands are only strides for Gemm, so
- * nothing is transposed in memory. (Writing im2col straight into Gemm's packed panel layout, to skip
- * one pass, measured slower: its writes scatter over the whole buffer, while im2col rows stream and
- * Gemm's packing stays inside L1. Packing from x inside Gemm, implicit GEMM, is the way to drop the
- * pass.)
+ * <p>Images at least that wide are chunks of one, without the copies: their GEMMs read gradOut and
+ * write out in place, and output rows are processed in bands whose columns fit the same budget. A 1x1
+ * kernel with stride 1 and no padding then needs no im2col at all: the image is the [C, P] matrix.
+ * Transposed operands are only strides for Gemm, except that the input gradient transposes W once,
+ * because Gemm packs a row-major A faster. The weight gradient computes its transpose instead when
+ * that fits Gemm's register tile better (see weightGrad). (Writing im2col straight into Gemm's packed
+ * panel layout, to skip one pass, measured slower: its writes scatter over the whole buffer, while
+ * im2col rows stream and Gemm's packing stays inside L1. Packing from x inside Gemm, implicit GEMM, is
+ * the way to drop the pass.)
+ *
+ * <p>im2col and col2im move each kernel offset's row of cols as one run of the input plane when the
+ * geometry allows (see Runs), which is what makes small images cheap to unfold.
  *
  * <p>Threads: when the chunks divide evenly among the threads (or are many, or small) each chunk is
  * one task with serial GEMMs; otherwise chunks run one after another and each GEMM uses every
@@ -50,22 +54,22 @@ final class ConvKernels {
     static final int COLS_LIMIT = 1 << 22;
 
     /**
-     * The elements a chunk of several images may hold in its column and gradOut/output buffers together
-     * (1 MiB of floats): enough columns that the GEMM runs near the micro-kernel's speed, and little
-     * enough that im2col's output is still in L2 when Gemm packs it.
+     * The elements a chunk's buffers may hold, columns and gathered gradOut or output together (1 MiB
+     * of floats), so that they are still in L2 (2 MiB a core) when Gemm packs them. Beyond that the
+     * GEMMs measured at half speed.
      */
-    static final int CHUNK_LIMIT = Integer.getInteger("conv.chunk", 1 << 18);   // TUNING
+    static final int CHUNK_LIMIT = 1 << 18;
 
-    /** Output pixels per chunk that a chunk of several images aims for: the GEMM's N (or the weight gradient's K). */
-    static final int CHUNK_COLS = Integer.getInteger("conv.cols", 512);   // TUNING
+    /**
+     * The output pixels a chunk aims for: the GEMM's N (the weight gradient's K). Past a few hundred
+     * the GEMM gains nothing more, and the chunk's buffers grow.
+     */
+    static final int CHUNK_COLS = 512;
 
-    private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0], new float[0]});
-    private static final ThreadLocal<double[][]> D_BUF = ThreadLocal.withInitial(() -> new double[][]{new double[0], new double[0], new double[0]});
-    /** Buffer slots: the columns; gathered gradOut or a chunk's output; an image stored channels-last. */
-    private static final int COLS = 0, TMP = 1, PIXELS = 2;
-
-    /** Channels per group from which the weight gradient builds its columns pixel-major (see weightGrad). */
-    static final int PIXEL_MAJOR_CHANNELS = 16;
+    private static final ThreadLocal<float[][]> F_BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+    private static final ThreadLocal<double[][]> D_BUF = ThreadLocal.withInitial(() -> new double[][]{new double[0], new double[0]});
+    /** Buffer slots: the columns; the gathered gradOut or the forward result of a chunk. */
+    private static final int COLS = 0, TMP = 1;
 
     private static final VectorSpecies<Float> F = Simd.F;
     private static final VectorSpecies<Double> D = Simd.D;
@@ -232,20 +236,12 @@ final class ConvKernels {
     // =============================================================================================
 
     /**
-     * How each part of the weight gradient is laid out, per group. PLAIN is gradW's own [Og, ckk] with
-     * r = (c, kh, kw). SWAPPED is its transpose [ckk, Og], computed as cols · gOut^T when that fills
-     * Gemm's register tiles better: a first layer's ckk (9 for one input channel) would leave most of
-     * a tile's 32 columns empty, but fits in one tile's 12 rows. PIXEL_MAJOR is [Og, ckk] with
-     * r = (kh, kw, c), from pixel-major columns (see pixelCols).
-     */
-    private enum Layout { PLAIN, SWAPPED, PIXEL_MAJOR }
-
-    /**
-     * gradW[Og, ckk] = the sum over images and output pixels of gOut[Og, q] · cols[ckk, q]. With many
-     * channels the columns are built pixel-major, colsT[q, (kh, kw, c)], from the image stored
-     * channels-last: every (q, kh, kw) is then a run of Cg contiguous inputs (or zeros), and the GEMM
-     * reads colsT by rows. The usual cols[ckk, q] would have to be transposed by Gemm's packing, since
-     * both of this product's operands run along q, and those 16 x 16 transposes took a fifth of the time.
+     * gradW[Og, ckk] = the sum over images and output pixels q of gOut[Og, q] · cols[ckk, q], computed
+     * as gOut · cols^T, or as its transpose cols · gOut^T ({@code swap}) when that fills Gemm's
+     * register tiles better: a first layer's ckk (9 for one input channel) would leave most of a tile's
+     * 32 columns empty, but fits in one tile's 12 rows. (Both operands run along the pixels, so Gemm's
+     * packing transposes both either way. Pixel-major columns, built from a channels-last copy of the
+     * image so that Gemm could read them by rows, measured no faster.)
      */
     static void weightGrad(Tensor x, Tensor gradOut, Tensor gradW, Conv2dSpec spec) {
         Geo g = Geo.of(x.shape().dims(), gradW.shape().dims(), gradOut.shape().dims(), spec);
@@ -264,15 +260,14 @@ final class ConvKernels {
         int size = g.o * ckk;
         Plan plan = g.plan();
         boolean direct = plan.single() && g.pointwise() && planeIsUnitStride(xs, g.h, g.w);
-        Layout layout = !direct && g.cg >= PIXEL_MAJOR_CHANNELS ? Layout.PIXEL_MAJOR
-                : tiled(ckk, g.og, type) < tiled(g.og, ckk, type) ? Layout.SWAPPED : Layout.PLAIN;
+        boolean swap = tiled(ckk, g.og, type) < tiled(g.og, ckk, type);
         Runs runs = Runs.of(g, plan.rows * g.ow, xs[2], xs[3]);
         // gradW is a sum over images. The chunks are split into parts, one per thread, each summed into
-        // its own buffer (the first into gradW itself when PLAIN), and the parts are added at the end.
+        // its own buffer (the first into gradW itself unless swapped), and the parts are added at the end.
         int parts = plan.parallel ? Math.min(plan.chunks, Parallel.threads()) : 1;
         Object[] acc = new Object[parts];
         Dense target = gradW.isContiguous() ? new Dense(CpuBackend.array(gradW), gradW.offset()) : new Dense(newArray(type, size), 0);
-        for (int p = 0; p < parts; p++) acc[p] = p == 0 && layout == Layout.PLAIN ? target.array : newArray(type, size);
+        for (int p = 0; p < parts; p++) acc[p] = p == 0 && !swap ? target.array : newArray(type, size);
         Parallel.forTasks(parts, (p0, p1) -> {
             for (int part = p0; part < p1; part++) {
                 Object C = acc[part];
@@ -287,37 +282,27 @@ final class ConvKernels {
                         int cBase = cOff + gi * g.og * ckk;
                         if (direct) {
                             // 1x1: the image is the [Cg, P] matrix cols.
-                            weightGemm(layout == Layout.SWAPPED, g.og, ckk, plane, GO.array, goBase, plane, X, xBase, xs[1], C, cBase, add);
+                            weightGemm(swap, g.og, ckk, plane, GO.array, goBase, plane, X, xBase, xs[1], C, cBase, add);
                             continue;
                         }
                         for (int oh0 = 0; oh0 < g.oh; oh0 += plan.rows) {
                             int oh1 = Math.min(g.oh, oh0 + plan.rows), width = (oh1 - oh0) * g.ow, ld = count * width;
                             Object cols = buffer(type, COLS, ckk * ld);
-                            for (int b = 0; b < count; b++) {
-                                int xImage = xBase + b * xs[0];
-                                if (layout != Layout.PIXEL_MAJOR) {
-                                    im2col(g, runs, X, xImage, xs, oh0, oh1, cols, b * width, ld);
-                                    continue;
-                                }
-                                Object pixels = buffer(type, PIXELS, g.h * g.w * g.cg);
-                                if (count > 1 || oh0 == 0) channelsLast(g, X, xImage, xs, pixels);   // else still there from band 0
-                                pixelCols(g, pixels, oh0, oh1, cols, b * width);
-                            }
+                            for (int b = 0; b < count; b++) im2col(g, runs, X, xBase + b * xs[0], xs, oh0, oh1, cols, b * width, ld);
                             // K runs over all of the chunk's output pixels.
                             Object go = count == 1 ? GO.array : gatherGradOut(g, GO.array, goBase, count, type);
                             int goOff = count == 1 ? goBase + oh0 * g.ow : 0, goLd = count == 1 ? plane : ld;
                             boolean accumulate = add || oh0 > 0;
-                            if (layout == Layout.PIXEL_MAJOR) gemm(g.og, ckk, ld, go, goOff, goLd, 1, cols, 0, ckk, 1, C, cBase, ckk, accumulate);
-                            else weightGemm(layout == Layout.SWAPPED, g.og, ckk, ld, go, goOff, goLd, cols, 0, ld, C, cBase, accumulate);
+                            weightGemm(swap, g.og, ckk, ld, go, goOff, goLd, cols, 0, ld, C, cBase, accumulate);
                         }
                     }
                 }
             }
         });
-        if (layout == Layout.PLAIN) {
-            for (int p = 1; p < parts; p++) addInto(acc[p], target.array, target.offset, size);
+        if (swap) {
+            addTransposed(acc, g, target.array, target.offset);
         } else {
-            sumParts(acc, g, layout, target.array, target.offset);
+            for (int p = 1; p < parts; p++) addInto(acc[p], target.array, target.offset, size);
         }
         if (!gradW.isContiguous()) scatterDense(target.array, gradW);
     }
@@ -339,85 +324,25 @@ final class ConvKernels {
         return (long) Math.ceilDiv(m, mr) * mr * Math.ceilDiv(n, nr) * nr;
     }
 
-    /** gradW[gi, o, (c, kh, kw)] = the sum over the parts of their element for it in {@code layout}. */
-    private static void sumParts(Object[] parts, Geo g, Layout layout, Object target, int tOff) {
+    /** gradW[gi, o, r] = the sum over the parts of their [gi, r, o]: parts of the swapped weight gradient. */
+    private static void addTransposed(Object[] parts, Geo g, Object target, int tOff) {
         int ckk = g.ckk();
         for (int gi = 0; gi < g.s.groups(); gi++) {
             int block = gi * g.og * ckk;
             for (int o = 0; o < g.og; o++)
-                for (int c = 0; c < g.cg; c++)
-                    for (int kh = 0; kh < g.kh; kh++)
-                        for (int kw = 0; kw < g.kw; kw++) {
-                            int r = (c * g.kh + kh) * g.kw + kw;
-                            int src = block + (layout == Layout.SWAPPED ? r * g.og + o : o * ckk + (kh * g.kw + kw) * g.cg + c);
-                            int dst = tOff + block + o * ckk + r;
-                            if (target instanceof float[] t) {
-                                float sum = 0;
-                                for (Object part : parts) sum += ((float[]) part)[src];
-                                t[dst] = sum;
-                            } else {
-                                double sum = 0;
-                                for (Object part : parts) sum += ((double[]) part)[src];
-                                ((double[]) target)[dst] = sum;
-                            }
-                        }
-        }
-    }
-
-    /** pixels[(ih * W + iw) * Cg + c] = x[c, ih, iw] for one image's group of Cg channels at xBase. */
-    private static void channelsLast(Geo g, Object x, int xBase, int[] xs, Object pixels) {
-        int cg = g.cg;
-        for (int c = 0; c < cg; c++)
-            for (int ih = 0; ih < g.h; ih++) {
-                int src = xBase + c * xs[1] + ih * xs[2], dst = ih * g.w * cg + c;
-                if (x instanceof float[] xf) {
-                    float[] p = (float[]) pixels;
-                    for (int iw = 0; iw < g.w; iw++, src += xs[3], dst += cg) p[dst] = xf[src];
-                } else {
-                    double[] xd = (double[]) x, p = (double[]) pixels;
-                    for (int iw = 0; iw < g.w; iw++, src += xs[3], dst += cg) p[dst] = xd[src];
-                }
-            }
-    }
-
-    /**
-     * Pixel-major columns: colsT[q0 + q, (kh, kw, c)] (row stride ckk) = x[c, ih, iw] for the output
-     * pixels q = (oh - oh0, ow) of rows [oh0, oh1), from the channels-last {@code pixels}; zero in the padding.
-     */
-    private static void pixelCols(Geo g, Object pixels, int oh0, int oh1, Object colsT, int q0) {
-        Conv2dSpec s = g.s;
-        int cg = g.cg, ckk = g.ckk();
-        int dst = q0 * ckk;
-        for (int oh = oh0; oh < oh1; oh++)
-            for (int ow = 0; ow < g.ow; ow++)
-                for (int kh = 0; kh < g.kh; kh++) {
-                    int ih = oh * s.strideH() - s.padH() + kh * s.dilationH();
-                    for (int kw = 0; kw < g.kw; kw++, dst += cg) {
-                        int iw = ow * s.strideW() - s.padW() + kw * s.dilationW();
-                        boolean inside = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w;
-                        int src = (ih * g.w + iw) * cg;
-                        if (colsT instanceof float[] cf) {
-                            if (inside) copy(cg, (float[]) pixels, src, cf, dst);
-                            else Arrays.fill(cf, dst, dst + cg, 0f);
-                        } else {
-                            if (inside) copy(cg, (double[]) pixels, src, (double[]) colsT, dst);
-                            else Arrays.fill((double[]) colsT, dst, dst + cg, 0d);
-                        }
+                for (int r = 0; r < ckk; r++) {
+                    int src = block + r * g.og + o, dst = tOff + block + o * ckk + r;
+                    if (target instanceof float[] t) {
+                        float sum = 0;
+                        for (Object part : parts) sum += ((float[]) part)[src];
+                        t[dst] = sum;
+                    } else {
+                        double sum = 0;
+                        for (Object part : parts) sum += ((double[]) part)[src];
+                        ((double[]) target)[dst] = sum;
                     }
                 }
-    }
-
-    /** dst[d, d + n) = src[s, s + n): vectors, for the short runs where an arraycopy call costs more. */
-    private static void copy(int n, float[] src, int s, float[] dst, int d) {
-        int i = 0;
-        for (; i <= n - FL; i += FL) FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
-        for (; i < n; i++) dst[d + i] = src[s + i];
-    }
-
-    private static void copy(int n, double[] src, int s, double[] dst, int d) {
-        int i = 0;
-        for (; i <= n - DL; i += DL) DoubleVector.fromArray(D, src, s + i).intoArray(dst, d + i);
-        for (; i < n; i++) dst[d + i] = src[s + i];
+        }
     }
 
     /** The weight [O, ckk] transposed into a new row-major [ckk, O] array. */
@@ -458,9 +383,10 @@ final class ConvKernels {
     // 1), the valid part of a row of cols is one shifted run of the input plane, [q0, q1) in cols.
     // It is moved by one vector loop instead of one copy per output row, which matters for small
     // images, where 14-element rows cost more in overhead than in data. Where the window hangs over
-    // the left or right edge, the run wraps around a row end: those elements are masked out with
-    // Runs.inside, never written and re-read (a vector load over a just-written scalar stalls on
-    // store forwarding).
+    // the left or right edge, the run wraps around a row end: those elements are masked with
+    // Runs.inside (loaded as zero by im2col, not added by col2im). Zeroing them in cols afterwards
+    // instead measured as slow as the adds themselves: a vector load over a just-written scalar
+    // stalls on store forwarding.
 
     /** The geometry of the flat runs of a band of {@code width} output columns, or null when rows don't form runs. */
     private record Runs(boolean[][] inside) {
