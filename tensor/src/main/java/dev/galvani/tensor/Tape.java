@@ -25,12 +25,6 @@ final class Tape {
         return record(op, out, new Tensor[]{input}, args);
     }
 
-    static boolean anyRequiresGrad(Tensor... tensors) {
-        if (!GradMode.isEnabled()) return false;
-        for (Tensor t : tensors) if (t != null && t.requiresGrad) return true;
-        return false;
-    }
-
     private static final class Holder {
         static final BackwardEngine ENGINE = ServiceLoader.load(BackwardEngine.class).findFirst().orElse(null);
     }
