@@ -77,11 +77,11 @@ public class Adam extends Optimizer {
         double lambda = group.weightDecay();
         long t = state.advanceStep();
 
-        Tensor m0 = state.zerosLike("exp_avg", param), v0 = state.zerosLike("exp_avg_sq", param);
-        Tensor vMax0 = group.flag("amsgrad") ? state.zerosLike("max_exp_avg_sq", param) : null;
-        if (Fused.adamApplies(param, grad, m0, v0, vMax0)) {
+        Tensor m = state.zerosLike("exp_avg", param), v = state.zerosLike("exp_avg_sq", param);
+        Tensor vMax = group.flag("amsgrad") ? state.zerosLike("max_exp_avg_sq", param) : null;
+        if (Fused.adamApplies(param, grad, m, v, vMax)) {
             // The same update in one pass (the arithmetic below, in this order, is Backend.adamStep's contract).
-            Fused.adamStep(param, grad, m0, v0, vMax0, new AdamStep(lr, beta1, beta2, eps, lambda, decoupledWeightDecay,
+            Fused.adamStep(param, grad, m, v, vMax, new AdamStep(lr, beta1, beta2, eps, lambda, decoupledWeightDecay,
                     group.flag("amsgrad"), group.flag("maximize"), t));
             return;
         }
@@ -90,12 +90,9 @@ public class Adam extends Optimizer {
             if (decoupledWeightDecay) param.mulInPlace(1 - lr * lambda);      // Loshchilov & Hutter 2019: theta <- theta - lr lambda theta
             else g = g.add(param.mul(lambda));                                // L2 penalty: g_t <- g_t + lambda theta_{t-1}
         }
-        Tensor m = state.zerosLike("exp_avg", param);
-        Tensor v = state.zerosLike("exp_avg_sq", param);
         m.mulInPlace(beta1).addInPlace(g, 1 - beta1);                        // m_t <- beta1 m_{t-1} + (1 - beta1) g_t
         v.mulInPlace(beta2).addInPlace(g.square(), 1 - beta2);               // v_t <- beta2 v_{t-1} + (1 - beta2) g_t^2
-        if (group.flag("amsgrad")) {
-            Tensor vMax = state.zerosLike("max_exp_avg_sq", param);
+        if (vMax != null) {
             vMax.copyFrom(vMax.maximum(v));                                   // AMSGrad: v_t^max <- max(v_{t-1}^max, v_t)
             v = vMax;
         }
