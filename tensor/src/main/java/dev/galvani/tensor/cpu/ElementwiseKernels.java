@@ -5,15 +5,6 @@ import static dev.galvani.tensor.cpu.Simd.D;
 import static dev.galvani.tensor.cpu.Simd.DL;
 import static dev.galvani.tensor.cpu.Simd.F;
 import static dev.galvani.tensor.cpu.Simd.FL;
-import static jdk.incubator.vector.VectorOperators.ATAN2;
-import static jdk.incubator.vector.VectorOperators.COS;
-import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
-import static jdk.incubator.vector.VectorOperators.LOG;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
-import static jdk.incubator.vector.VectorOperators.POW;
-import static jdk.incubator.vector.VectorOperators.SIN;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Tensor;
@@ -28,6 +19,11 @@ import jdk.incubator.vector.VectorOperators;
  * Element-wise kernels. Each F32/F64 op has one SIMD loop over contiguous rows; strided and broadcast
  * operands are first gathered, block by block, into per-thread L1-sized scratch rows, so that every
  * layout reaches the same vector loop. Integer and bool types take plain scalar loops.
+ *
+ * <p>exp, expm1, log, log1p, tanh, sigmoid and silu come from {@link VectorMath}, which gives the same
+ * bits interpreted or compiled. sin, cos, pow and atan2 call {@code java.lang.Math} element by
+ * element, whose intrinsics HotSpot keeps identical in the interpreter and compiled code; the Vector
+ * API's lanes for them do not (the interpreter and the JIT's vector library round differently).
  */
 final class ElementwiseKernels {
 
@@ -76,6 +72,7 @@ final class ElementwiseKernels {
 
     /** res[ro..ro+n) = op(in[io..io+n)), F32. */
     static void unaryF32(UnaryOp op, float[] in, int io, float[] res, int ro, int n) {
+        if (VectorMath.handles(op)) { VectorMath.apply(op, in, io, res, ro, n); return; }
         int i = 0, bound = F.loopBound(n);
         switch (op) {
             case NEG -> { for (; i < bound; i += FL) fv(in, io + i).neg().intoArray(res, ro + i); }
@@ -85,21 +82,13 @@ final class ElementwiseKernels {
             case SQRT -> { for (; i < bound; i += FL) fv(in, io + i).sqrt().intoArray(res, ro + i); }
             case RSQRT -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i).sqrt()).intoArray(res, ro + i); }
             case RECIPROCAL -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i)).intoArray(res, ro + i); }
-            case EXP -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(EXP).intoArray(res, ro + i); }
-            case EXPM1 -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(EXPM1).intoArray(res, ro + i); }
-            case LOG -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(LOG).intoArray(res, ro + i); }
-            case LOG1P -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(LOG1P).intoArray(res, ro + i); }
-            case SIN -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(SIN).intoArray(res, ro + i); }
-            case COS -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(COS).intoArray(res, ro + i); }
-            case TANH -> { for (; i < bound; i += FL) fv(in, io + i).lanewise(TANH).intoArray(res, ro + i); }
-            case SIGMOID -> { for (; i < bound; i += FL) ONE_F.div(fv(in, io + i).neg().lanewise(EXP).add(1f)).intoArray(res, ro + i); }
-            case SILU -> { for (; i < bound; i += FL) { var v = fv(in, io + i); v.div(v.neg().lanewise(EXP).add(1f)).intoArray(res, ro + i); } }
             default -> { }
         }
         for (; i < n; i++) res[ro + i] = (float) op.apply(in[io + i]);
     }
 
     static void unaryF64(UnaryOp op, double[] in, int io, double[] res, int ro, int n) {
+        if (VectorMath.handles(op)) { VectorMath.apply(op, in, io, res, ro, n); return; }
         int i = 0, bound = D.loopBound(n);
         switch (op) {
             case NEG -> { for (; i < bound; i += DL) dv(in, io + i).neg().intoArray(res, ro + i); }
@@ -108,10 +97,6 @@ final class ElementwiseKernels {
             case RELU -> { for (; i < bound; i += DL) dv(in, io + i).max(0.0).intoArray(res, ro + i); }
             case SQRT -> { for (; i < bound; i += DL) dv(in, io + i).sqrt().intoArray(res, ro + i); }
             case RECIPROCAL -> { for (; i < bound; i += DL) ONE_D.div(dv(in, io + i)).intoArray(res, ro + i); }
-            case EXP -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(EXP).intoArray(res, ro + i); }
-            case LOG -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(LOG).intoArray(res, ro + i); }
-            case TANH -> { for (; i < bound; i += DL) dv(in, io + i).lanewise(TANH).intoArray(res, ro + i); }
-            case SIGMOID -> { for (; i < bound; i += DL) ONE_D.div(dv(in, io + i).neg().lanewise(EXP).add(1.0)).intoArray(res, ro + i); }
             default -> { }
         }
         for (; i < n; i++) res[ro + i] = op.apply(in[io + i]);
@@ -192,8 +177,6 @@ final class ElementwiseKernels {
             case DIV -> { for (; i < bound; i += FL) fv(x, xo + i).div(fv(y, yo + i)).intoArray(res, ro + i); }
             case MAXIMUM -> { for (; i < bound; i += FL) fv(x, xo + i).max(fv(y, yo + i)).intoArray(res, ro + i); }
             case MINIMUM -> { for (; i < bound; i += FL) fv(x, xo + i).min(fv(y, yo + i)).intoArray(res, ro + i); }
-            case POW -> { for (; i < bound; i += FL) fv(x, xo + i).lanewise(POW, fv(y, yo + i)).intoArray(res, ro + i); }
-            case ATAN2 -> { for (; i < bound; i += FL) fv(x, xo + i).lanewise(ATAN2, fv(y, yo + i)).intoArray(res, ro + i); }
             default -> { }
         }
         for (; i < n; i++) res[ro + i] = (float) op.apply(x[xo + i], y[yo + i]);

@@ -207,7 +207,7 @@ public final class Gemm {
             s3 = FloatVector.fromArray(FS, x, xo + p + 3 * FL).fma(FloatVector.fromArray(FS, y, yo + p + 3 * FL), s3);
         }
         for (; p <= k - FL; p += FL) s0 = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), s0);
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += x[xo + p] * y[yo + p];
         return sum;
     }
@@ -611,7 +611,7 @@ public final class Gemm {
             s3 = DoubleVector.fromArray(DS, x, xo + p + 3 * DL).fma(DoubleVector.fromArray(DS, y, yo + p + 3 * DL), s3);
         }
         for (; p <= k - DL; p += DL) s0 = DoubleVector.fromArray(DS, x, xo + p).fma(DoubleVector.fromArray(DS, y, yo + p), s0);
-        double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double sum = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) sum += x[xo + p] * y[yo + p];
         return sum;
     }

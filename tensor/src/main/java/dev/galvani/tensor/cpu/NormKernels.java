@@ -98,7 +98,7 @@ final class NormKernels {
             FloatVector v = FloatVector.fromArray(F, x, o + i).sub(vm);
             acc = v.fma(v, acc);
         }
-        double r = acc.reduceLanes(VectorOperators.ADD);
+        double r = Simd.sumLanes(acc);
         for (; i < n; i++) r += (double) (x[o + i] - mu) * (x[o + i] - mu);
         return r;
     }
@@ -110,7 +110,7 @@ final class NormKernels {
             DoubleVector v = DoubleVector.fromArray(D, x, o + i).sub(vm);
             acc = v.fma(v, acc);
         }
-        double r = acc.reduceLanes(VectorOperators.ADD);
+        double r = Simd.sumLanes(acc);
         for (; i < n; i++) r += (x[o + i] - mu) * (x[o + i] - mu);
         return r;
     }
@@ -139,7 +139,7 @@ final class NormKernels {
             sg = sg.add(vg);
             sgx = vg.fma(FloatVector.fromArray(F, x, xo + i).sub(vm), sgx);
         }
-        double a = sg.reduceLanes(VectorOperators.ADD), b = sgx.reduceLanes(VectorOperators.ADD);
+        double a = Simd.sumLanes(sg), b = Simd.sumLanes(sgx);
         for (; i < n; i++) {
             a += g[go + i];
             b += (double) g[go + i] * (x[xo + i] - mu);
@@ -155,7 +155,7 @@ final class NormKernels {
             sg = sg.add(vg);
             sgx = vg.fma(DoubleVector.fromArray(D, x, xo + i).sub(vm), sgx);
         }
-        double a = sg.reduceLanes(VectorOperators.ADD), b = sgx.reduceLanes(VectorOperators.ADD);
+        double a = Simd.sumLanes(sg), b = Simd.sumLanes(sgx);
         for (; i < n; i++) {
             a += g[go + i];
             b += g[go + i] * (x[xo + i] - mu);

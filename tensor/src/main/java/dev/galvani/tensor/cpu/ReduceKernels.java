@@ -240,7 +240,7 @@ final class ReduceKernels {
                 s2 = s2.add(FloatVector.fromArray(F, a, base + i + 2 * FL));
                 s3 = s3.add(FloatVector.fromArray(F, a, base + i + 3 * FL));
             }
-            double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            double s = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
             for (; i < m; i++) s += a[base + i];
             total += s;
         }
@@ -256,7 +256,7 @@ final class ReduceKernels {
             s2 = s2.add(DoubleVector.fromArray(D, a, off + i + 2 * DL));
             s3 = s3.add(DoubleVector.fromArray(D, a, off + i + 3 * DL));
         }
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[off + i];
         return s;
     }
