@@ -2,6 +2,8 @@ package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.backend.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -17,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * These give the same bits interpreted or compiled, on any machine.
  *
  * <p>Accuracy, measured against {@code StrictMath} in {@code VectorMathTest}: exp, expm1, log and
- * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp of the reference formula. F32 is
- * evaluated in double and rounded once, so float results are the correctly rounded ones except where
- * the true value lies within about 2^-52 (relative) of a midpoint between two floats.
+ * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 exp, tanh, sigmoid and silu
+ * run in float lanes (they are the hot ones in training): exp within 1 ulp of the correctly rounded
+ * float, the others within 2. The
+ * other F32 functions are evaluated in double and rounded once, so they give the correctly rounded
+ * float except where the true value lies within about 2^-52 (relative) of a midpoint.
  *
  * <p>Method (Cody and Waite's reduction, as in fdlibm's e_exp.c, s_expm1.c and e_log.c):
  * <ul>
@@ -33,8 +37,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       terms reach 2^-57. Summed as f - (f^2/2 - s (f^2/2 + R)), which keeps the large part f exact.
  *   <li>log1p(x) = log(u) - ((u - 1) - x) / u with u = 1 + x: the second term restores what rounding
  *       1 + x lost (Goldberg, "What every computer scientist should know about floating-point", 1991).
- *   <li>tanh(x) = sign(x) e / (e + 2), e = expm1(2|x|); sigmoid(x) = 1 / (1 + e^-x); silu(x) =
- *       x / (1 + e^-x). The sum and the quotient are corrected by their exact rounding errors.
+ *   <li>tanh(x) = sign(x) e / (e + 2), e = expm1(2|x|); sigmoid(x) = 1 / (1 + t) for x >= 0 and
+ *       t / (1 + t) below, t = e^-|x|; silu(x) = x sigmoid(x) on the same quotient. The sum and the
+ *       quotient are corrected by their exact rounding errors.
  * </ul>
  * Polynomials use Estrin's scheme (a tree of depth 4 rather than a chain of a dozen dependent fmas).
  *
@@ -51,8 +56,9 @@ final class VectorMath {
     private static final int L = D.length();
     /** Elements per pass: two double rows of this stay in L1 next to the operands. */
     private static final int BLOCK = 512;
-    /** Per-thread rows: [0] an intermediate, [1] and [2] F32 operands widened to double. */
-    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][BLOCK]);
+    /** Per-thread rows: [0] an intermediate, [1] and [2] F32 operands widened to double, [3] a low part. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][BLOCK]);
+    private static final ThreadLocal<float[]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
     /** Whether {@link #apply} evaluates op. */
     static boolean handles(UnaryOp op) {
@@ -68,8 +74,33 @@ final class VectorMath {
         for (int b = 0; b < n; b += BLOCK) block(op, in, io + b, res, ro + b, Math.min(BLOCK, n - b), t);
     }
 
-    /** The float version: widened to double, evaluated, rounded once. */
+    /**
+     * The float version. exp, tanh, sigmoid and silu run in float lanes (twice the lanes and shorter
+     * polynomials); the others are widened to double, evaluated, and rounded once.
+     */
     static void apply(UnaryOp op, float[] in, int io, float[] res, int ro, int n) {
+        switch (op) {
+            case EXP -> { expPass(in, io, res, ro, n, false); return; }
+            case TANH -> {
+                float[] t = FLOAT_SCRATCH.get();
+                for (int b = 0; b < n; b += BLOCK) {
+                    int m = Math.min(BLOCK, n - b);
+                    expTwiceAbsPass(in, io + b, t, m);
+                    tanhFinish(in, io + b, t, res, ro + b, m);
+                }
+                return;
+            }
+            case SIGMOID, SILU -> {
+                float[] t = FLOAT_SCRATCH.get();
+                for (int b = 0; b < n; b += BLOCK) {
+                    int m = Math.min(BLOCK, n - b);
+                    expPass(in, io + b, t, 0, m, true);
+                    sigmoidFinish(in, io + b, t, res, ro + b, m, op == UnaryOp.SILU);
+                }
+                return;
+            }
+            default -> { }
+        }
         double[][] s = SCRATCH.get();
         double[] t = s[0], x = s[1], y = s[2];
         for (int b = 0; b < n; b += BLOCK) {
@@ -84,23 +115,21 @@ final class VectorMath {
     private static void block(UnaryOp op, double[] in, int io, double[] res, int ro, int n, double[] t) {
         switch (op) {
             case EXP -> expPass(in, io, res, ro, n, false);
-            case EXPM1 -> expm1Pass(in, io, res, ro, n, false);
+            case EXPM1 -> expm1Pass(in, io, res, ro, n);
             case LOG -> logPass(in, io, res, ro, n, false);
             case LOG1P -> {
                 logPass(in, io, t, 0, n, true);
                 log1pFinish(in, io, t, res, ro, n);
             }
             case TANH -> {
-                expm1Pass(in, io, t, 0, n, true);
-                tanhFinish(in, io, t, res, ro, n);
+                // expm1(2|x|) as hi + lo in two rows: near 0 its rounding error would pass to tanh whole.
+                double[] lo = SCRATCH.get()[3];
+                expm1TanhPass(in, io, t, lo, n);
+                tanhFinish(in, io, t, lo, res, ro, n);
             }
-            case SIGMOID -> {
+            case SIGMOID, SILU -> {
                 expPass(in, io, t, 0, n, true);
-                quotientPass(null, 0, t, res, ro, n);
-            }
-            case SILU -> {
-                expPass(in, io, t, 0, n, true);
-                quotientPass(in, io, t, res, ro, n);
+                sigmoidFinish(in, io, t, res, ro, n, op == UnaryOp.SILU);
             }
             default -> throw new IllegalArgumentException("VectorMath does not evaluate " + op);
         }
@@ -135,34 +164,39 @@ final class VectorMath {
     // ---- passes ---------------------------------------------------------------------------------
     // Each loops over whole vectors and masks the last, partial one, so every element takes one path.
 
-    /** res = exp(x), or exp(-x) when negate. */
-    private static void expPass(double[] in, int io, double[] res, int ro, int n, boolean negate) {
+    /** res = exp(x), or exp(-|x|) when negAbs (for sigmoid and silu). */
+    private static void expPass(double[] in, int io, double[] res, int ro, int n, boolean negAbs) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
-            exp(negate ? x.neg() : x).intoArray(res, ro + i, m);
+            exp(negAbs ? x.abs().neg() : x).intoArray(res, ro + i, m);
         }
     }
 
-    /** res = expm1(x), or expm1(2|x|) for tanh (whose argument may stay clamped at 40: tanh(20) is 1 to double precision). */
-    private static void expm1Pass(double[] in, int io, double[] res, int ro, int n, boolean forTanh) {
+    /** res = expm1(x). */
+    private static void expm1Pass(double[] in, int io, double[] res, int ro, int n) {
+        double[] unused = SCRATCH.get()[3];
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
-            if (forTanh) x = x.abs().mul(TWO);
-            expm1(x).intoArray(res, ro + i, m);
+            expm1(DoubleVector.fromArray(D, in, io + i, m), unused, i, m).intoArray(res, ro + i, m);
         }
         // Above 40, e^x - 1 rounds to e^x: recompute those lanes with exp, which handles overflow.
-        if (!forTanh) {
-            for (int i = 0; i < n; i++) {
-                if (in[io + i] > 40) {
-                    VectorMask<Double> m = D.indexInRange(i, n);
-                    DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
-                    VectorMask<Double> big = x.compare(VectorOperators.GT, EXPM1_HI);
-                    DoubleVector.fromArray(D, res, ro + i, m).blend(exp(x), big).intoArray(res, ro + i, m);
-                    i += L - 1;
-                }
+        for (int i = 0; i < n; i++) {
+            if (in[io + i] > 40) {
+                VectorMask<Double> m = D.indexInRange(i, n);
+                DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
+                VectorMask<Double> big = x.compare(VectorOperators.GT, EXPM1_HI);
+                DoubleVector.fromArray(D, res, ro + i, m).blend(exp(x), big).intoArray(res, ro + i, m);
+                i += L - 1;
             }
+        }
+    }
+
+    /** hi + lo = expm1(2|x|) (the argument may stay clamped at 40: tanh(20) is 1 to double precision). */
+    private static void expm1TanhPass(double[] in, int io, double[] hi, double[] lo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            expm1(DoubleVector.fromArray(D, in, io + i, m).abs().mul(TWO), lo, i, m).intoArray(hi, i, m);
         }
     }
 
@@ -187,23 +221,34 @@ final class VectorMath {
         }
     }
 
-    /** res = sign(x) e / (e + 2) from e = expm1(2|x|); keeps -0 and NaN. */
-    private static void tanhFinish(double[] in, int io, double[] t, double[] res, int ro, int n) {
+    /** res = sign(x) e / (e + 2) from e = expm1(2|x|) = hi + lo; keeps -0 and NaN. */
+    private static void tanhFinish(double[] in, int io, double[] hi, double[] lo, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, t, i, m);
-            DoubleVector y = quotient(e, e, TWO);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, hi, i, m);
+            DoubleVector eLo = DoubleVector.fromArray(D, lo, i, m);
+            DoubleVector y = quotient(e, eLo, e, eLo, TWO);
             y = y.blend(y.neg(), x.compare(VectorOperators.LT, ZERO));
             y.blend(x, x.compare(VectorOperators.EQ, ZERO).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
         }
     }
 
-    /** res = num / (1 + e), num = in (silu) or 1 (sigmoid, in null). */
-    private static void quotientPass(double[] in, int io, double[] t, double[] res, int ro, int n) {
+    /**
+     * sigmoid(x) = 1 / (1 + t) for x >= 0 and t / (1 + t) below, from t = e^-|x|: t never overflows,
+     * so sigmoid keeps its tiny values for very negative x instead of flushing to 0. silu is x times
+     * that numerator over the same sum.
+     */
+    private static void sigmoidFinish(double[] in, int io, double[] t, double[] res, int ro, int n, boolean silu) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector num = in == null ? ONE : DoubleVector.fromArray(D, in, io + i, m);
-            quotient(num, DoubleVector.fromArray(D, t, i, m), ONE).intoArray(res, ro + i, m);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, t, i, m);
+            DoubleVector num = ONE.blend(e, x.compare(VectorOperators.LT, ZERO)), numLo = ZERO;
+            if (silu) {                                    // x num as an exact hi + lo pair
+                DoubleVector hi = num.mul(x);
+                numLo = num.fma(x, hi.neg());
+                num = hi;
+            }
+            quotient(num, numLo, e, ZERO, ONE).intoArray(res, ro + i, m);
         }
     }
 
@@ -249,8 +294,12 @@ final class VectorMath {
         return p.mul(pow2(half)).mul(pow2(kl.sub(half)));
     }
 
-    /** e^x - 1 for x up to 40 (callers take exp above); accurate near 0. */
-    static DoubleVector expm1(DoubleVector x) {
+    /**
+     * e^x - 1 for x up to 40 (callers take exp above); accurate near 0. The result is rounded from a
+     * hi + lo pair; lo (what rounding lost) is stored in loOut at the masked lanes, for callers that
+     * divide by it.
+     */
+    static DoubleVector expm1(DoubleVector x, double[] loOut, int at, VectorMask<Double> m) {
         DoubleVector xc = x.max(EXPM1_LO).min(EXPM1_HI);             // below -40 the result rounds to -1
         DoubleVector k = nearestK(xc);
         // r + c = x - k ln 2 to twice double precision: c would otherwise be scaled by 2^k below.
@@ -264,7 +313,9 @@ final class VectorMath {
         // 2^k (hi + lo) + (2^k - 1): 2^k hi is exact, and its sum with 2^k - 1 is split exactly (TwoSum).
         DoubleVector scale = pow2((LongVector) k.convert(VectorOperators.D2L, 0)), a = scale.sub(ONE), b = hi.mul(scale);
         DoubleVector sum = a.add(b), bv = sum.sub(a), err = a.sub(sum.sub(bv)).add(b.sub(bv));
-        return sum.add(err.add(lo.mul(scale))).blend(x, x.compare(VectorOperators.NE, x));
+        DoubleVector low = err.add(lo.mul(scale)), y = sum.add(low);
+        low.sub(y.sub(sum)).intoArray(loOut, at, m);                                  // Fast2Sum: |sum| >= |low|
+        return y.blend(x, x.compare(VectorOperators.NE, x));
     }
 
     /** Natural logarithm: NaN below 0, -inf at 0, +inf at +inf. */
@@ -290,16 +341,117 @@ final class VectorMath {
     }
 
     /**
-     * n / (e + c) with the rounding of the sum and of the quotient both corrected (TwoSum for the sum,
-     * the exact fma residual n - q d for the quotient): about one rounding in all instead of three.
-     * Where the correction is NaN (n or d infinite) the plain quotient stands.
+     * (n + nLo) / (e + eLo + c) with the rounding of the sum and of the quotient both corrected
+     * (TwoSum for the sum, the exact fma residual n - q d for the quotient): about one rounding in all
+     * instead of three. Where the correction is NaN (n or d infinite) the plain quotient stands.
      */
-    private static DoubleVector quotient(DoubleVector n, DoubleVector e, DoubleVector c) {
+    private static DoubleVector quotient(DoubleVector n, DoubleVector nLo, DoubleVector e, DoubleVector eLo, DoubleVector c) {
         DoubleVector d = e.add(c), ev = d.sub(c);
-        DoubleVector dLo = e.sub(ev).add(c.sub(d.sub(ev)));              // d + dLo = e + c exactly
+        DoubleVector dLo = e.sub(ev).add(c.sub(d.sub(ev))).add(eLo);     // d + dLo = e + eLo + c (TwoSum)
         DoubleVector q = n.div(d);
-        DoubleVector residual = q.neg().fma(d, n);                      // n - q d, exact
+        DoubleVector residual = q.neg().fma(d, n).add(nLo);             // n + nLo - q d (the fma part exact)
         DoubleVector corrected = q.add(residual.sub(q.mul(dLo)).div(d));
         return corrected.blend(q, corrected.compare(VectorOperators.NE, corrected));
+    }
+
+    // ---- float lanes ----------------------------------------------------------------------------
+    // exp in float: the same reduction with float constants, and the Taylor series to degree 7
+    // (|r| <= ln(2)/2: truncation 2^-27, below a quarter of a float ulp). Within 1 ulp of the
+    // correctly rounded result (VectorMathTest).
+
+    private static final VectorSpecies<Float> F = Simd.F;
+    private static final int FL = F.length();
+
+    private static FloatVector f(float c) { return FloatVector.broadcast(F, c); }
+
+    private static final FloatVector F_ZERO = f(0), F_ONE = f(1), F_LOG2E = f(1.44269504f), F_ROUNDER = f(0x1.8p23f),
+            F_NEG_LN2_HI = f(-0.693145752f), F_NEG_LN2_LO = f(-1.42860677e-6f),
+            F_EXP_LO = f(-104), F_EXP_HI = f(89),
+            F_C2 = f(1 / 2f), F_C3 = f(1 / 6f), F_C4 = f(1 / 24f), F_C5 = f(1 / 120f), F_C6 = f(1 / 720f), F_C7 = f(1 / 5040f);
+
+    /** e^x in float lanes; the clamps make the two-factor scaling overflow to inf and round to 0 where it should. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(F_EXP_LO).min(F_EXP_HI);
+        FloatVector k = xc.fma(F_LOG2E, F_ROUNDER).sub(F_ROUNDER);
+        // ln 2 = LN2_HI + LN2_LO with LN2_HI of 16 significant bits: k LN2_HI is exact for |k| < 256.
+        FloatVector r = k.fma(F_NEG_LN2_HI, xc).add(k.mul(F_NEG_LN2_LO));
+        FloatVector r2 = r.mul(r);
+        FloatVector tail = r.fma(F_C3, F_C2).add(r2.mul(r.fma(F_C5, F_C4).add(r2.mul(r.fma(F_C7, F_C6)))));
+        FloatVector p = r2.fma(tail, r).add(F_ONE);
+        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0), half = ki.lanewise(VectorOperators.ASHR, 1);
+        return p.mul(pow2(half)).mul(pow2(ki.sub(half)));
+    }
+
+    private static FloatVector pow2(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** res = exp(x), or exp(-|x|) when negAbs. */
+    private static void expPass(float[] in, int io, float[] res, int ro, int n, boolean negAbs) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m);
+            exp(negAbs ? x.abs().neg() : x).intoArray(res, ro + i, m);
+        }
+    }
+
+    /** As the double version: sigmoid or silu from t = e^-|x|, the sum and the quotient corrected. */
+    private static void sigmoidFinish(float[] in, int io, float[] t, float[] res, int ro, int n, boolean silu) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), e = FloatVector.fromArray(F, t, i, m);
+            FloatVector num = F_ONE.blend(e, x.compare(VectorOperators.LT, 0f)), numLo = F_ZERO;
+            if (silu) {
+                FloatVector hi = num.mul(x);
+                numLo = num.fma(x, hi.neg());
+                num = hi;
+            }
+            FloatVector d = e.add(F_ONE), ev = d.sub(F_ONE);
+            FloatVector dLo = e.sub(ev).add(F_ONE.sub(d.sub(ev)));
+            FloatVector q = num.div(d);
+            FloatVector corrected = q.add(q.neg().fma(d, num).add(numLo).sub(q.mul(dLo)).div(d));
+            corrected.blend(q, corrected.compare(VectorOperators.NE, corrected)).intoArray(res, ro + i, m);
+        }
+    }
+
+    /**
+     * tanh's Taylor coefficients T_n (of x^(2n+1)), n = 1..9, from 2^2k (2^2k - 1) B_2k / (2k)!: for
+     * |x| < 0.55 the series to x^19 is within 2^-27 of tanh.
+     */
+    private static final FloatVector T1 = f(-1 / 3f), T2 = f(2 / 15f), T3 = f(-17 / 315f), T4 = f(62 / 2835f),
+            T5 = f(-1382 / 155925f), T6 = f((float) (21844 / 6081075.0)), T7 = f((float) (-929569 / 638512875.0)),
+            T8 = f((float) (6404582 / 10854718875.0)), T9 = f((float) (-443861162 / 1856156927625.0));
+    private static final FloatVector F_TWO = f(2), F_SMALL = f(0.55f), F_TANH_ARG_HI = f(40);
+
+    /** t = exp(min(2|x|, 40)): tanh(20) is 1 in float. */
+    private static void expTwiceAbsPass(float[] in, int io, float[] t, int n) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            exp(FloatVector.fromArray(F, in, io + i, m).abs().mul(F_TWO).min(F_TANH_ARG_HI)).intoArray(t, i, m);
+        }
+    }
+
+    /**
+     * tanh from t = e^(2|x|): 1 - 2 / (t + 1) where that has no cancellation (|x| >= 0.55, result
+     * >= 0.5), with the quotient corrected as for sigmoid; the Taylor series below. Sign restored
+     * last; -0 and NaN pass through the series.
+     */
+    private static void tanhFinish(float[] in, int io, float[] t, float[] res, int ro, int n) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), e = FloatVector.fromArray(F, t, i, m);
+            FloatVector d = e.add(F_ONE), ev = d.sub(F_ONE);
+            FloatVector dLo = e.sub(ev).add(F_ONE.sub(d.sub(ev)));
+            FloatVector q = F_TWO.div(d);
+            q = q.add(q.neg().fma(d, F_TWO).sub(q.mul(dLo)).div(d));
+            FloatVector large = F_ONE.sub(q);
+            FloatVector z = x.mul(x), z2 = z.mul(z), z4 = z2.mul(z2), z8 = z4.mul(z4);
+            FloatVector b0 = z.fma(T2, T1).add(z2.mul(z.fma(T4, T3)));
+            FloatVector b1 = z.fma(T6, T5).add(z2.mul(z.fma(T8, T7)));
+            FloatVector series = z8.fma(T9, z4.fma(b1, b0));
+            FloatVector small = x.mul(z).fma(series, x);
+            large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+            large.blend(small, x.abs().compare(VectorOperators.LT, F_SMALL).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
+        }
     }
 }
