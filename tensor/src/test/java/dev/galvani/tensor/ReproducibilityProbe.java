@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * {@code -Xint} and compares, bit for bit, with a warmed-up run in the test JVM.
  *
  * <p>Sizes are chosen to reach every kernel path that reduces vector lanes: the single long run split
- * across threads (more than 2^16 elements), per-row reductions, GEMM and its dot-product path,
+ * across threads (more than 2^16 elements), per-row reductions, GEMM (small, and blocked over several
+ * k panels on all threads) and its dot-product path,
  * convolution, batch norm and its backward pass.
  */
 public final class ReproducibilityProbe {
@@ -25,8 +26,9 @@ public final class ReproducibilityProbe {
         for (DType t : List.of(DType.F32, DType.F64)) {
             Generator g = new Generator(7);
             Tensor big = Tensor.randn(g, t, 1 << 17);
-            Tensor rows = Tensor.randn(g, t, 48, 333);
+            Tensor rows = Tensor.randn(g, t, 12, 333);
             Tensor a = Tensor.randn(g, t, 37, 70), b = Tensor.randn(g, t, 70, 45), v = Tensor.randn(g, t, 70);
+            Tensor bigA = Tensor.randn(g, t, 48, 320), bigB = Tensor.randn(g, t, 320, 72);    // k > F_KC, work > PARALLEL_MIN
             Tensor x = Tensor.randn(g, t, 2, 3, 9, 9), w = Tensor.randn(g, t, 4, 3, 3, 3);
             Tensor gamma = Tensor.randn(g, t, 3), beta = Tensor.randn(g, t, 3);
             String s = t.name() + " ";
@@ -50,6 +52,7 @@ public final class ReproducibilityProbe {
             cases.put(s + "pow", () -> rows.abs().pow(rows));
             cases.put(s + "atan2", () -> rows.atan2(rows.flip(0)));
             cases.put(s + "matmul", () -> a.matmul(b));
+            cases.put(s + "matmul, several k panels, threaded", () -> bigA.matmul(bigB));
             cases.put(s + "matrix-vector", () -> a.matmul(v));
             cases.put(s + "vector-matrix", () -> v.matmul(b));
             cases.put(s + "conv2d", () -> Convolution.conv2d(x, w, null, 1, 1));
