@@ -159,7 +159,7 @@ final class SideBySideReport {
              .append("Re-run on an idle machine before reading much into a ratio.\n\n");
         if (torch == null)
             s.append("> **PyTorch was not measured:** ").append(torchMissing == null ? "no PyTorch results" : torchMissing)
-             .append(". Without a peer there is no ratio; Galvani's own times are in its JSON (`--json`).\n\n");
+             .append(". The table has the Galvani column only.\n\n");
 
         // Rows in Galvani's order; PyTorch rows without a Galvani twin go at the end.
         Map<String, Map<String, Object>> g = byId(galvani), t = torch == null ? Map.of() : byId(torch);
@@ -167,17 +167,16 @@ final class SideBySideReport {
         for (String id : t.keySet()) if (!g.containsKey(id)) ids.add(id);
 
         List<String> notes = new ArrayList<>();
-        // Ratios only: a CPU time on its own says more about the machine than about the library
-        // (DESIGN §8). The times themselves are in each library's JSON.
-        s.append("| operation | shape | ratio PyTorch / Galvani (> 1: Galvani faster) |\n");
-        s.append("|---|---|---:|\n");
+        s.append("| operation | shape | Galvani ms | PyTorch ms | ratio PyTorch / Galvani (> 1: Galvani faster) |\n");
+        s.append("|---|---|---:|---:|---:|\n");
         for (String id : ids) {
             Map<String, Object> gr = g.get(id), tr = t.get(id);
             Map<String, Object> any = gr != null ? gr : tr;
             Double gm = millis(gr), tm = millis(tr);
             s.append("| ").append(cell(any.get("op"))).append(" | ").append(cell(any.get("shape"))).append(" | ")
-             .append(torch == null ? "not run" : gm == null || tm == null ? "—" : String.format(Locale.ROOT, "%.2f", tm / gm))
-             .append(" |\n");
+             .append(gm == null ? "—" : ms(gm)).append(" | ")
+             .append(torch == null ? "not run" : tm == null ? "—" : ms(tm)).append(" | ")
+             .append(gm == null || tm == null ? "—" : String.format(Locale.ROOT, "%.2f", tm / gm)).append(" |\n");
             if (gr != null && gr.get("skipped") != null) notes.add("Galvani `" + id + "`: " + gr.get("skipped"));
             if (tr != null && tr.get("skipped") != null) notes.add("PyTorch `" + id + "`: " + tr.get("skipped"));
             if (gr != null && tr != null && !String.valueOf(gr.get("shape")).equals(String.valueOf(tr.get("shape"))))
@@ -228,6 +227,10 @@ final class SideBySideReport {
     private static Double millis(Map<String, Object> row) {
         if (row == null || row.get("skipped") != null) return null;
         return row.get("median_ms") instanceof Double d && d > 0 && Double.isFinite(d) ? d : null;
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.3f", v);
     }
 
     /** A JSON number as Java writes an int: 11, not 11.0. */
