@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * These give the same bits interpreted or compiled, on any machine.
  *
  * <p>Accuracy, measured against {@code StrictMath} in {@code VectorMathTest}: exp, expm1, log and
- * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 exp, tanh, sigmoid and silu
- * run in float lanes (they are the hot ones in training): exp within 1 ulp of the correctly rounded
- * float, the others within 2. The
+ * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 exp, log, tanh, sigmoid and
+ * silu run in float lanes (they are the hot ones in training): exp and log within 1 ulp of the
+ * correctly rounded float, the others within 2. The
  * other F32 functions are evaluated in double and rounded once, so they give the correctly rounded
  * float except where the true value lies within about 2^-52 (relative) of a midpoint.
  *
@@ -75,12 +75,13 @@ final class VectorMath {
     }
 
     /**
-     * The float version. exp, tanh, sigmoid and silu run in float lanes (twice the lanes and shorter
-     * polynomials); the others are widened to double, evaluated, and rounded once.
+     * The float version. exp, log, tanh, sigmoid and silu run in float lanes (twice the lanes and
+     * shorter polynomials); expm1 and log1p are widened to double, evaluated, and rounded once.
      */
     static void apply(UnaryOp op, float[] in, int io, float[] res, int ro, int n) {
         switch (op) {
             case EXP -> { expPass(in, io, res, ro, n, false); return; }
+            case LOG -> { logPass(in, io, res, ro, n); return; }
             case TANH -> {
                 float[] t = FLOAT_SCRATCH.get();
                 for (int b = 0; b < n; b += BLOCK) {
@@ -452,6 +453,48 @@ final class VectorMath {
             FloatVector small = x.mul(z).fma(series, x);
             large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
             large.blend(small, x.abs().compare(VectorOperators.LT, F_SMALL).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
+        }
+    }
+
+    // log in float: the same decomposition as the double log, and the atanh series to s^11
+    // (|s| < 0.172: truncation below 2^-30 of the result).
+    private static final FloatVector F_HALF = f(0.5f), F_SQRT2 = f(1.41421356f), F_MIN_NORMAL = f(Float.MIN_NORMAL),
+            F_TWO_25 = f(0x1p25f), F_TWENTY_FIVE = f(25), F_LN2_HI = f(0.693145752f), F_LN2_LO = f(1.42860677e-6f),
+            F_INF = f(Float.POSITIVE_INFINITY), F_NEG_INF = f(Float.NEGATIVE_INFINITY), F_NAN = f(Float.NaN),
+            FL0 = f(2 / 3f), FL1 = f(2 / 5f), FL2 = f(2 / 7f), FL3 = f(2 / 9f), FL4 = f(2 / 11f);
+
+    /** Natural logarithm in float lanes: NaN below 0, -inf at 0, +inf at +inf. */
+    static FloatVector log(FloatVector x) {
+        VectorMask<Float> tiny = x.compare(VectorOperators.LT, F_MIN_NORMAL);     // subnormals: scale up first
+        FloatVector xs = x.blend(x.mul(F_TWO_25), tiny);
+        IntVector bits = xs.reinterpretAsInts();
+        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        e = e.sub(F_ZERO.blend(F_TWENTY_FIVE, tiny));
+        FloatVector m = bits.and(0x007f_ffff).or(0x3f80_0000).reinterpretAsFloats();    // in [1, 2)
+        VectorMask<Float> high = m.compare(VectorOperators.GT, F_SQRT2);
+        m = m.blend(m.mul(F_HALF), high);
+        e = e.add(F_ZERO.blend(F_ONE, high));
+        FloatVector f = m.sub(F_ONE);
+        FloatVector s = f.div(f.add(F_TWO)), z = s.mul(s), z2 = z.mul(z);
+        FloatVector series = z.fma(FL1, FL0).add(z2.mul(z.fma(FL3, FL2))).add(z2.mul(z2).mul(FL4));
+        FloatVector hfsq = f.mul(f).mul(F_HALF);
+        return logSpecials(x, e.fma(F_LN2_HI, f.sub(hfsq.sub(s.mul(hfsq.add(series.mul(z))).add(e.mul(F_LN2_LO))))));
+    }
+
+    /**
+     * log's results at 0, below 0, +inf and NaN. A method of its own to keep log under C2's inlining
+     * size (325 bytes of bytecode); past it log would be called, not inlined, and box its vectors.
+     */
+    private static FloatVector logSpecials(FloatVector x, FloatVector y) {
+        y = y.blend(F_NEG_INF, x.compare(VectorOperators.EQ, F_ZERO));
+        y = y.blend(F_NAN, x.compare(VectorOperators.LT, F_ZERO));
+        return y.blend(x, x.compare(VectorOperators.EQ, F_INF).or(x.compare(VectorOperators.NE, x)));
+    }
+
+    private static void logPass(float[] in, int io, float[] res, int ro, int n) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            log(FloatVector.fromArray(F, in, io + i, m)).intoArray(res, ro + i, m);
         }
     }
 }
