@@ -8,7 +8,7 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
 
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
-                              [--only sgemm,add,mul-add-relu,sum,conv2d] [--json FILE]
+                              [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d] [--json FILE]
 """
 import argparse
 import json
@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "add", "mul-add-relu", "sum", "conv2d"]
+OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d"]
 
 
 def int_list(count=None):
@@ -45,7 +45,7 @@ def parse_args(argv):
     p.add_argument("--warmup-seconds", type=float, default=1.0, help="untimed warm-up time, at least")
     p.add_argument("--runs", type=int, default=11, help="timed calls; the median is reported")
     p.add_argument("--sizes", type=int_list(), default=[256, 512, 1024, 2048], help="square SGEMM sizes")
-    p.add_argument("--elements", type=int, default=1 << 24, help="length of the add / mul-add-relu / sum inputs")
+    p.add_argument("--elements", type=int, default=1 << 24, help="length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs")
     p.add_argument("--conv", type=int_list(6), default=[8, 32, 64, 64, 32, 3],
                    help="N,C,H,W,O,K: input [N, C, H, W], weight [O, C, K, K], stride 1, padding K // 2")
     p.add_argument("--only", type=op_list, default=OPS, help="comma-separated subset of " + ",".join(OPS))
@@ -84,6 +84,13 @@ def cases(args, torch):
             x = torch.randn(e)
             return lambda: x.sum()
         out.append(("sum", "sum of all elements", f"[{e}] -> []", prepare_sum))
+    for fn in ("exp", "tanh", "sigmoid"):
+        if fn in args.only:
+            def prepare_unary(fn=fn):
+                x = torch.randn(e)
+                f = getattr(torch, fn)
+                return lambda: f(x)
+            out.append((fn, fn, f"[{e}]", prepare_unary))
     if "conv2d" in args.only:
         n, c, h, w, o, k = args.conv
         pad = k // 2

@@ -41,6 +41,16 @@ public final class CpuWorkloads {
 
     public static Tensor sum(Tensor x) { return x.sum(); }
 
+    /** One transcendental function by name: exp, tanh or sigmoid. */
+    public static Tensor unary(String fn, Tensor x) {
+        return switch (fn) {
+            case "exp" -> x.exp();
+            case "tanh" -> x.tanh();
+            case "sigmoid" -> x.sigmoid();
+            default -> throw new IllegalArgumentException("unary: unknown function " + fn + " (exp, tanh, sigmoid)");
+        };
+    }
+
     /** 2-D convolution with bias, stride 1 and "same" padding (K / 2). */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias) {
         return Convolution.conv2d(x, w, bias, 1, w.size(-1) / 2);

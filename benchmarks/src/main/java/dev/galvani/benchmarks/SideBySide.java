@@ -33,7 +33,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "conv2d");
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -74,14 +74,14 @@ public final class SideBySide {
     static final String USAGE = """
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                                 [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
-                                [--only sgemm,add,mul-add-relu,sum,conv2d]
+                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d]
                                 [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
               --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
               --warmup, --warmup-seconds
                                 untimed calls before timing: at least this many, and for at least this long
               --runs            timed calls; the median is reported
               --sizes           square SGEMM sizes
-              --elements        length of the add / mul-add-relu / sum inputs
+              --elements        length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs
               --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
               --only            run only these operations
               --rounds          alternate Galvani and PyTorch this many times; each row keeps its lowest median
@@ -218,6 +218,13 @@ public final class SideBySide {
                 Tensor x = Tensor.randn(new Generator(6), e);
                 return () -> CpuWorkloads.sum(x);
             }));
+        // Transcendentals: Galvani's own vector math (VectorMath) against PyTorch's (SLEEF).
+        for (String fn : List.of("exp", "tanh", "sigmoid"))
+            if (c.runs(fn))
+                cases.add(new Case(fn, fn, "[%d]".formatted(e), () -> {
+                    Tensor x = Tensor.randn(new Generator(10), e);
+                    return () -> CpuWorkloads.unary(fn, x);
+                }));
         if (c.runs("conv2d")) {
             int[] v = c.conv();
             int n = v[0], ch = v[1], h = v[2], w = v[3], o = v[4], k = v[5];

@@ -27,7 +27,7 @@ class SideBySideTest {
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
-        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "conv2d"),
+        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d"),
                 results.stream().map(SideBySide.Result::id).toList());
         for (var r : results)
             assertTrue(r.skipped() == null && r.medianMs() > 0 && r.minMs() <= r.medianMs() && r.runs() == 3, r.toString());
@@ -38,6 +38,14 @@ class SideBySideTest {
         Tensor x = Tensor.of(new float[]{-1f, -0.5f, 0f, 1f});
         assertArrayEquals(new float[]{0f, 0f, 1f, 3f}, CpuWorkloads.mulAddRelu(x).toFloatArray());   // relu(2x + 1)
         assertArrayEquals(new float[]{-2f, -1f, 0f, 2f}, CpuWorkloads.add(x, x).toFloatArray());
+        float[] e = CpuWorkloads.unary("exp", x).toFloatArray(), t = CpuWorkloads.unary("tanh", x).toFloatArray();
+        float[] s = CpuWorkloads.unary("sigmoid", x).toFloatArray();
+        for (int i = 0; i < 4; i++) {
+            double v = x.toFloatArray()[i];
+            assertEquals(Math.exp(v), e[i], 1e-6 * Math.exp(v));
+            assertEquals(Math.tanh(v), t[i], 1e-6);
+            assertEquals(1 / (1 + Math.exp(-v)), s[i], 1e-6);
+        }
         assertEquals(-0.5f, CpuWorkloads.sum(x).item());
         Tensor a = Tensor.of(new float[]{1, 2, 3, 4}, 2, 2), b = Tensor.of(new float[]{5, 6, 7, 8}, 2, 2);
         assertArrayEquals(new float[]{19, 22, 43, 50}, CpuWorkloads.sgemm(a, b).toFloatArray());
