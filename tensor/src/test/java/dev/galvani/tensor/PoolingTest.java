@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.galvani.tensor.backend.Pool2dSpec;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,35 @@ class PoolingTest {
     }
 
     // ---- against direct loops ---------------------------------------------------------------------
+
+    /**
+     * The vectorised 2 x 2, stride 2 path (F32, unit-stride planes): planes whose outputs end inside a
+     * vector, rows shorter and longer than one, odd input sizes (the last row and column unused), and
+     * values drawn from a few integers with NaN and infinities mixed in, so that ties, NaN windows and
+     * -inf windows all occur. Indices and values must equal the direct loop's.
+     */
+    @Test
+    void maxPool2x2FastPathMatchesDirectLoops() {
+        Random rnd = new Random(7);
+        float[] pool = {-2, -1, 0, 1, 2, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        int[][] sizes = {{2, 2}, {4, 6}, {5, 7}, {28, 28}, {14, 14}, {3, 34}, {8, 66}, {9, 2}};
+        for (int[] hw : sizes) {
+            Case k = new Case(2, 3, hw[0], hw[1], spec(2, 2, 2, 2, 0, 0, 1, 1, false, true));
+            double[] xv = new double[k.n() * k.c() * k.h() * k.w()];
+            for (int i = 0; i < xv.length; i++) xv[i] = pool[rnd.nextInt(pool.length)];
+            Tensor x = ConvolutionTest.tensor(xv, DType.F32, k.xShape());
+            Pooling.MaxPoolResult r = Pooling.maxPool2dWithIndices(x, k.s());
+            double[][] ref = refMax(xv, k);
+            assertArrayEquals(ref[0], r.values().toDoubleArray(), 0, "values of " + k);
+            assertArrayEquals(Arrays.stream(ref[1]).mapToLong(d -> (long) d).toArray(), r.indices().toLongArray(), "indices of " + k);
+            // A transposed (non-unit-stride) view of the same values takes the generic loop; it must agree with its own reference.
+            Tensor xt = x.transpose(2, 3);
+            Pooling.MaxPoolResult rt = Pooling.maxPool2dWithIndices(xt, k.s());
+            Case kt = new Case(k.n(), k.c(), k.w(), k.h(), k.s());
+            double[][] reft = refMax(xt.contiguous().toDoubleArray(), kt);
+            assertArrayEquals(reft[0], rt.values().toDoubleArray(), 0, "values of the transposed " + k);
+        }
+    }
 
     @Test
     void maxPoolMatchesDirectLoops() {

@@ -144,12 +144,11 @@ final class ElementwiseKernels {
                     binaryF64(op, xa, xo, ya, yo, res, o[0] + k, m);
                 }
             });
-        } else if (in == DType.F32 && compareOp(op) != null) {     // float comparisons: vector compare into BOOL
-            VectorOperators.Comparison cmp = compareOp(op);
+        } else if (in == DType.F32 && isComparison(op)) {     // float comparisons: vector compare into BOOL
             StridedLoop.forEachRow(shape, strides, offsets, Parallel.ELEMENTWISE_GRAIN, (n, o, s) -> {
                 float[] x = (float[]) as, y = (float[]) bs;
                 boolean[] res = (boolean[]) os;
-                if (s[1] == 1 && (s[2] == 1 || s[2] == 0)) { compareF32(cmp, op, x, o[1], y, o[2], s[2], res, o[0], n); return; }
+                if (s[1] == 1 && (s[2] == 1 || s[2] == 0)) { compareF32(op, x, o[1], y, o[2], s[2], res, o[0], n); return; }
                 for (int i = 0, xi = o[1], yi = o[2], oi = o[0]; i < n; i++, xi += s[1], yi += s[2], oi += s[0])
                     res[oi] = op.apply(x[xi], y[yi]) != 0;
             });
@@ -196,31 +195,37 @@ final class ElementwiseKernels {
         for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo + i]);
     }
 
-    /** The vector comparison for a comparison op, or null. */
-    private static VectorOperators.Comparison compareOp(BinaryOp op) {
+    private static boolean isComparison(BinaryOp op) {
         return switch (op) {
-            case EQ -> VectorOperators.EQ;
-            case NE -> VectorOperators.NE;
-            case LT -> VectorOperators.LT;
-            case LE -> VectorOperators.LE;
-            case GT -> VectorOperators.GT;
-            case GE -> VectorOperators.GE;
-            default -> null;
+            case EQ, NE, LT, LE, GT, GE -> true;
+            default -> false;
         };
     }
 
-    /** res = x cmp y with y contiguous (yStride 1) or one broadcast value (yStride 0). NaN compares as IEEE says. */
-    private static void compareF32(VectorOperators.Comparison cmp, BinaryOp op, float[] x, int xo, float[] y, int yo, int yStride,
+    /**
+     * res = x cmp y with y contiguous (yStride 1) or one broadcast value (yStride 0). NaN compares as
+     * IEEE says. One loop per comparison: the Vector API compiles a compare to one instruction only
+     * when its operator is a constant at the call site; passed in as a value, it ran a per-lane Java
+     * fallback, twice as slow as an add over the same elements.
+     */
+    private static void compareF32(BinaryOp op, float[] x, int xo, float[] y, int yo, int yStride,
                                    boolean[] res, int ro, int n) {
-        int i = 0, bound = F.loopBound(n);
-        if (yStride == 0) {
-            FloatVector vy = FloatVector.broadcast(F, y[yo]);
-            for (; i < bound; i += FL) fv(x, xo + i).compare(cmp, vy).intoArray(res, ro + i);
-            for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo]) != 0;
-        } else {
-            for (; i < bound; i += FL) fv(x, xo + i).compare(cmp, fv(y, yo + i)).intoArray(res, ro + i);
-            for (; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo + i]) != 0;
+        int bound = F.loopBound(n);
+        switch (op) {
+            case EQ -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.EQ, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            case NE -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.NE, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            case LT -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.LT, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            case LE -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.LE, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            case GT -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.GT, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            case GE -> { for (int i = 0; i < bound; i += FL) fv(x, xo + i).compare(VectorOperators.GE, yv(y, yo, yStride, i)).intoArray(res, ro + i); }
+            default -> throw new IllegalArgumentException("compareF32: " + op + " is not a comparison");
         }
+        for (int i = bound; i < n; i++) res[ro + i] = op.apply(x[xo + i], y[yo + i * yStride]) != 0;
+    }
+
+    /** y's vector at element i: loaded (stride 1) or its one value broadcast (stride 0). */
+    private static FloatVector yv(float[] y, int yo, int yStride, int i) {
+        return yStride == 0 ? FloatVector.broadcast(F, y[yo]) : fv(y, yo + i);
     }
 
     // ---- where, copy, fill ---------------------------------------------------------------------

@@ -45,9 +45,12 @@ final class PoolKernels {
         int[] xs = x.strides(), os = out.strides(), is = indices.strides();
         long[] idx = (long[]) CpuBackend.array(indices);
         Object X = CpuBackend.array(x), O = CpuBackend.array(out);
+        MaxPool2x2 twoByTwo = X instanceof float[] && MaxPool2x2.applies(spec, xs, h, w, os, is, oh, ow) ? new MaxPool2x2(w, oh, ow) : null;
         Parallel.forRange(planes, grain(oh * ow * spec.kernelH() * spec.kernelW()), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
-                if (X instanceof float[] xf)
+                if (twoByTwo != null)
+                    twoByTwo.plane((float[]) X, xp.base(p), (float[]) O, op.base(p), idx, ip.base(p));
+                else if (X instanceof float[] xf)
                     maxPlaneF(spec, xf, xp.base(p), xs, h, w, (float[]) O, op.base(p), os, idx, ip.base(p), is, oh, ow);
                 else
                     maxPlaneD(spec, (double[]) X, xp.base(p), xs, h, w, (double[]) O, op.base(p), os, idx, ip.base(p), is, oh, ow);
