@@ -3,10 +3,8 @@ package dev.galvani.tensor.cpu;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,8 +24,8 @@ final class MaxPool2x2 {
 
     private static final VectorSpecies<Float> F = Simd.F;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    /** Longs as many as F has floats may need two vectors: LS holds half of them. */
-    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, VectorShape.forBitSize(F.length() * 32));
+    /** Per-thread row of a plane's argmax positions as ints, widened to the long indices after the plane. */
+    private static final ThreadLocal<int[]> POSITIONS = ThreadLocal.withInitial(() -> new int[0]);
     private static final int L = F.length();
 
     /** Whether the fast path computes this pooling: 2 x 2 window, stride 2, no padding or dilation, unit-stride planes. */
@@ -43,7 +41,7 @@ final class MaxPool2x2 {
 
     MaxPool2x2(int w, int oh, int ow) {
         outputs = oh * ow;
-        // Rounded up to whole vectors: a gather reads its whole index map, masked lanes too (0 there: a valid position).
+        // Rounded up to whole vectors, the extra entries 0 (a valid position): the last gathers read them, unmasked.
         candidates = new int[4][Math.ceilDiv(outputs, L) * L];
         for (int i = 0, q = 0; i < oh; i++)
             for (int j = 0; j < ow; j++, q++) {
@@ -57,23 +55,23 @@ final class MaxPool2x2 {
 
     /** One plane: out[q] = the max over output q's window, idx[q] its position in the plane. */
     void plane(float[] x, int xb, float[] out, int ob, long[] idx, int ib) {
+        int[] positions = POSITIONS.get();
+        if (positions.length < candidates[0].length) POSITIONS.set(positions = new int[candidates[0].length]);
         for (int q = 0; q < outputs; q += L) {
-            VectorMask<Float> m = F.indexInRange(q, outputs);
-            VectorMask<Integer> mi = m.cast(I);
-            FloatVector best = FloatVector.fromArray(F, x, xb, candidates[0], q, m);
-            IntVector at = IntVector.fromArray(I, candidates[0], q, mi);
+            // No masks on the gathers: the maps are padded with position 0, which every plane has.
+            FloatVector best = FloatVector.fromArray(F, x, xb, candidates[0], q);
+            IntVector at = IntVector.fromArray(I, candidates[0], q);
             for (int k = 1; k < 4; k++) {
-                FloatVector v = FloatVector.fromArray(F, x, xb, candidates[k], q, m);
+                FloatVector v = FloatVector.fromArray(F, x, xb, candidates[k], q);
                 VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
                 best = best.blend(v, take);
-                at = at.blend(IntVector.fromArray(I, candidates[k], q, mi), take.cast(I));
+                at = at.blend(IntVector.fromArray(I, candidates[k], q), take.cast(I));
             }
-            best.intoArray(out, ob + q, m);
-            for (int part = 0; part * LS.length() < L; part++) {
-                int from = q + part * LS.length();
-                LongVector positions = (LongVector) at.convertShape(VectorOperators.I2L, LS, part);
-                positions.intoArray(idx, ib + from, LS.indexInRange(from, outputs));
-            }
+            if (q + L <= outputs) best.intoArray(out, ob + q);
+            else best.intoArray(out, ob + q, F.indexInRange(q, outputs));
+            at.intoArray(positions, q);
         }
+        // Widened in a plain loop, which C2 vectorises; splitting the int vector into long vectors fell back to Java code.
+        for (int q = 0; q < outputs; q++) idx[ib + q] = positions[q];
     }
 }
