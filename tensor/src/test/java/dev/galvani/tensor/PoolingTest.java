@@ -140,6 +140,17 @@ class PoolingTest {
             Case kt = new Case(k.n(), k.c(), k.w(), k.h(), k.s());
             double[][] reft = refMax(xt.contiguous().toDoubleArray(), kt);
             assertArrayEquals(reft[0], rt.values().toDoubleArray(), 0, "values of the transposed " + k);
+            // Backward with a non-contiguous gradOut (the generic scatter) and a contiguous one (the flat one): both
+            // send each gradient to its window's argmax.
+            double[] gv = ConvolutionTest.random(rnd, (int) r.indices().numel());
+            Tensor g = ConvolutionTest.tensor(gv, DType.F32, k.outShape());
+            Tensor gStrided = g.transpose(2, 3).contiguous().transpose(2, 3);
+            double[] expected = new double[xv.length];
+            long[] idx = r.indices().toLongArray();
+            int plane = k.h() * k.w(), outPlane = k.oh() * k.ow();
+            for (int i = 0; i < idx.length; i++) expected[(i / outPlane) * plane + (int) idx[i]] += gv[i];
+            ConvolutionTest.assertNear(expected, Pooling.maxPool2dBackward(g, r.indices(), k.xShape(), k.s()), 1e-6, "flat backward " + k);
+            ConvolutionTest.assertNear(expected, Pooling.maxPool2dBackward(gStrided, r.indices(), k.xShape(), k.s()), 1e-6, "strided backward " + k);
         }
     }
 

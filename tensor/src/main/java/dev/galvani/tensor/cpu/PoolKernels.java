@@ -126,9 +126,22 @@ final class PoolKernels {
         long[] idx = (long[]) CpuBackend.array(indices);
         Object G = CpuBackend.array(gradOut), T = CpuBackend.array(gradIn);
         boolean f32 = gradIn.dtype() == DType.F32;
+        // Unit-stride planes (the usual case): an index is the offset in gradIn's plane as it stands,
+        // with no division into row and column, and gradOut and indices are read as flat runs.
+        boolean flat = ts[3] == 1 && ts[2] == w && gs[3] == 1 && gs[2] == ow && is[3] == 1 && is[2] == ow;
         Parallel.forRange(planes, grain(oh * ow), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int gb = gp.base(p), ib = ip.base(p), tb = tp.base(p);
+                if (flat && f32) {
+                    float[] tt = (float[]) T, gg = (float[]) G;
+                    for (int q = 0; q < oh * ow; q++) tt[tb + (int) idx[ib + q]] += gg[gb + q];
+                    continue;
+                }
+                if (flat) {
+                    double[] tt = (double[]) T, gg = (double[]) G;
+                    for (int q = 0; q < oh * ow; q++) tt[tb + (int) idx[ib + q]] += gg[gb + q];
+                    continue;
+                }
                 for (int i = 0; i < oh; i++)
                     for (int j = 0; j < ow; j++) {
                         int at = (int) idx[ib + i * is[2] + j * is[3]];
