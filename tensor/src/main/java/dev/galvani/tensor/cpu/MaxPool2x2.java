@@ -71,7 +71,7 @@ final class MaxPool2x2 {
             else best.intoArray(out, ob + q, F.indexInRange(q, outputs));
             at.intoArray(positions, q);
         }
-        // Widened in a plain loop, which C2 vectorises; splitting the int vector into long vectors fell back to Java code.
+        // Widened in a plain loop, which C2 vectorises (masked long-vector stores, tried first, showed up in profiles).
         for (int q = 0; q < outputs; q++) idx[ib + q] = positions[q];
     }
 }
