@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +38,9 @@ class ReproducibilityTest {
 
     /** The probe in a child JVM that never compiles, with the same thread count (chunking depends on it). */
     private static Map<String, String> runInterpreted() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xint", "--add-modules", "jdk.incubator.vector",
+        // This JVM's own launcher: "java" on the PATH may be an older JDK (17 on the CI machines).
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(launcher, "-Xint", "--add-modules", "jdk.incubator.vector",
                 "-Dgalvani.threads=" + Parallel.threads(), "-cp", System.getProperty("java.class.path"),
                 ReproducibilityProbe.class.getName());
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
