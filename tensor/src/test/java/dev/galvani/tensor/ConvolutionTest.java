@@ -47,6 +47,8 @@ class ConvolutionTest {
             new Case(1, 2, 9, 10, 3, 3, 3, 1, 2, 3, 3, 3, 2, 1),     // dilation 3 with padding 3
             new Case(2, 2, 4, 4, 3, 4, 4, 1, 1, 0, 0, 1, 1, 1),      // kernel as large as the image: 1x1 output
             new Case(2, 1, 5, 5, 1, 5, 5, 3, 3, 2, 2, 1, 1, 1),      // stride 3, padding 2, single channels
+            new Case(3, 1, 12, 12, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // a first layer: one channel, 3x3, padding 1 (DirectConv)
+            new Case(2, 2, 6, 37, 3, 2, 3, 1, 1, 0, 2, 1, 1, 1),     // DirectConv: rows of several vectors, asymmetric padding
     };
 
     // ---- forward ---------------------------------------------------------------------------------
