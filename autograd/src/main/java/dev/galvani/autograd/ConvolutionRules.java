@@ -25,12 +25,14 @@ public final class ConvolutionRules implements DerivativeRules {
     @Override
     public Map<String, DerivativeRule> rules() {
         Map<String, DerivativeRule> r = new HashMap<>();
-        // inputs (x [N, C, H, W], w [O, C / groups, kH, kW]), arg 0 the spec
+        // inputs (x [N, C, H, W], w [O, C / groups, kH, kW], and the bias [O] when there is one), arg 0 the spec
         r.put("conv2d", (n, g) -> {
             Conv2dSpec spec = (Conv2dSpec) n.arg(0);
             Tensor dx = needs(n, 0) ? Convolution.conv2dInputGrad(g, n.input(1), meta(n, 0).shape().dims(), spec) : null;
             Tensor dw = needs(n, 1) ? Convolution.conv2dWeightGrad(n.input(0), g, meta(n, 1).shape().dims(), spec) : null;
-            return of(dx, dw);
+            if (n.inputCount() < 3) return of(dx, dw);
+            Tensor db = needs(n, 2) ? g.sum(new int[]{0, 2, 3}, false) : null;     // y[n, o, i, j] = ... + b[o]
+            return of(dx, dw, db);
         });
         // inputs (x [N, C, H, W], w [C, O / groups, kH, kW]), arg 0 the spec of the convolution it transposes:
         // y = A(w)^T x with A(w) the convolution, so dx = A(w) g = conv2d(g, w) and

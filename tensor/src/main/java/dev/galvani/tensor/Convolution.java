@@ -1,6 +1,7 @@
 package dev.galvani.tensor;
 
 import dev.galvani.tensor.backend.Backend;
+import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import java.util.Arrays;
 
@@ -158,9 +159,20 @@ public final class Convolution {
                 throw new IllegalArgumentException(op + ": bias dtype " + bias.dtype() + " differs from input dtype " + x.dtype());
         }
         Tensor y = Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1]);
-        if (y.numel() > 0) backend.conv2d(x, w, y, s);
-        y = Tape.record("conv2d", y, new Tensor[]{x, w}, s);
-        return bias == null ? y : y.add(bias.view(1, -1, 1, 1));
+        if (y.numel() > 0) {
+            backend.conv2d(x, w, y, s);
+            // The bias goes into the fresh output in place and is recorded with the convolution (its
+            // gradient is gradOut summed over N, H and W): one pass and no second output-sized tensor,
+            // which on a first layer cost as much as the convolution itself.
+            if (bias != null) {
+                Tensor perChannel;
+                try (var _ = GradMode.disable()) {
+                    perChannel = bias.view(1, -1, 1, 1).expand(y.shape.raw());
+                }
+                backend.binary(BinaryOp.ADD, y, perChannel, y);
+            }
+        }
+        return Tape.record("conv2d", y, bias == null ? new Tensor[]{x, w} : new Tensor[]{x, w, bias}, s);
     }
 
     private static Tensor inputGrad(String op, Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec s, Tensor userG, Tensor userW) {
