@@ -11,10 +11,12 @@ import java.util.Arrays;
  * [N, C, L] for 1-D, weight [O, C / groups, kH, kW] or [O, C / groups, K]. A 1-D convolution is a
  * 2-D one of height 1, taken through views.
  *
- * <p>Autograd: {@code conv2d} records an op named "conv2d" with inputs (x, w) and argument 0 the
- * {@link Conv2dSpec}; its derivative rule calls {@link #conv2dInputGrad(Tensor, Tensor, int[], Conv2dSpec)}
- * and {@link #conv2dWeightGrad(Tensor, Tensor, int[], Conv2dSpec)}. The bias is added with
- * {@link Tensor#add}, which records itself; 1-D goes through recorded views.
+ * <p>Autograd: {@code conv2d} records an op named "conv2d" with inputs (x, w), or (x, w, bias), and
+ * argument 0 the {@link Conv2dSpec}; its derivative rule calls
+ * {@link #conv2dInputGrad(Tensor, Tensor, int[], Conv2dSpec)} and
+ * {@link #conv2dWeightGrad(Tensor, Tensor, int[], Conv2dSpec)}, and sums gradOut over N, H and W for
+ * the bias, which the forward adds in place into its fresh output. {@code convTranspose2d} still adds
+ * its bias with {@link Tensor#add}, which records itself; 1-D goes through recorded views.
  */
 public final class Convolution {
 
