@@ -407,12 +407,17 @@ final class VectorMath {
                 numLo = num.fma(x, hi.neg());
                 num = hi;
             }
-            FloatVector d = e.add(F_ONE), ev = d.sub(F_ONE);
-            FloatVector dLo = e.sub(ev).add(F_ONE.sub(d.sub(ev)));
-            FloatVector q = num.div(d);
-            FloatVector corrected = q.add(q.neg().fma(d, num).add(numLo).sub(q.mul(dLo)).div(d));
-            corrected.blend(q, corrected.compare(VectorOperators.NE, corrected)).intoArray(res, ro + i, m);
+            quotient(num, numLo, e).intoArray(res, ro + i, m);
         }
+    }
+
+    /** (n + nLo) / (e + 1), both roundings corrected: the float twin of the double {@code quotient}. */
+    private static FloatVector quotient(FloatVector n, FloatVector nLo, FloatVector e) {
+        FloatVector d = e.add(F_ONE), ev = d.sub(F_ONE);
+        FloatVector dLo = e.sub(ev).add(F_ONE.sub(d.sub(ev)));
+        FloatVector q = n.div(d);
+        FloatVector corrected = q.add(q.neg().fma(d, n).add(nLo).sub(q.mul(dLo)).div(d));
+        return corrected.blend(q, corrected.compare(VectorOperators.NE, corrected));
     }
 
     /**
@@ -441,11 +446,7 @@ final class VectorMath {
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector x = FloatVector.fromArray(F, in, io + i, m), e = FloatVector.fromArray(F, t, i, m);
-            FloatVector d = e.add(F_ONE), ev = d.sub(F_ONE);
-            FloatVector dLo = e.sub(ev).add(F_ONE.sub(d.sub(ev)));
-            FloatVector q = F_TWO.div(d);
-            q = q.add(q.neg().fma(d, F_TWO).sub(q.mul(dLo)).div(d));
-            FloatVector large = F_ONE.sub(q);
+            FloatVector large = F_ONE.sub(quotient(F_TWO, F_ZERO, e));
             FloatVector z = x.mul(x), z2 = z.mul(z), z4 = z2.mul(z2), z8 = z4.mul(z4);
             FloatVector b0 = z.fma(T2, T1).add(z2.mul(z.fma(T4, T3)));
             FloatVector b1 = z.fma(T6, T5).add(z2.mul(z.fma(T8, T7)));
