@@ -18,7 +18,13 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d"]
+OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops"]
+
+# The Fashion-MNIST CNN's training-step shapes at batch 128 (CpuWorkloads.STEP_*).
+STEP_ACTIVATION = (128, 32, 28, 28)
+STEP_CONV_INPUT = (128, 32, 14, 14)
+STEP_CONV_WEIGHT = (64, 32, 3, 3)
+STEP_FC = (128, 3136, 128)
 
 
 def int_list(count=None):
@@ -101,7 +107,52 @@ def cases(args, torch):
             return lambda: F.conv2d(x, wt, b, stride=1, padding=pad)
         out.append(("conv2d", f"conv2d {k}x{k}, stride 1, padding {pad}",
                     f"x [{n}, {c}, {h}, {w}] * w [{o}, {c}, {k}, {k}] + b [{o}] -> [{n}, {o}, {oh}, {ow}]", prepare_conv))
+    if "train-ops" in args.only:
+        out.extend(train_ops(torch))
     return out
+
+
+def shape_str(shape):
+    return "[" + ", ".join(str(v) for v in shape) + "]"
+
+
+def train_ops(torch):
+    """The per-operation costs of a Fashion-MNIST training step, as SideBySide.trainOps times them in Galvani."""
+    F = torch.nn.functional
+    act, ci, cw, fc = STEP_ACTIVATION, STEP_CONV_INPUT, STEP_CONV_WEIGHT, STEP_FC
+    out_shape = (ci[0], cw[0], ci[2], ci[3])
+    conv = f"x {shape_str(ci)} * w {shape_str(cw)}, padding 1 -> {shape_str(out_shape)}"
+
+    def relu():
+        x = torch.randn(*act)
+        return lambda: torch.relu(x)
+
+    def relu_bwd():
+        x, g = torch.randn(*act), torch.randn(*act)
+        return lambda: torch.ops.aten.threshold_backward(g, x, 0)   # what ReLU's autograd node runs
+
+    def conv_fwd():
+        x, w, b = torch.randn(*ci), torch.randn(*cw), torch.randn(cw[0])
+        return lambda: F.conv2d(x, w, b, stride=1, padding=1)
+
+    def conv_dx():
+        g, w = torch.randn(*out_shape), torch.randn(*cw)
+        return lambda: torch.nn.grad.conv2d_input(ci, w, g, stride=1, padding=1)
+
+    def fc_step():
+        x, w, g = torch.randn(fc[0], fc[1]), torch.randn(fc[2], fc[1]), torch.randn(fc[0], fc[2])
+
+        def call():
+            x @ w.T
+            g @ w
+            return g.T @ x
+        return call
+
+    return [("step-relu", "train-ops: relu", shape_str(act), relu),
+            ("step-relu-bwd", "train-ops: relu backward", shape_str(act), relu_bwd),
+            ("step-conv", "train-ops: conv2d forward", conv, conv_fwd),
+            ("step-conv-dx", "train-ops: conv2d input gradient", conv, conv_dx),
+            ("step-fc", "train-ops: linear forward + 2 gradient GEMMs", f"[{fc[0]}, {fc[1]}] x [{fc[1]}, {fc[2]}]", fc_step)]
 
 
 def measure(call, args):

@@ -28,6 +28,31 @@ public final class CpuWorkloads {
     public static final int CONV_OUT_CHANNELS = 32;
     public static final int CONV_KERNEL = 3;
 
+    /**
+     * The training-step operations of the Fashion-MNIST CNN at batch 128 ({@code train-ops}): ReLU
+     * and its backward on the first block's [128, 32, 28, 28] activation, the second convolution
+     * ([128, 32, 14, 14] * [64, 32, 3, 3], padding 1) forward and its input gradient, and the three
+     * GEMMs of the first linear layer ([128, 3136] x [3136, 128]: forward, input and weight gradient).
+     */
+    public static final int[] STEP_ACTIVATION = {128, 32, 28, 28};
+    public static final int[] STEP_CONV_INPUT = {128, 32, 14, 14};
+    public static final int[] STEP_CONV_WEIGHT = {64, 32, 3, 3};
+    public static final int[] STEP_FC = {128, 3136, 128};
+
+    /** ReLU's backward as the derivative rule computes it: the gradient where the input is positive, else 0. */
+    public static Tensor reluBackward(Tensor x, Tensor grad) { return Tensor.where(x.gt(0.0), grad, 0.0); }
+
+    public static Tensor conv2dInputGrad(Tensor gradOut, Tensor w, int[] inputShape) {
+        return Convolution.conv2dInputGrad(gradOut, w, inputShape, 1, 1, 1, 1, 1, 1, 1);
+    }
+
+    /** y = x W^T, dx = g W, dW = g^T x: the three GEMMs of a linear layer's training step. */
+    public static Tensor linearStep(Tensor x, Tensor w, Tensor g) {
+        x.matmul(w.T());
+        g.matmul(w);
+        return g.T().matmul(x);
+    }
+
     public static Tensor sgemm(Tensor a, Tensor b) { return a.matmul(b); }
 
     public static Tensor add(Tensor a, Tensor b) { return a.add(b); }

@@ -33,7 +33,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d");
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -74,7 +74,7 @@ public final class SideBySide {
     static final String USAGE = """
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                                 [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
-                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d]
+                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops]
                                 [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
               --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
               --warmup, --warmup-seconds
@@ -83,7 +83,8 @@ public final class SideBySide {
               --sizes           square SGEMM sizes
               --elements        length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs
               --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
-              --only            run only these operations
+              --only            run only these operations (train-ops: ReLU, ReLU backward, conv forward and
+                                input gradient, linear-layer GEMMs at the Fashion-MNIST CNN's batch-128 shapes)
               --rounds          alternate Galvani and PyTorch this many times; each row keeps its lowest median
               --out             the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)
               --json            also write Galvani's results as JSON (the best of the rounds)
@@ -238,7 +239,37 @@ public final class SideBySide {
                 return () -> CpuWorkloads.conv2d(x, wt, b);
             }));
         }
+        if (c.runs("train-ops")) trainOps(cases);
         return cases;
+    }
+
+    /** The per-operation costs of a Fashion-MNIST training step (CpuWorkloads' STEP_ shapes). */
+    private static void trainOps(List<Case> cases) {
+        int[] a = CpuWorkloads.STEP_ACTIVATION, ci = CpuWorkloads.STEP_CONV_INPUT, cw = CpuWorkloads.STEP_CONV_WEIGHT, fc = CpuWorkloads.STEP_FC;
+        String act = Arrays.toString(a);
+        cases.add(new Case("step-relu", "train-ops: relu", act, () -> {
+            Tensor x = Tensor.randn(new Generator(11), a);
+            return x::relu;
+        }));
+        cases.add(new Case("step-relu-bwd", "train-ops: relu backward", act, () -> {
+            Tensor x = Tensor.randn(new Generator(12), a), g = Tensor.randn(new Generator(13), a);
+            return () -> CpuWorkloads.reluBackward(x, g);
+        }));
+        int[] out = {ci[0], cw[0], ci[2], ci[3]};
+        String conv = "x %s * w %s, padding 1 -> %s".formatted(Arrays.toString(ci), Arrays.toString(cw), Arrays.toString(out));
+        cases.add(new Case("step-conv", "train-ops: conv2d forward", conv, () -> {
+            Tensor x = Tensor.randn(new Generator(14), ci), w = Tensor.randn(new Generator(15), cw), b = Tensor.randn(new Generator(16), cw[0]);
+            return () -> CpuWorkloads.conv2d(x, w, b);
+        }));
+        cases.add(new Case("step-conv-dx", "train-ops: conv2d input gradient", conv, () -> {
+            Tensor g = Tensor.randn(new Generator(17), out), w = Tensor.randn(new Generator(18), cw);
+            return () -> CpuWorkloads.conv2dInputGrad(g, w, ci);
+        }));
+        cases.add(new Case("step-fc", "train-ops: linear forward + 2 gradient GEMMs", "[%d, %d] x [%d, %d]".formatted(fc[0], fc[1], fc[1], fc[2]), () -> {
+            Tensor x = Tensor.randn(new Generator(19), fc[0], fc[1]), w = Tensor.randn(new Generator(20), fc[2], fc[1]);
+            Tensor g = Tensor.randn(new Generator(21), fc[0], fc[2]);
+            return () -> CpuWorkloads.linearStep(x, w, g);
+        }));
     }
 
     /** Holds each result, so the JIT cannot prove a timed call useless. */

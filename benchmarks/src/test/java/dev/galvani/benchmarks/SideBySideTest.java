@@ -27,7 +27,8 @@ class SideBySideTest {
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
-        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d"),
+        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
+                        "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc"),
                 results.stream().map(SideBySide.Result::id).toList());
         for (var r : results)
             assertTrue(r.skipped() == null && r.medianMs() > 0 && r.minMs() <= r.medianMs() && r.runs() == 3, r.toString());
@@ -38,6 +39,9 @@ class SideBySideTest {
         Tensor x = Tensor.of(new float[]{-1f, -0.5f, 0f, 1f});
         assertArrayEquals(new float[]{0f, 0f, 1f, 3f}, CpuWorkloads.mulAddRelu(x).toFloatArray());   // relu(2x + 1)
         assertArrayEquals(new float[]{-2f, -1f, 0f, 2f}, CpuWorkloads.add(x, x).toFloatArray());
+        assertArrayEquals(new float[]{0f, 0f, 0f, 7f}, CpuWorkloads.reluBackward(x, Tensor.full(7, 4)).toFloatArray());
+        // dW = g^T x for x [1, 2] = (1, 2), g [1, 1] = 3: [[3, 6]]
+        assertArrayEquals(new float[]{3f, 6f}, CpuWorkloads.linearStep(Tensor.of(new float[]{1, 2}, 1, 2), Tensor.ones(1, 2), Tensor.full(3, 1, 1)).toFloatArray());
         float[] e = CpuWorkloads.unary("exp", x).toFloatArray(), t = CpuWorkloads.unary("tanh", x).toFloatArray();
         float[] s = CpuWorkloads.unary("sigmoid", x).toFloatArray();
         for (int i = 0; i < 4; i++) {
