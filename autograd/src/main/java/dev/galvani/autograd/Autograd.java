@@ -10,7 +10,9 @@ import java.util.List;
  * try (var _ = Autograd.noGrad()) { ... }              // nothing recorded inside
  * List<Tensor> g = Autograd.grad(List.of(loss), List.of(w, b));   // w.grad() and b.grad() untouched
  * }</pre>
- * Gradients are first order: the backward pass itself is never recorded.
+ * With {@code createGraph} the backward computation is recorded, so gradients can be differentiated
+ * again: {@code Autograd.grad(List.of(y), List.of(x), null, true, true, false)} then
+ * {@code Autograd.grad(List.of(dx.sum()), List.of(x))} is a second derivative.
  */
 public final class Autograd {
 
@@ -41,11 +43,25 @@ public final class Autograd {
      * No tensor's {@code grad()} is read or written.
      */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> seeds, boolean retainGraph, boolean allowUnused) {
-        return ENGINE.grad(outputs, seeds, inputs, retainGraph, allowUnused);
+        return ENGINE.grad(outputs, seeds, inputs, retainGraph, false, allowUnused);
+    }
+
+    /**
+     * As above; with {@code createGraph} the gradients are recorded functions of the inputs (and the
+     * graph is retained), so they can be differentiated again.
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> seeds, boolean retainGraph, boolean createGraph,
+                                    boolean allowUnused) {
+        return ENGINE.grad(outputs, seeds, inputs, retainGraph, createGraph, allowUnused);
     }
 
     /** Accumulates the gradients of {@code sum_i <roots[i], seeds[i]>} into the leaves, freeing the graph. */
-    public static void backward(List<Tensor> roots, List<Tensor> seeds) { ENGINE.backward(roots, seeds, false); }
+    public static void backward(List<Tensor> roots, List<Tensor> seeds) { ENGINE.backward(roots, seeds, false, false); }
 
-    public static void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) { ENGINE.backward(roots, seeds, retainGraph); }
+    public static void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) { ENGINE.backward(roots, seeds, retainGraph, false); }
+
+    /** With {@code createGraph} the accumulated gradients keep their graph and can be differentiated again. */
+    public static void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph, boolean createGraph) {
+        ENGINE.backward(roots, seeds, retainGraph, createGraph);
+    }
 }

@@ -5,14 +5,17 @@ import static dev.galvani.autograd.Grads.needs;
 import static dev.galvani.autograd.Grads.of;
 
 import dev.galvani.tensor.Node;
+import dev.galvani.tensor.Ops;
 import dev.galvani.tensor.Tensor;
-import java.util.HashMap;
-import java.util.Map;
+import dev.galvani.tensor.backend.BinaryOp;
+import dev.galvani.tensor.backend.UnaryOp;
 
 /**
- * Rules for element-wise operations of one and two inputs, {@code where}, {@code cast} and
- * {@code clone}. Two-input ops are recorded after promotion and broadcasting, so both inputs have
- * the output's shape and dtype and no rule here reduces shapes (the {@code expand} rule does).
+ * Rules for element-wise operations of one and two inputs, operations with a Java number,
+ * {@code where}, casts, clones and device copies. Two-input ops are recorded after promotion and
+ * broadcasting, so both inputs have the output's shape and dtype and no rule here reduces shapes
+ * (the expand rule does). The switches over {@link UnaryOp} and {@link BinaryOp} are exhaustive:
+ * a new op does not compile until it has a derivative here.
  *
  * <p>At points where a function has no derivative the rules follow PyTorch: abs and relu take 0
  * at 0; maximum/minimum split the gradient evenly between tied inputs; floor, ceil, round and sign
@@ -25,88 +28,84 @@ public final class ElementwiseRules implements DerivativeRules {
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
     @Override
-    public Map<String, DerivativeRule> rules() {
-        Map<String, DerivativeRule> r = new HashMap<>();
-        unary(r);
-        binary(r);
-        r.put("where", (n, g) -> {
+    public void register(Registry r) {
+        r.add(Ops.Unary.class, (op, n, g) -> of(unary(op.op(), n, g)));
+        r.add(Ops.Binary.class, ElementwiseRules::binary);
+        r.add(Ops.BinaryScalar.class, (op, n, g) -> of(binaryScalar(op, n, g)));
+        r.add(Ops.Where.class, (op, n, g) -> {
             Tensor c = n.input(0);
             return of(null, needs(n, 1) ? Tensor.where(c, g, 0.0) : null, needs(n, 2) ? Tensor.where(c, 0.0, g) : null);
         });
-        r.put("cast", (n, g) -> of(g.to(meta(n, 0).dtype())));
-        r.put("clone", (n, g) -> of(g));
-        return r;
+        r.add(Ops.Cast.class, (op, n, g) -> of(g.to(meta(n, 0).dtype())));
+        r.add(Ops.Clone.class, (op, n, g) -> of(g));
+        r.add(Ops.ToDevice.class, (op, n, g) -> of(g.to(meta(n, 0).device())));
     }
 
-    /** A rule of the form dx = g * f'(node), f' given by {@code derivative}. */
-    private interface Local { Tensor derivative(Node n); }
-
-    private static void put(Map<String, DerivativeRule> r, String op, Local local) {
-        r.put(op, (n, g) -> of(g.mul(local.derivative(n))));
+    /** dx for y = op(x). */
+    private static Tensor unary(UnaryOp op, Node n, Tensor g) {
+        return switch (op) {
+            case NEG -> g.neg();
+            case ABS -> g.mul(n.input(0).sign());                                  // sign(0) = 0
+            case SIGN, FLOOR, CEIL, ROUND -> meta(n, 0).zerosLike();
+            case SQUARE -> g.mul(n.input(0).mul(2.0));
+            case RELU -> Tensor.where(n.input(0).gt(0.0), g, 0.0);
+            case EXP -> g.mul(n.output());                                         // (e^x)' = e^x
+            case EXPM1 -> g.mul(n.output().add(1.0));                              // (e^x - 1)' = y + 1
+            case LOG -> g.div(n.input(0));
+            case LOG1P -> g.div(n.input(0).add(1.0));
+            case SQRT -> g.div(n.output().mul(2.0));                               // 1 / (2 sqrt x)
+            case RSQRT -> {                                                        // (x^-1/2)' = -1/2 x^-3/2 = -y^3 / 2
+                Tensor y = n.output();
+                yield g.mul(y.mul(y).mul(y).mul(-0.5));
+            }
+            case RECIPROCAL -> {                                                   // (1/x)' = -1/x^2 = -y^2
+                Tensor y = n.output();
+                yield g.mul(y.mul(y).neg());
+            }
+            case SIN -> g.mul(n.input(0).cos());
+            case COS -> g.mul(n.input(0).sin().neg());
+            case TANH -> {                                                         // 1 - tanh^2
+                Tensor y = n.output();
+                yield g.mul(y.mul(y).rsub(1.0));
+            }
+            case SIGMOID -> {                                                      // s (1 - s)
+                Tensor s = n.output();
+                yield g.mul(s.mul(s.rsub(1.0)));
+            }
+            case SILU -> {                                                         // (x s)' = s (1 + x (1 - s))
+                Tensor x = n.input(0), s = x.sigmoid();
+                yield g.mul(s.mul(x.mul(s.rsub(1.0)).add(1.0)));
+            }
+            case SOFTPLUS -> g.mul(n.input(0).sigmoid());                          // (log(1 + e^x))' = sigmoid(x)
+            case GELU -> {                                                         // (x Phi(x))' = Phi(x) + x phi(x)
+                Tensor x = n.input(0);
+                Tensor cdf = x.div(SQRT_2).erf().add(1.0).mul(0.5);
+                Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
+                yield g.mul(cdf.add(x.mul(pdf)));
+            }
+            case ERF -> g.mul(n.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI));   // 2/sqrt(pi) e^(-x^2)
+        };
     }
 
-    private static void unary(Map<String, DerivativeRule> r) {
-        r.put("neg", (n, g) -> of(g.neg()));
-        put(r, "abs", n -> n.input(0).sign());                                   // sign(0) = 0
-        r.put("sign", (n, g) -> of(meta(n, 0).zerosLike()));
-        put(r, "square", n -> n.input(0).mul(2.0));
-        r.put("relu", (n, g) -> of(Tensor.where(n.input(0).gt(0.0), g, 0.0)));
-        r.put("floor", (n, g) -> of(meta(n, 0).zerosLike()));
-        r.put("ceil", (n, g) -> of(meta(n, 0).zerosLike()));
-        r.put("round", (n, g) -> of(meta(n, 0).zerosLike()));
-        put(r, "exp", Node::output);                                              // (e^x)' = e^x
-        put(r, "expm1", n -> n.output().add(1.0));                                // (e^x - 1)' = y + 1
-        r.put("log", (n, g) -> of(g.div(n.input(0))));
-        r.put("log1p", (n, g) -> of(g.div(n.input(0).add(1.0))));
-        r.put("sqrt", (n, g) -> of(g.div(n.output().mul(2.0))));                 // 1 / (2 sqrt x)
-        put(r, "rsqrt", n -> {                                                    // (x^-1/2)' = -1/2 x^-3/2 = -y^3 / 2
-            Tensor y = n.output();
-            return y.mul(y).mul(y).mul(-0.5);
-        });
-        put(r, "reciprocal", n -> {                                               // (1/x)' = -1/x^2 = -y^2
-            Tensor y = n.output();
-            return y.mul(y).neg();
-        });
-        put(r, "sin", n -> n.input(0).cos());
-        put(r, "cos", n -> n.input(0).sin().neg());
-        put(r, "tanh", n -> {                                                     // 1 - tanh^2
-            Tensor y = n.output();
-            return y.mul(y).rsub(1.0);
-        });
-        put(r, "sigmoid", n -> {                                                  // s (1 - s)
-            Tensor s = n.output();
-            return s.mul(s.rsub(1.0));
-        });
-        put(r, "silu", n -> {                                                     // (x s)' = s (1 + x (1 - s))
-            Tensor x = n.input(0), s = x.sigmoid();
-            return s.mul(x.mul(s.rsub(1.0)).add(1.0));
-        });
-        put(r, "softplus", n -> n.input(0).sigmoid());                            // (log(1 + e^x))' = sigmoid(x)
-        put(r, "gelu", n -> {                                                     // (x Phi(x))' = Phi(x) + x phi(x)
-            Tensor x = n.input(0);
-            Tensor cdf = x.div(SQRT_2).erf().add(1.0).mul(0.5);
-            Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
-            return cdf.add(x.mul(pdf));
-        });
-        put(r, "erf", n -> n.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI));   // 2/sqrt(pi) e^(-x^2)
-    }
-
-    private static void binary(Map<String, DerivativeRule> r) {
-        r.put("add", (n, g) -> of(g, g));
-        r.put("sub", (n, g) -> of(g, needs(n, 1) ? g.neg() : null));
-        r.put("mul", (n, g) -> of(needs(n, 0) ? g.mul(n.input(1)) : null, needs(n, 1) ? g.mul(n.input(0)) : null));
-        r.put("div", (n, g) -> {                                                  // d(x/y) = dx / y - x dy / y^2
-            Tensor y = n.input(1);
-            return of(needs(n, 0) ? g.div(y) : null, needs(n, 1) ? g.mul(n.input(0)).div(y.mul(y)).neg() : null);
-        });
-        r.put("pow", ElementwiseRules::pow);
-        r.put("maximum", (n, g) -> extremum(n, g, true));
-        r.put("minimum", (n, g) -> extremum(n, g, false));
-        r.put("atan2", (n, g) -> {                                                // atan2(a, b): da = b / (a^2 + b^2), db = -a / (a^2 + b^2)
-            Tensor a = n.input(0), b = n.input(1);
-            Tensor scaled = g.div(a.square().add(b.square()));
-            return of(needs(n, 0) ? scaled.mul(b) : null, needs(n, 1) ? scaled.mul(a).neg() : null);
-        });
+    private static Tensor[] binary(Ops.Binary op, Node n, Tensor g) {
+        return switch (op.op()) {
+            case ADD -> of(g, g);
+            case SUB -> of(g, needs(n, 1) ? g.neg() : null);
+            case MUL -> of(needs(n, 0) ? g.mul(n.input(1)) : null, needs(n, 1) ? g.mul(n.input(0)) : null);
+            case DIV -> {                                                          // d(x/y) = dx / y - x dy / y^2
+                Tensor y = n.input(1);
+                yield of(needs(n, 0) ? g.div(y) : null, needs(n, 1) ? g.mul(n.input(0)).div(y.mul(y)).neg() : null);
+            }
+            case POW -> pow(n, g);
+            case MAXIMUM -> extremum(n, g, true);
+            case MINIMUM -> extremum(n, g, false);
+            case ATAN2 -> {                                                        // atan2(a, b): da = b / (a^2 + b^2), db = -a / (a^2 + b^2)
+                Tensor a = n.input(0), b = n.input(1);
+                Tensor scaled = g.div(a.square().add(b.square()));
+                yield of(needs(n, 0) ? scaled.mul(b) : null, needs(n, 1) ? scaled.mul(a).neg() : null);
+            }
+            case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR -> throw notDifferentiable(op.op());
+        };
     }
 
     /**
@@ -127,5 +126,40 @@ public final class ElementwiseRules implements DerivativeRules {
         Tensor tie = Tensor.where(x.eq(y), g.mul(0.5), 0.0);
         Tensor xWins = max ? x.gt(y) : x.lt(y), yWins = max ? y.gt(x) : y.lt(x);
         return of(needs(n, 0) ? Tensor.where(xWins, g, tie) : null, needs(n, 1) ? Tensor.where(yWins, g, tie) : null);
+    }
+
+    /** dx for y = op(x, s) or op(s, x), s a Java number (the rules above with one side constant). */
+    private static Tensor binaryScalar(Ops.BinaryScalar op, Node n, Tensor g) {
+        double s = op.scalar();
+        boolean first = op.scalarFirst();
+        return switch (op.op()) {
+            case ADD -> g;
+            case SUB -> first ? g.neg() : g;
+            case MUL -> g.mul(s);
+            case DIV -> first ? g.mul(-s).div(n.input(0).square()) : g.div(s);              // d(s/x) = -s / x^2
+            case POW -> {
+                Tensor x = n.input(0);
+                if (first) {                                                                   // d(s^x) = s^x log s; 0 where s = 0 and x >= 0
+                    Tensor d = g.mul(n.output()).mul(Math.log(s));
+                    yield s == 0 ? Tensor.where(x.ge(0.0), 0.0, d) : d;
+                }
+                yield s == 0 ? meta(n, 0).zerosLike() : g.mul(x.pow(s - 1)).mul(s);          // d(x^s) = s x^(s-1); 0 for s = 0
+            }
+            case MAXIMUM, MINIMUM -> {                                                       // clampMin / clampMax: ties share in halves
+                Tensor x = n.input(0);
+                Tensor wins = op.op() == BinaryOp.MAXIMUM ? x.gt(s) : x.lt(s);
+                yield Tensor.where(wins, g, Tensor.where(x.eq(s), g.mul(0.5), 0.0));
+            }
+            case ATAN2 -> {                                                                  // atan2(x, s) or atan2(s, x)
+                Tensor x = n.input(0);
+                Tensor scaled = g.div(x.square().add(s * s));
+                yield first ? scaled.mul(-s) : scaled.mul(s);
+            }
+            case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR -> throw notDifferentiable(op.op());
+        };
+    }
+
+    private static IllegalStateException notDifferentiable(BinaryOp op) {
+        return new IllegalStateException(op.opName() + " has a BOOL result and is never recorded");
     }
 }

@@ -16,8 +16,9 @@ import java.util.Set;
  * The backward engine (found by the tensor module with {@link java.util.ServiceLoader}), with
  * PyTorch's semantics:
  * <ul>
- *   <li>nodes run in topological order, each once, after every consumer of its output has sent its
- *       gradient; contributions to one tensor are summed;</li>
+ *   <li>nodes run in topological order, each once, after every consumer of its outputs has sent
+ *       its gradient; contributions to one tensor are summed; a node with several outputs gets one
+ *       gradient per output (null for an output no gradient reached);</li>
  *   <li>a tensor's hooks see its gradient when it is complete (a leaf's before it is accumulated) and
  *       may replace it;</li>
  *   <li>{@link #backward}: leaves that require grad accumulate into {@code grad()}; other tensors
@@ -25,23 +26,25 @@ import java.util.Set;
  *       {@code grad()} is touched, and only the nodes on a path to a requested input run;</li>
  *   <li>inputs that do not require grad get nothing; a node's saved tensors are freed after its rule
  *       ran unless {@code retainGraph}, so a second pass fails with {@link Node}'s message;</li>
+ *   <li>with {@code createGraph} the rules and hooks run with recording on, so the gradients are
+ *       themselves recorded and can be differentiated again (gradient penalties, Hessian-vector
+ *       products, physics-informed losses); otherwise recording is off;</li>
  *   <li>each gradient is dropped as soon as its node has consumed it.</li>
  * </ul>
- * Rules and hooks run with recording off: the engine computes first-order gradients only (no
- * {@code create_graph}; gradients of gradients are not supported). Every gradient a rule returns is
- * checked against its input's shape, dtype and device, so that a faulty rule fails at once, by name.
+ * Every gradient a rule returns is checked against its input's shape, dtype and device, so that a
+ * faulty rule fails at once, by name.
  */
 public final class Engine implements BackwardEngine {
 
     public Engine() {}
 
     @Override
-    public void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) {
-        new Pass(roots, seeds, null, retainGraph).run();
+    public void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph, boolean createGraph) {
+        new Pass(roots, seeds, null, retainGraph || createGraph, createGraph).run();
     }
 
     @Override
-    public List<Tensor> grad(List<Tensor> roots, List<Tensor> seeds, List<Tensor> inputs, boolean retainGraph, boolean allowUnused) {
+    public List<Tensor> grad(List<Tensor> roots, List<Tensor> seeds, List<Tensor> inputs, boolean retainGraph, boolean createGraph, boolean allowUnused) {
         if (inputs == null || inputs.isEmpty()) throw new IllegalArgumentException("grad: no inputs to differentiate with respect to");
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i);
@@ -49,14 +52,14 @@ public final class Engine implements BackwardEngine {
             if (!t.requiresGrad())
                 throw new IllegalArgumentException("grad: input " + i + " " + t.shape() + " does not require grad, so it has no gradient; mark it with requiresGrad(true)");
         }
-        Map<Tensor, Tensor> found = new Pass(roots, seeds, inputs, retainGraph).run();
+        Map<Tensor, Tensor> found = new Pass(roots, seeds, inputs, retainGraph || createGraph, createGraph).run();
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Tensor g = found.get(inputs.get(i));
             if (g == null && !allowUnused)
                 throw new IllegalArgumentException("grad: input " + i + " " + inputs.get(i).shape() + " was not used to compute the outputs "
                         + "(pass allowUnused = true to get null for it)");
-            result.add(g == null ? null : g.contiguous());
+            result.add(g == null ? null : createGraph ? g : g.contiguous());
         }
         return Collections.unmodifiableList(result);
     }
@@ -68,22 +71,24 @@ public final class Engine implements BackwardEngine {
         private final List<Tensor> seeds;
         /** The tensors {@code grad} asked for; null for {@code backward}. */
         private final Set<Tensor> requested;
-        private final boolean retainGraph;
-        /** Gradients sent to tensors whose node (or, for leaves, the end of the pass) has not come yet. */
-        private final Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        private final boolean retainGraph, createGraph;
+        /** Gradients sent to the outputs of nodes that have not run yet, one slot per output. */
+        private final Map<Node, Tensor[]> pending = new IdentityHashMap<>();
+        /** Gradients sent to leaves, complete at the end of the pass. */
+        private final Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
         private final List<Tensor> leaves = new ArrayList<>();
         private final Map<Tensor, Tensor> captured = new IdentityHashMap<>();
         /** For {@code grad}: nodes with a path to a requested tensor. */
         private Set<Node> needed;
-        private Graph graph;
 
-        Pass(List<Tensor> roots, List<Tensor> seeds, List<Tensor> requested, boolean retainGraph) {
+        Pass(List<Tensor> roots, List<Tensor> seeds, List<Tensor> requested, boolean retainGraph, boolean createGraph) {
             if (roots == null || roots.isEmpty()) throw new IllegalArgumentException("backward: no tensors to differentiate");
             if (seeds != null && seeds.size() != roots.size())
                 throw new IllegalArgumentException("backward: " + seeds.size() + " seed gradients for " + roots.size() + " tensors");
             this.roots = roots;
             this.seeds = seeds;
             this.retainGraph = retainGraph;
+            this.createGraph = createGraph;
             if (requested == null) {
                 this.requested = null;
             } else {
@@ -93,19 +98,19 @@ public final class Engine implements BackwardEngine {
         }
 
         Map<Tensor, Tensor> run() {
-            try (var _ = GradMode.disable()) {
+            try (var _ = GradMode.set(createGraph)) {
                 for (int i = 0; i < roots.size(); i++) send(roots.get(i), seed(i));
-                graph = Graph.of(roots);
-                if (requested != null) needed = neededNodes();
-                for (Node node : graph.order) {
-                    Tensor out = graph.outputs.remove(node);      // the pass holds no activation longer than the graph does
-                    Tensor g = pending.remove(out);
+                List<Node> order = Graph.order(roots);
+                if (requested != null) needed = neededNodes(order);
+                for (Node node : order) {
+                    Tensor[] g = pending.remove(node);
                     if (g == null) continue;    // no path from a root carried a gradient here
-                    g = complete(out, g);
+                    List<Tensor> outputs = node.outputs();
+                    for (int i = 0; i < g.length; i++) if (g[i] != null) g[i] = complete(outputs.get(i), g[i]);
                     if (needed != null && !needed.contains(node)) continue;
                     runRule(node, g);
                 }
-                for (Tensor leaf : leaves) complete(leaf, pending.remove(leaf));
+                for (Tensor leaf : leaves) complete(leaf, leafGrads.remove(leaf));
             }
             return captured;
         }
@@ -121,18 +126,18 @@ public final class Engine implements BackwardEngine {
                 if (root.numel() != 1)
                     throw new IllegalArgumentException("backward: a seed gradient is needed for a tensor of shape " + root.shape()
                             + " (only one-element tensors have the implicit seed 1)");
-                return root.onesLike();
+                return root.detach().onesLike();
             }
             if (!s.shape().equals(root.shape()))
                 throw new IllegalArgumentException("backward: seed of shape " + s.shape() + " for a tensor of shape " + root.shape());
-            return s.detach().to(root.dtype()).to(root.device());
+            return (createGraph ? s : s.detach()).to(root.dtype()).to(root.device());
         }
 
         /** A node is needed by {@code grad} when one of its inputs is requested or comes from a needed node. */
-        private Set<Node> neededNodes() {
+        private Set<Node> neededNodes(List<Node> order) {
             Set<Node> result = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int k = graph.order.size() - 1; k >= 0; k--) {     // producers first
-                Node node = graph.order.get(k);
+            for (int k = order.size() - 1; k >= 0; k--) {     // producers first
+                Node node = order.get(k);
                 for (Tensor t : node.inputs())
                     if (wanted(t, result)) {
                         result.add(node);
@@ -152,18 +157,18 @@ public final class Engine implements BackwardEngine {
         private Tensor complete(Tensor t, Tensor g) {
             g = AutogradSupport.applyHooks(t, g);
             if (requested == null) {
-                if (AutogradSupport.keepsGrad(t)) AutogradSupport.accumulate(t, g);
+                if (AutogradSupport.keepsGrad(t)) AutogradSupport.accumulate(t, g, createGraph);
             } else if (requested.contains(t)) {
                 captured.put(t, g);
             }
             return g;
         }
 
-        private void runRule(Node node, Tensor g) {
-            Tensor[] grads = RuleRegistry.rule(node.op()).backward(node, g);
+        private void runRule(Node node, Tensor[] g) {
+            Tensor[] grads = RuleRegistry.rule(node.op()).backward(node.op(), node, g);
             List<Tensor> inputs = node.inputs();
             if (grads == null || grads.length != inputs.size())
-                throw new IllegalStateException("derivative rule for '" + describe(node) + "' returned " + (grads == null ? "null" : grads.length + " gradients")
+                throw new IllegalStateException("derivative rule for '" + node.name() + "' returned " + (grads == null ? "null" : grads.length + " gradients")
                         + " for " + inputs.size() + " inputs");
             for (int i = 0; i < grads.length; i++) {
                 Tensor t = inputs.get(i);
@@ -175,20 +180,23 @@ public final class Engine implements BackwardEngine {
         }
 
         private void send(Tensor t, Tensor g) {
-            Tensor previous = pending.get(t);
-            if (previous == null && t.isLeaf()) leaves.add(t);
-            pending.put(t, previous == null ? g : previous.add(g));
+            Node producer = t.gradFn();
+            if (producer == null) {
+                Tensor previous = leafGrads.get(t);
+                if (previous == null) leaves.add(t);
+                leafGrads.put(t, previous == null ? g : previous.add(g));
+                return;
+            }
+            Tensor[] slots = pending.computeIfAbsent(producer, n -> new Tensor[n.outputCount()]);
+            int k = AutogradSupport.outputIndex(t);
+            slots[k] = slots[k] == null ? g : slots[k].add(g);
         }
 
         private static void check(Node node, int i, Tensor input, Tensor g) {
             if (!g.shape().equals(input.shape()) || g.dtype() != input.dtype() || !g.device().equals(input.device()))
-                throw new IllegalStateException("derivative rule for '" + describe(node) + "' returned a gradient of shape " + g.shape() + " " + g.dtype()
+                throw new IllegalStateException("derivative rule for '" + node.name() + "' returned a gradient of shape " + g.shape() + " " + g.dtype()
                         + " on " + g.device() + " for input " + i + " of shape " + input.shape() + " " + input.dtype() + " on " + input.device()
                         + " (the rule is wrong: a gradient must match its input)");
-        }
-
-        private static String describe(Node node) {
-            return node.op().equals(FunctionRules.OP) && node.argCount() > 0 ? node.op() + " " + node.arg(0) : node.op();
         }
     }
 }

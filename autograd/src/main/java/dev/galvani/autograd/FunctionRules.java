@@ -1,15 +1,20 @@
 package dev.galvani.autograd;
 
-import java.util.Map;
+import dev.galvani.tensor.Tensor;
 
-/** The rule for custom {@link Function}s: the node's argument carries the Function and its context. */
+/**
+ * The rule for custom {@link Function}s and {@link MultiOutputFunction}s: the recorded call carries
+ * the function's backward and its context. An output no gradient reached gets zeros (PyTorch
+ * materialises them), so a backward never sees null.
+ */
 public final class FunctionRules implements DerivativeRules {
 
-    /** The op name {@link Function#apply} records. */
-    static final String OP = "function";
-
     @Override
-    public Map<String, DerivativeRule> rules() {
-        return Map.of(OP, (n, g) -> ((Function.Call) n.arg(0)).backward(g, n.inputCount()));
+    public void register(Registry r) {
+        r.addMultiOutput(Context.Call.class, (op, n, g) -> {
+            Tensor[] grads = g.clone();
+            for (int i = 0; i < grads.length; i++) if (grads[i] == null) grads[i] = n.outputs().get(i).detach().zerosLike();
+            return op.run(grads);
+        });
     }
 }

@@ -7,48 +7,35 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The recorded nodes reachable from some roots, in an order where every node comes before the nodes
  * that produced its inputs (reverse post-order of a depth-first search), so that when the engine
- * reaches a node, every consumer of its output has already sent its gradient.
+ * reaches a node, every consumer of its outputs has already sent its gradient.
  *
  * <p>The search is iterative with an explicit stack: graphs unrolled over time (RNNs, SNNs) can be
  * hundreds of thousands of nodes deep, far beyond what the Java call stack holds.
  */
 final class Graph {
 
+    private Graph() {}
+
     /** Consumers before producers. */
-    final List<Node> order;
-    /** Each node's output tensor (found while searching, so that {@link Node#output()}'s check is not needed). */
-    final Map<Node, Tensor> outputs;
-
-    private Graph(List<Node> order, Map<Node, Tensor> outputs) {
-        this.order = order;
-        this.outputs = outputs;
-    }
-
-    static Graph of(List<Tensor> roots) {
-        Map<Node, Tensor> outputs = new IdentityHashMap<>();
+    static List<Node> order(List<Tensor> roots) {
         Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> postOrder = new ArrayList<>();
         ArrayDeque<Frame> stack = new ArrayDeque<>();
         for (Tensor root : roots) {
             Node n = root.gradFn();
-            if (n == null) continue;
-            outputs.putIfAbsent(n, root);
-            if (visited.add(n)) stack.push(new Frame(n));
+            if (n == null || !visited.add(n)) continue;
+            stack.push(new Frame(n));
             while (!stack.isEmpty()) {
                 Frame top = stack.peek();
                 if (top.next < top.inputs.size()) {
                     Tensor t = top.inputs.get(top.next++);
                     Node child = t == null || !t.requiresGrad() ? null : t.gradFn();
-                    if (child != null) {
-                        outputs.putIfAbsent(child, t);
-                        if (visited.add(child)) stack.push(new Frame(child));
-                    }
+                    if (child != null && visited.add(child)) stack.push(new Frame(child));
                 } else {
                     stack.pop();
                     postOrder.add(top.node);
@@ -56,7 +43,7 @@ final class Graph {
             }
         }
         Collections.reverse(postOrder);
-        return new Graph(postOrder, outputs);
+        return postOrder;
     }
 
     private static final class Frame {

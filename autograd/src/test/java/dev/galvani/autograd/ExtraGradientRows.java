@@ -37,7 +37,12 @@ final class ExtraGradientRows {
                 new OpInfo("prod with zeros", Set.of(DType.F64), true, (in, dt) -> List.of(
                         sample("one and two zeros per row", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2, 0, 0, 4}, 3, 3), x -> x.prod(1, false)),
                         sample("one zero, all dims", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2}, 2, 3), Tensor::prod),
-                        sample("a single zero", Tensor.of(new double[]{0}, 1), x -> x.prod(0, true)))));
+                        sample("a single zero", Tensor.of(new double[]{0}, 1), x -> x.prod(0, true)))),
+                // Java numbers on the left of div and pow, and with atan2.
+                new OpInfo("numbers on either side", Set.of(DType.F64), true, (in, dt) -> List.of(
+                        sample("rdiv(3)", in.uniform(DType.F64, 0.5, 2, 2, 3), x -> x.rdiv(3.0)),
+                        sample("2^x", in.uniform(DType.F64, -2, 2, 2, 3), x -> x.rpow(2.0)),
+                        sample("atan2(x, 0.7)", in.uniform(DType.F64, -2, 2, 2, 3), x -> x.atan2(0.7)))));
     }
 
     private static Tensor dyadic(Inputs in, int... shape) {

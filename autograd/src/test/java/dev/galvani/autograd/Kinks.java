@@ -2,6 +2,7 @@ package dev.galvani.autograd;
 
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Node;
+import dev.galvani.tensor.Ops;
 import dev.galvani.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -27,7 +28,7 @@ final class Kinks {
     /** The op of the first node sitting on a kink, or null. */
     static String find(Tensor out, double delta) {
         try (var _ = GradMode.disable()) {
-            for (Node n : nodes(out)) if (atKink(n, delta)) return n.op();
+            for (Node n : nodes(out)) if (atKink(n, delta)) return n.name();
         }
         return null;
     }
@@ -49,14 +50,28 @@ final class Kinks {
         List<Tensor> in = n.inputs();
         Tensor x = in.isEmpty() ? null : in.get(0);
         return switch (n.op()) {
-            case "abs", "relu", "sign", "sqrt", "rsqrt", "log", "reciprocal", "pow" -> near(x, delta);
-            case "log1p" -> near(x.add(1.0), delta);
-            case "floor", "ceil" -> near(x.sub(x.round()), delta);
-            case "round" -> near(x.sub(x.floor()).sub(0.5), delta);
-            case "maximum", "minimum" -> near(x.sub(in.get(1)), delta);
-            case "atan2" -> x.abs().maximum(in.get(1).abs()).lt(delta).any().itemBool();
-            case "amax" -> tie(x, n.output(), n.intsArg(0), delta, true);
-            case "amin" -> tie(x, n.output(), n.intsArg(0), delta, false);
+            case Ops.Unary u -> switch (u.op()) {
+                case ABS, RELU, SIGN, SQRT, RSQRT, LOG, RECIPROCAL -> near(x, delta);
+                case LOG1P -> near(x.add(1.0), delta);
+                case FLOOR, CEIL -> near(x.sub(x.round()), delta);
+                case ROUND -> near(x.sub(x.floor()).sub(0.5), delta);
+                default -> false;
+            };
+            case Ops.Binary b -> switch (b.op()) {
+                case POW -> near(x, delta);
+                case MAXIMUM, MINIMUM -> near(x.sub(in.get(1)), delta);
+                case ATAN2 -> x.abs().maximum(in.get(1).abs()).lt(delta).any().itemBool();
+                default -> false;
+            };
+            case Ops.BinaryScalar b -> switch (b.op()) {
+                case POW -> near(x, delta);
+                case DIV -> b.scalarFirst() && near(x, delta);
+                case MAXIMUM, MINIMUM -> near(x.sub(b.scalar()), delta);
+                case ATAN2 -> x.abs().maximum(Math.abs(b.scalar())).lt(delta).any().itemBool();
+                default -> false;
+            };
+            case Ops.Reduction r when r.kind() == Ops.ReductionKind.AMAX -> tie(x, n.output(), r.dims(), delta, true);
+            case Ops.Reduction r when r.kind() == Ops.ReductionKind.AMIN -> tie(x, n.output(), r.dims(), delta, false);
             default -> false;
         };
     }

@@ -1,8 +1,8 @@
 package dev.galvani.autograd;
 
 import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Op;
 import dev.galvani.tensor.Tensor;
-import java.util.Map;
 
 /**
  * Deliberately wrong rules, registered through this module's test resources (as another module
@@ -10,13 +10,17 @@ import java.util.Map;
  */
 public final class TestRules implements DerivativeRules {
 
-    static final String WRONG_SHAPE = "test.wrongShape", WRONG_DTYPE = "test.wrongDtype", WRONG_COUNT = "test.wrongCount";
+    /** An op record type whose rule returns a gradient of the wrong shape, dtype or count. */
+    record Wrong(String name) implements Op {}
+
+    static final Wrong WRONG_SHAPE = new Wrong("test.wrongShape"), WRONG_DTYPE = new Wrong("test.wrongDtype"), WRONG_COUNT = new Wrong("test.wrongCount");
 
     @Override
-    public Map<String, DerivativeRule> rules() {
-        return Map.of(
-                WRONG_SHAPE, (n, g) -> new Tensor[]{g.sum()},
-                WRONG_DTYPE, (n, g) -> new Tensor[]{g.to(DType.F32)},
-                WRONG_COUNT, (n, g) -> new Tensor[]{g, g});
+    public void register(Registry r) {
+        r.add(Wrong.class, (op, n, g) -> switch (op.name()) {
+            case "test.wrongShape" -> new Tensor[]{g.sum()};
+            case "test.wrongDtype" -> new Tensor[]{g.to(DType.F32)};
+            default -> new Tensor[]{g, g};
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.galvani.data;
 
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +46,10 @@ import java.util.function.UnaryOperator;
  * <p>An exception while loading batch {@code k} reaches the consumer at batch {@code k}, as a
  * {@link LoadingException} whose cause is the original exception.
  *
- * <p>Batches are built on the prefetch thread, so no {@code TensorScope} of the consumer owns them;
- * on the CPU the garbage collector frees them.
+ * <p>Batches are built on the prefetch thread; when the consumer takes one, the
+ * {@code TensorScope} open on the consumer's thread (if any) adopts its tensors, so a scope around
+ * each training step releases the step's batch with everything else the step made. Without a
+ * scope the garbage collector frees them.
  */
 public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
@@ -152,7 +155,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         long[] order = order(epoch).toLongArray();
         int batches = size();
         if (prefetch == 0) return new EpochIterator(epoch, batches, k -> loadBatch(order, k), null);
-        Prefetcher p = new Prefetcher("galvani-data-loader-" + id + "-epoch-" + epoch, batches, prefetch, k -> loadBatch(order, k));
+        Prefetcher p = new Prefetcher("galvani-data-loader-" + id + "-epoch-" + epoch, batches, prefetch, k -> loadOnWorker(order, k));
         running = p;
         p.start();
         return new EpochIterator(epoch, batches, null, p);
@@ -164,6 +167,19 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         return transform.apply(fetch.apply(Arrays.copyOfRange(order, start, Math.min(start + batchSize, datasetSize))));
     }
 
+    /**
+     * On the loading thread: the batch, built inside a scope that releases a transform's temporaries
+     * at once; the batch's own new tensors leave that scope and are handed to the consumer's.
+     */
+    private Prefetcher.Loaded loadOnWorker(long[] order, int k) {
+        try (TensorScope scope = TensorScope.open()) {
+            Batch b = loadBatch(order, k);
+            List<Tensor> fresh = b.tensors().stream().filter(scope::owns).toList();
+            fresh.forEach(scope::keep);        // no enclosing scope here: they belong to none until the consumer adopts them
+            return new Prefetcher.Loaded(b, fresh);
+        }
+    }
+
     /** One epoch's batches, from the prefetcher or, without one, loaded when asked. */
     private final class EpochIterator implements Iterator<Batch> {
         private final int epoch;
@@ -173,6 +189,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         private final Cleaner.Cleanable cleanable;
         private int position;
         private Batch lookahead;
+        /** The tensors of {@link #lookahead} the loading thread made, for the consumer's scope. */
+        private List<Tensor> handOff = List.of();
         private boolean finished;
 
         EpochIterator(int epoch, int batches, IntFunction<Batch> loadNow, Prefetcher prefetcher) {
@@ -189,7 +207,11 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             if (finished) return false;
             Prefetcher.Item item = prefetcher != null ? prefetcher.take() : loadHere();
             switch (item) {
-                case Prefetcher.Loaded loaded -> { lookahead = loaded.batch(); position++; }
+                case Prefetcher.Loaded loaded -> {
+                    lookahead = loaded.batch();
+                    handOff = loaded.handOff();
+                    position++;
+                }
                 case Prefetcher.End end -> finish();
                 case Prefetcher.Failed failed -> {
                     finish();
@@ -206,13 +228,15 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             if (!hasNext()) throw new NoSuchElementException("DataLoader: epoch " + epoch + " has no more batches");
             Batch b = lookahead;
             lookahead = null;
+            TensorScope scope = TensorScope.current();
+            if (scope != null) handOff.forEach(scope::adopt);
             return b;
         }
 
         private Prefetcher.Item loadHere() {
             if (position >= batches) return Prefetcher.End.INSTANCE;
             try {
-                return new Prefetcher.Loaded(loadNow.apply(position));
+                return new Prefetcher.Loaded(loadNow.apply(position), List.of());     // made on this thread: its scope tracks them already
             } catch (RuntimeException | Error e) {
                 return new Prefetcher.Failed(position, e);
             }

@@ -20,20 +20,21 @@ final class Prefetcher {
     /** What the consumer receives, in order: loaded items, then either the end or one failure. */
     sealed interface Item permits Loaded, Failed, End {}
 
-    record Loaded(Batch batch) implements Item {}
+    /** A batch, and those of its tensors the loading thread made for it, which the consumer's {@code TensorScope} adopts. */
+    record Loaded(Batch batch, java.util.List<dev.galvani.tensor.Tensor> handOff) implements Item {}
 
     record Failed(int index, Throwable cause) implements Item {}
 
     enum End implements Item { INSTANCE }
 
-    private final IntFunction<Batch> load;
+    private final IntFunction<Loaded> load;
     private final int count;
     private final BlockingQueue<Item> queue;
     private final Thread thread;
     private volatile boolean stopped;
 
     /** A prefetcher (not yet started) running {@code load} on a daemon thread called {@code threadName}. */
-    Prefetcher(String threadName, int count, int depth, IntFunction<Batch> load) {
+    Prefetcher(String threadName, int count, int depth, IntFunction<Loaded> load) {
         if (depth < 1) throw new IllegalArgumentException("Prefetcher: depth must be at least 1, got " + depth);
         this.load = load;
         this.count = count;
@@ -49,7 +50,7 @@ final class Prefetcher {
             for (int i = 0; i < count && !stopped; i++) {
                 Item item;
                 try {
-                    item = new Loaded(load.apply(i));
+                    item = load.apply(i);
                 } catch (Throwable t) {
                     // Everything, Errors included, goes to the consumer: a worker that dies silently
                     // would leave it waiting with no explanation.

@@ -15,6 +15,14 @@ public class BatchNorm extends Module {
     public final Double momentum;
     public final Parameter weight, bias;
     private final int expectedRankLow, expectedRankHigh;
+    /**
+     * num_batches_tracked as a Java number: counting on the device and reading the count back for
+     * the cumulative average would wait for the device every step. The buffer is written with a
+     * fill (no read); it is read again only when something else wrote it (a loaded checkpoint, a move).
+     */
+    private long batchesTracked;
+    private dev.galvani.tensor.backend.Storage countStorage;
+    private int countVersion = -1;
 
     BatchNorm(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats, int rankLow, int rankHigh) {
         this.numFeatures = numFeatures;
@@ -39,10 +47,14 @@ public class BatchNorm extends Module {
         double m = momentum == null ? 0 : momentum;
         if (isTraining() && tracking) {
             Tensor count = buffer("num_batches_tracked");
+            if (count.storage() != countStorage || count.storage().version() != countVersion) batchesTracked = count.itemLong();
+            batchesTracked++;
             try (var _ = dev.galvani.tensor.GradMode.disable()) {
-                count.addInPlace(Tensor.ones(DType.I64));
+                count.fill(batchesTracked);
             }
-            if (momentum == null) m = 1.0 / count.itemLong();        // cumulative moving average
+            countStorage = count.storage();
+            countVersion = count.storage().version();
+            if (momentum == null) m = 1.0 / batchesTracked;        // cumulative moving average
         }
         return F.batchNorm(x, tracking ? buffer("running_mean") : null, tracking ? buffer("running_var") : null,
                 weight == null ? null : weight.value(), bias == null ? null : bias.value(), isTraining() || !tracking, m, eps);

@@ -124,8 +124,8 @@ public final class F {
         if (!training || p == 0) return x;
         if (p == 1) return x.mul(0.0);
         Tensor keep;
-        try (var _ = GradMode.disable()) {
-            keep = Tensor.bernoulli(gen, 1 - p, x.shape().dims()).to(x.dtype()).to(x.device()).div(1 - p);
+        try (var _ = GradMode.disable()) {        // the mask is drawn on x's device, in x's dtype: one kernel, no copy
+            keep = Tensor.bernoulli(gen, 1 - p, x.dtype(), x.device(), x.shape().dims()).div(1 - p);
         }
         return x.mul(keep);
     }
@@ -321,11 +321,13 @@ public final class F {
     private static Tensor nllPerElement(Tensor logp, Tensor target, Tensor w, int ignoreIndex, int classDim, int c) {
         Tensor valid = target.ne((long) ignoreIndex);
         Tensor safe = Tensor.where(valid, target, 0L).to(DType.I64);
-        if (safe.numel() > 0) {
-            long lo = safe.amin().itemLong(), hi = safe.amax().itemLong();
-            if (lo < 0 || hi >= c) throw new IndexOutOfBoundsException("crossEntropy: target class " + (lo < 0 ? lo : hi) + " is outside [0, " + c + ")");
+        Tensor picked;
+        try {       // the gather kernel checks each class against [0, c): reading the targets here would wait for the device
+            picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
+        } catch (IndexOutOfBoundsException e) {
+            throw new IndexOutOfBoundsException("crossEntropy: every target class must lie in [0, " + c + ") (or be the ignore index " + ignoreIndex
+                    + "): " + e.getMessage());
         }
-        Tensor picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
         if (w != null) picked = picked.mul(w.flatten().gather(0, safe.reshape(-1)).reshape(safe.shape().dims()));
         return Tensor.where(valid, picked.neg(), 0.0);
     }

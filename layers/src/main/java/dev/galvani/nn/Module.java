@@ -4,6 +4,7 @@ import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,7 +51,7 @@ public abstract class Module {
     /** As {@link #registerBuffer(String, Tensor)}; non-persistent buffers stay out of the state dict. */
     protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName(name);
-        buffers.put(name, value);
+        buffers.put(name, value == null ? null : TensorScope.escape(value));
         if (!persistent) nonPersistent.add(name);
         return value;
     }
@@ -152,7 +153,7 @@ public abstract class Module {
     public Module to(Device device) {
         visit("", (p, m) -> {
             m.parameters.values().forEach(par -> par.to(device));
-            m.buffers.replaceAll((n, b) -> b == null ? null : b.to(device));
+            m.buffers.replaceAll((n, b) -> b == null ? null : TensorScope.escape(b.to(device)));
         });
         return this;
     }
@@ -162,7 +163,7 @@ public abstract class Module {
         if (!dtype.isFloatingPoint()) throw new IllegalArgumentException("Module.to: parameters must stay floating point, got " + dtype);
         visit("", (p, m) -> {
             m.parameters.values().forEach(par -> par.to(dtype));
-            m.buffers.replaceAll((n, b) -> b == null || !b.dtype().isFloatingPoint() ? b : b.to(dtype));
+            m.buffers.replaceAll((n, b) -> b == null || !b.dtype().isFloatingPoint() ? b : TensorScope.escape(b.to(dtype)));
         });
         return this;
     }

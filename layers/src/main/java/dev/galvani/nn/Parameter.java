@@ -4,6 +4,7 @@ import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
 
 /**
  * A trainable tensor owned by a {@link Module}: a leaf that requires grad. The tensor itself can be
@@ -14,13 +15,16 @@ public final class Parameter {
 
     private Tensor value;
 
-    /** A parameter holding {@code initial} (detached from any graph) that requires grad. */
+    /**
+     * A parameter holding {@code initial} (detached from any graph) that requires grad. A parameter
+     * outlives every training step: its tensor is taken out of any open {@code TensorScope}.
+     */
     public Parameter(Tensor initial) { this(initial, true); }
 
     public Parameter(Tensor initial, boolean requiresGrad) {
         if (!initial.dtype().isFloatingPoint() && requiresGrad)
             throw new IllegalArgumentException("Parameter: only floating-point tensors can be trained, got " + initial.dtype());
-        this.value = initial.detach().requiresGrad(requiresGrad);
+        this.value = TensorScope.escape(initial.detach().requiresGrad(requiresGrad));
     }
 
     /** The current tensor; use it in forward computations. */
@@ -45,16 +49,16 @@ public final class Parameter {
         if (!tensor.shape().equals(value.shape()))
             throw new IllegalArgumentException("Parameter.set: shape " + tensor.shape() + " for a parameter of shape " + value.shape());
         boolean rg = value.requiresGrad();
-        value = tensor.detach().requiresGrad(rg);
+        value = TensorScope.escape(tensor.detach().requiresGrad(rg));
     }
 
     /** Moves the tensor to a device (a no-op when it is already there). */
     public void to(Device device) {
-        if (!value.device().equals(device)) set(value.to(device));
+        if (!value.device().equals(device)) set(detachedCopy(() -> value.to(device)));
     }
 
     public void to(DType dtype) {
-        if (value.dtype() != dtype) set(value.to(dtype));
+        if (value.dtype() != dtype) set(detachedCopy(() -> value.to(dtype)));
     }
 
     /** Copies {@code values} into the tensor in place (no graph recorded). */
@@ -65,6 +69,13 @@ public final class Parameter {
     }
 
     public void zeroGrad() { value.setGrad(null); }
+
+    /** A conversion made without recording: a parameter's new tensor is a leaf, never the result of a graph. */
+    private static Tensor detachedCopy(java.util.function.Supplier<Tensor> convert) {
+        try (var _ = GradMode.disable()) {
+            return convert.get();
+        }
+    }
 
     @Override public String toString() { return "Parameter containing:\n" + value; }
 }

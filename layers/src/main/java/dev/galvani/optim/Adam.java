@@ -1,9 +1,9 @@
 package dev.galvani.optim;
 
 import dev.galvani.nn.Parameter;
-import dev.galvani.tensor.Fused;
+import dev.galvani.tensor.AdamStep;
+import dev.galvani.tensor.OptimizerUpdates;
 import dev.galvani.tensor.Tensor;
-import dev.galvani.tensor.backend.AdamStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,31 +73,13 @@ public class Adam extends Optimizer {
     }
 
     @Override protected void update(Tensor param, Tensor grad, ParamState state, ParamGroup group) {
-        double lr = group.lr(), beta1 = group.get("beta1"), beta2 = group.get("beta2"), eps = group.get("eps");
-        double lambda = group.weightDecay();
+        double lr = group.lr();
         long t = state.advanceStep();
 
         Tensor m = state.zerosLike("exp_avg", param), v = state.zerosLike("exp_avg_sq", param);
         Tensor vMax = group.flag("amsgrad") ? state.zerosLike("max_exp_avg_sq", param) : null;
-        if (Fused.adamApplies(param, grad, m, v, vMax)) {
-            // The same update in one pass (the arithmetic below, in this order, is Backend.adamStep's contract).
-            Fused.adamStep(param, grad, m, v, vMax, new AdamStep(lr, beta1, beta2, eps, lambda, decoupledWeightDecay,
-                    group.flag("amsgrad"), group.flag("maximize"), t));
-            return;
-        }
-        Tensor g = group.flag("maximize") ? grad.neg() : grad;               // ascend f: follow +grad
-        if (lambda != 0) {
-            if (decoupledWeightDecay) param.mulInPlace(1 - lr * lambda);      // Loshchilov & Hutter 2019: theta <- theta - lr lambda theta
-            else g = g.add(param.mul(lambda));                                // L2 penalty: g_t <- g_t + lambda theta_{t-1}
-        }
-        m.mulInPlace(beta1).addInPlace(g, 1 - beta1);                        // m_t <- beta1 m_{t-1} + (1 - beta1) g_t
-        v.mulInPlace(beta2).addInPlace(g.square(), 1 - beta2);               // v_t <- beta2 v_{t-1} + (1 - beta2) g_t^2
-        if (vMax != null) {
-            vMax.copyFrom(vMax.maximum(v));                                   // AMSGrad: v_t^max <- max(v_{t-1}^max, v_t)
-            v = vMax;
-        }
-        Tensor mHat = m.div(1 - Math.pow(beta1, t));                          // m^_t <- m_t / (1 - beta1^t)
-        Tensor vHat = v.div(1 - Math.pow(beta2, t));                          // v^_t <- v_t / (1 - beta2^t)
-        param.subInPlace(mHat.div(vHat.sqrt().add(eps)).mul(lr));            // theta_t <- theta_{t-1} - lr m^_t / (sqrt(v^_t) + eps)
+        // One fused pass where the device has it, else the same arithmetic in the same order (OptimizerKernels.adamStep's contract).
+        OptimizerUpdates.adamStep(param, grad, m, v, vMax, new AdamStep(lr, group.get("beta1"), group.get("beta2"), group.get("eps"),
+                group.weightDecay(), decoupledWeightDecay, group.flag("amsgrad"), group.flag("maximize"), t));
     }
 }

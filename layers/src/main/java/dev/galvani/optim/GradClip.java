@@ -1,6 +1,7 @@
 package dev.galvani.optim;
 
 import dev.galvani.nn.Parameter;
+import dev.galvani.tensor.DType;
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Tensor;
 import java.util.ArrayList;
@@ -16,10 +17,10 @@ public final class GradClip {
     private GradClip() {}
 
     /** {@link #clipGradNorm(Iterable, double, double, boolean)} with the 2-norm. */
-    public static double clipGradNorm(Iterable<Parameter> params, double maxNorm) { return clipGradNorm(params, maxNorm, 2, false); }
+    public static Tensor clipGradNorm(Iterable<Parameter> params, double maxNorm) { return clipGradNorm(params, maxNorm, 2, false); }
 
     /** {@link #clipGradNorm(Iterable, double, double, boolean)} that scales by a non-finite norm instead of failing. */
-    public static double clipGradNorm(Iterable<Parameter> params, double maxNorm, double normType) {
+    public static Tensor clipGradNorm(Iterable<Parameter> params, double maxNorm, double normType) {
         return clipGradNorm(params, maxNorm, normType, false);
     }
 
@@ -30,21 +31,26 @@ public final class GradClip {
      * for the largest magnitude). The scale is PyTorch's: min(1, maxNorm / (total + 1e-6)), the
      * 1e-6 keeping it finite when every gradient is zero.
      *
+     * <p>The norm and the scale are computed on the gradients' device and the gradients are scaled
+     * by a 0-d tensor: nothing waits for the device, as in PyTorch, unless
+     * {@code errorIfNonfinite} asks to look at the norm (or the caller reads the returned tensor).
+     *
      * @param errorIfNonfinite throw if the total norm is NaN or infinite, instead of scaling by it
+     * @return the total norm, a 0-d tensor on the gradients' device
      */
-    public static double clipGradNorm(Iterable<Parameter> params, double maxNorm, double normType, boolean errorIfNonfinite) {
+    public static Tensor clipGradNorm(Iterable<Parameter> params, double maxNorm, double normType, boolean errorIfNonfinite) {
         if (!(maxNorm >= 0)) throw new IllegalArgumentException("clipGradNorm: maxNorm must be >= 0, got " + maxNorm);
         List<Tensor> grads = gradients(params);
-        if (grads.isEmpty()) return 0;
+        if (grads.isEmpty()) return Tensor.scalar(0);
         try (var _ = GradMode.disable()) {
-            double[] norms = new double[grads.size()];
-            for (int i = 0; i < norms.length; i++) norms[i] = grads.get(i).norm(normType).itemDouble();
-            double total = Tensor.of(norms, norms.length).norm(normType).itemDouble();
-            if (errorIfNonfinite && !Double.isFinite(total))
-                throw new IllegalStateException("clipGradNorm: the total norm of order " + normType + " of the gradients is " + total
+            List<Tensor> norms = new ArrayList<>(grads.size());
+            for (Tensor g : grads) norms.add(g.norm(normType).to(DType.F64));
+            Tensor total = Tensor.stack(norms, 0).norm(normType);
+            if (errorIfNonfinite && !Double.isFinite(total.itemDouble()))
+                throw new IllegalStateException("clipGradNorm: the total norm of order " + normType + " of the gradients is " + total.itemDouble()
                         + ", so they cannot be clipped; pass errorIfNonfinite=false to scale by it anyway");
-            double scale = Math.min(maxNorm / (total + 1e-6), 1.0);   // NaN stays NaN, as in PyTorch
-            if (scale != 1.0) grads.forEach(g -> g.mulInPlace(scale));
+            Tensor scale = total.add(1e-6).rdiv(maxNorm).clampMax(1.0);    // NaN stays NaN, as in PyTorch
+            for (Tensor g : grads) g.mulInPlace(scale.to(g.dtype()));
             return total;
         }
     }

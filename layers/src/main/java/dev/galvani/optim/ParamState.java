@@ -1,6 +1,7 @@
 package dev.galvani.optim;
 
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,12 +25,16 @@ public final class ParamState {
     /** The buffer with this name, or null. */
     public Tensor get(String name) { return buffers.get(name); }
 
-    /** The buffer with this name, created as zeros shaped like {@code like} the first time. */
-    public Tensor zerosLike(String name, Tensor like) { return buffers.computeIfAbsent(name, n -> like.zerosLike()); }
+    /**
+     * The buffer with this name, created as zeros shaped like {@code like} the first time. State
+     * outlives every training step, so it never belongs to a {@code TensorScope} (a scope around a
+     * step would otherwise release it when the step ends).
+     */
+    public Tensor zerosLike(String name, Tensor like) { return buffers.computeIfAbsent(name, n -> TensorScope.untracked(like::zerosLike)); }
 
-    /** Stores a buffer and returns it. */
+    /** Stores a buffer (taken out of any open {@code TensorScope}, as state outlives them) and returns it. */
     public Tensor put(String name, Tensor buffer) {
-        buffers.put(name, buffer);
+        buffers.put(name, TensorScope.escape(buffer));
         return buffer;
     }
 

@@ -24,7 +24,7 @@ class GradClipTest {
     void clipsTheTotalTwoNormWithPyTorchsEpsilon() {
         Parameter a = withGrad(3, 4), b = withGrad(12), none = new Parameter(Tensor.zeros(2));
         // total = sqrt(3^2 + 4^2 + 12^2) = 13; scale = 6.5 / (13 + 1e-6)
-        double total = GradClip.clipGradNorm(List.of(a, none, b), 6.5);
+        double total = GradClip.clipGradNorm(List.of(a, none, b), 6.5).itemDouble();
         assertEquals(13, total, 1e-12);
         double scale = 6.5 / (13 + 1e-6);
         assertArrayEquals(new double[]{3 * scale, 4 * scale}, a.grad().toDoubleArray(), 1e-15);
@@ -35,16 +35,16 @@ class GradClipTest {
     @Test
     void leavesSmallGradientsAlone() {
         Parameter a = withGrad(3, 4);
-        assertEquals(5, GradClip.clipGradNorm(List.of(a), 5.1), 1e-12);
+        assertEquals(5, GradClip.clipGradNorm(List.of(a), 5.1).itemDouble(), 1e-12);
         assertArrayEquals(new double[]{3, 4}, a.grad().toDoubleArray());
-        assertEquals(0, GradClip.clipGradNorm(List.of(new Parameter(Tensor.zeros(1))), 1.0), "no gradients: norm 0");
+        assertEquals(0, GradClip.clipGradNorm(List.of(new Parameter(Tensor.zeros(1))), 1.0).itemDouble(), "no gradients: norm 0");
     }
 
     @Test
     void otherNormTypes() {
         Parameter a = withGrad(3, -4), b = withGrad(12);
-        assertEquals(19, GradClip.clipGradNorm(List.of(a, b), 100, 1), 1e-12);          // |3| + |-4| + |12|
-        assertEquals(12, GradClip.clipGradNorm(List.of(a, b), 6, Double.POSITIVE_INFINITY), 1e-12);
+        assertEquals(19, GradClip.clipGradNorm(List.of(a, b), 100, 1).itemDouble(), 1e-12);          // |3| + |-4| + |12|
+        assertEquals(12, GradClip.clipGradNorm(List.of(a, b), 6, Double.POSITIVE_INFINITY).itemDouble(), 1e-12);
         double scale = 6 / (12 + 1e-6);
         assertArrayEquals(new double[]{3 * scale, -4 * scale}, a.grad().toDoubleArray(), 1e-15);
     }
@@ -55,7 +55,7 @@ class GradClipTest {
         String msg = assertThrows(IllegalStateException.class, () -> GradClip.clipGradNorm(List.of(a), 1, 2, true)).getMessage();
         assertTrue(msg.startsWith("clipGradNorm: the total norm of order 2.0 of the gradients is NaN"), msg);
         assertEquals(1, a.grad().toDoubleArray()[1], "unchanged after the error");
-        assertTrue(Double.isNaN(GradClip.clipGradNorm(List.of(a), 1)));
+        assertTrue(Double.isNaN(GradClip.clipGradNorm(List.of(a), 1).itemDouble()));
         assertTrue(Double.isNaN(a.grad().toDoubleArray()[1]), "scaled by NaN, as PyTorch does");
     }
 

@@ -14,7 +14,7 @@ public final class AutogradSupport {
 
     static Tensor setRequiresGrad(Tensor t, boolean flag) {
         if (!t.isLeaf())
-            throw new IllegalStateException("requiresGrad: only leaf tensors can be marked; this one was produced by " + t.gradFn.op()
+            throw new IllegalStateException("requiresGrad: only leaf tensors can be marked; this one was produced by " + t.gradFn.name()
                     + " (use detach() to make a new leaf)");
         if (flag && !t.dtype().isFloatingPoint())
             throw new IllegalArgumentException("requiresGrad: only floating-point tensors can require gradients, got " + t.dtype());
@@ -28,7 +28,7 @@ public final class AutogradSupport {
         t.grad = g;
     }
 
-    static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+    static void backward(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph) {
         if (!root.requiresGrad)
             throw new IllegalStateException("backward: the tensor does not require grad (no input of its computation had requiresGrad(true), "
                     + "or it was computed under noGrad)");
@@ -40,7 +40,7 @@ public final class AutogradSupport {
         } else if (!seed.shape.equals(root.shape)) {
             throw new IllegalArgumentException("backward: seed of shape " + seed.shape() + " for a tensor of shape " + root.shape());
         }
-        Tape.engine("backward").backward(List.of(root), List.of(seed), retainGraph);
+        Tape.engine("backward").backward(List.of(root), List.of(seed), retainGraph, createGraph);
     }
 
     static AutoCloseable registerHook(Tensor t, UnaryOperator<Tensor> hook) {
@@ -64,17 +64,28 @@ public final class AutogradSupport {
         return grad;
     }
 
-    /** Adds {@code g} into {@code t.grad()} (a new tensor the first time, so the caller's tensor is never aliased). */
-    public static void accumulate(Tensor t, Tensor g) {
+    /**
+     * Adds {@code g} into {@code t.grad()} (a new tensor the first time, so the caller's tensor is
+     * never aliased). With {@code keepGraph} (a backward pass that creates a graph) the gradient keeps
+     * its own graph, so it can be differentiated again.
+     */
+    public static void accumulate(Tensor t, Tensor g, boolean keepGraph) {
         g = g.to(t.dtype());
-        t.grad = t.grad == null ? g.detach().clone() : t.grad.add(g).detach();
+        if (keepGraph) t.grad = t.grad == null ? g.clone() : t.grad.add(g);
+        else t.grad = t.grad == null ? g.detach().clone() : t.grad.add(g).detach();
     }
 
     /**
-     * Records a node for an operation defined outside the tensor module (a custom {@code Function}):
-     * when grad mode is on and an input requires grad, {@code out} gets a node with this op name.
+     * Records a node for an operation defined outside the tensor module (a custom {@code Function},
+     * a fused kernel's op): when grad mode is on and an input requires grad, each floating-point
+     * output not marked in {@code nonDifferentiable} (which may be null) gets the node.
      */
-    public static Tensor record(String op, Tensor out, Tensor[] inputs, Object... args) { return Tape.record(op, out, inputs, args); }
+    public static Tensor[] record(Op op, Tensor[] outputs, Tensor[] inputs, boolean[] nonDifferentiable) {
+        return Tape.recordAll(op, outputs, inputs, nonDifferentiable);
+    }
+
+    /** Which output of its node a non-leaf tensor is (0 for single-output nodes). */
+    public static int outputIndex(Tensor t) { return t.outputIndex; }
 
     /** True when the engine should keep the gradient of this tensor in {@code grad()}. */
     public static boolean keepsGrad(Tensor t) { return t.isLeaf() || t.retainsGrad; }

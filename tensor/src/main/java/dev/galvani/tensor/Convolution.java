@@ -3,20 +3,23 @@ package dev.galvani.tensor;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.ConvolutionKernels;
 import java.util.Arrays;
 
 /**
  * Convolutions (PyTorch's cross-correlation convention) and their gradients: shape checks, output
- * allocation and one backend call each. Batched layouts only: input [N, C, H, W] for 2-D and
- * [N, C, L] for 1-D, weight [O, C / groups, kH, kW] or [O, C / groups, K]. A 1-D convolution is a
- * 2-D one of height 1, taken through views.
+ * allocation and one call of the device's {@link ConvolutionKernels} each, or, on a device without
+ * that family, the composed form ({@code ComposedConvolution}). Batched layouts only: input
+ * [N, C, H, W] for 2-D and [N, C, L] for 1-D, weight [O, C / groups, kH, kW] or [O, C / groups, K].
+ * A 1-D convolution is a 2-D one of height 1, taken through views.
  *
- * <p>Autograd: {@code conv2d} records an op named "conv2d" with inputs (x, w), or (x, w, bias), and
- * argument 0 the {@link Conv2dSpec}; its derivative rule calls
- * {@link #conv2dInputGrad(Tensor, Tensor, int[], Conv2dSpec)} and
+ * <p>Autograd: {@code conv2d} records {@link Ops.Conv2d} with inputs (x, w), or (x, w, bias); its
+ * derivative rule calls {@link #conv2dInputGrad(Tensor, Tensor, int[], Conv2dSpec)} and
  * {@link #conv2dWeightGrad(Tensor, Tensor, int[], Conv2dSpec)}, and sums gradOut over N, H and W for
- * the bias, which the forward adds in place into its fresh output. {@code convTranspose2d} still adds
- * its bias with {@link Tensor#add}, which records itself; 1-D goes through recorded views.
+ * the bias, which the forward adds in place into its fresh output. The two gradients record
+ * themselves too ({@link Ops.ConvTranspose2d}, {@link Ops.Conv2dWeightGrad}), so a backward pass
+ * that creates a graph can be differentiated again. {@code convTranspose2d} adds its bias with
+ * {@link Tensor#add}, which records itself; 1-D goes through recorded views.
  */
 public final class Convolution {
 
@@ -133,11 +136,7 @@ public final class Convolution {
         int outW = (x.size(3) - 1) * stride - 2 * padding + dilation * (w.size(3) - 1) + outputPadding + 1;
         if (outH <= 0 || outW <= 0)
             throw new IllegalArgumentException(op + ": input " + x.shape() + " with weight " + w.shape() + " gives an empty output (" + outH + " x " + outW + ")");
-        Tensor y;
-        try (var _ = GradMode.disable()) {
-            y = inputGrad(op, x, w, new int[]{x.size(0), w.size(1) * groups, outH, outW}, s, x, w);
-        }
-        y = Tape.record(op, y, new Tensor[]{x, w}, s);
+        Tensor y = inputGrad(op, x, w, new int[]{x.size(0), w.size(1) * groups, outH, outW}, s, x, w);
         if (bias == null) return y;
         if (bias.dim() != 1 || bias.size(0) != y.size(1))
             throw new IllegalArgumentException(op + ": bias " + bias.shape() + " must have shape [" + y.size(1) + "]");
@@ -160,9 +159,13 @@ public final class Convolution {
             if (bias.dtype() != x.dtype())
                 throw new IllegalArgumentException(op + ": bias dtype " + bias.dtype() + " differs from input dtype " + x.dtype());
         }
-        Tensor y = Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1]);
+        var kernels = Backends.kernels(x.device(), ConvolutionKernels.class);
+        Tensor y;
+        if (kernels.isEmpty()) y = x.numel() == 0 || w.numel() == 0 ? Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1])
+                : ComposedConvolution.conv2d(x.detach(), w.detach(), s);
+        else y = Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1]);
         if (y.numel() > 0) {
-            backend.conv2d(x, w, y, s);
+            if (kernels.isPresent()) kernels.get().conv2d(x.operand(), w.operand(), y.operand(), s);
             // The bias goes into the fresh output in place and is recorded with the convolution (its
             // gradient is gradOut summed over N, H and W): one pass and no second output-sized tensor,
             // which on a first layer cost as much as the convolution itself.
@@ -171,10 +174,10 @@ public final class Convolution {
                 try (var _ = GradMode.disable()) {
                     perChannel = bias.view(1, -1, 1, 1).expand(y.shape.raw());
                 }
-                backend.binary(BinaryOp.ADD, y, perChannel, y);
+                backend.binary(BinaryOp.ADD, y.operand(), perChannel.operand(), y.operand());
             }
         }
-        return Tape.record("conv2d", y, bias == null ? new Tensor[]{x, w} : new Tensor[]{x, w, bias}, s);
+        return Tape.record(new Ops.Conv2d(s), y, bias == null ? new Tensor[]{x, w} : new Tensor[]{x, w, bias});
     }
 
     private static Tensor inputGrad(String op, Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec s, Tensor userG, Tensor userW) {
@@ -182,16 +185,22 @@ public final class Convolution {
         requireRank(op, "weight", w, 4, "[O, C / groups, kH, kW]");
         requireFloat(op, "gradOut", gradOut, "weight", w);
         int[] in = requireShape(op, "inputShape", inputShape, 4, "[N, C, H, W]");
-        Backend backend = Backends.of(op, gradOut, w);
+        Backends.of(op, gradOut, w);                      // one device
         checkChannels(op, in[1], w, s.groups(), null, userW);
         int[] out = outputSize(op, in[2], in[3], w.size(2), w.size(3), s, null, userW);
         int[] expected = {in[0], w.size(0), out[0], out[1]};
         if (!Arrays.equals(gradOut.shape.raw(), expected))
             throw new IllegalArgumentException(op + ": gradOut " + userG.shape() + " does not match the output " + shapeOf(expected, userG.dim())
                     + " of an input " + shapeOf(in, userG.dim()) + " convolved with weight " + userW.shape());
-        Tensor g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
-        if (g.numel() > 0 && gradOut.numel() > 0) backend.conv2dInputGrad(gradOut, w, g, s);
-        return g;
+        var kernels = Backends.kernels(gradOut.device(), ConvolutionKernels.class);
+        Tensor g;
+        if (kernels.isEmpty() && Shape.of(in).numel() > 0 && gradOut.numel() > 0) {
+            g = ComposedConvolution.inputGrad(gradOut.detach(), w.detach(), in, s);
+        } else {
+            g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
+            if (g.numel() > 0 && gradOut.numel() > 0) kernels.get().conv2dInputGrad(gradOut.operand(), w.operand(), g.operand(), s);
+        }
+        return Tape.record(new Ops.ConvTranspose2d(s), g, gradOut, w);
     }
 
     private static Tensor weightGrad(String op, Tensor x, Tensor gradOut, int[] weightShape, Conv2dSpec s, Tensor userX, Tensor userG) {
@@ -199,7 +208,7 @@ public final class Convolution {
         requireRank(op, "gradOut", gradOut, 4, "[N, O, oH, oW]");
         requireFloat(op, "input", x, "gradOut", gradOut);
         int[] ws = requireShape(op, "weightShape", weightShape, 4, "[O, C / groups, kH, kW]");
-        Backend backend = Backends.of(op, x, gradOut);
+        Backends.of(op, x, gradOut);
         int groups = s.groups();
         if (ws[0] % groups != 0)
             throw new IllegalArgumentException(op + ": weight " + shapeOf(ws, userX.dim()) + " has " + ws[0] + " output channels, not divisible by groups " + groups);
@@ -211,9 +220,16 @@ public final class Convolution {
         if (!Arrays.equals(gradOut.shape.raw(), expected))
             throw new IllegalArgumentException(op + ": gradOut " + userG.shape() + " does not match the output " + shapeOf(expected, userX.dim())
                     + " of input " + userX.shape() + " convolved with a weight " + shapeOf(ws, userX.dim()));
-        Tensor g = Creation.empty(x.dtype(), x.device(), ws);
-        if (g.numel() > 0 && x.size(0) > 0 && out[0] * out[1] > 0) backend.conv2dWeightGrad(x, gradOut, g, s);
-        return g;
+        var kernels = Backends.kernels(x.device(), ConvolutionKernels.class);
+        boolean work = Shape.of(ws).numel() > 0 && x.size(0) > 0 && out[0] * out[1] > 0;
+        Tensor g;
+        if (kernels.isEmpty() && work) {
+            g = ComposedConvolution.weightGrad(x.detach(), gradOut.detach(), ws, s);
+        } else {
+            g = Creation.empty(x.dtype(), x.device(), ws);
+            if (work) kernels.get().conv2dWeightGrad(x.operand(), gradOut.operand(), g.operand(), s);
+        }
+        return Tape.record(new Ops.Conv2dWeightGrad(s), g, x, gradOut);
     }
 
     // ---- checks ----------------------------------------------------------------------------------

@@ -9,10 +9,22 @@ final class Creation {
 
     private Creation() {}
 
-    /** A new zero-filled contiguous tensor; the one place storage for user-visible tensors is allocated. */
+    /** A new zero-filled contiguous tensor; with {@link #uninitialized}, the one place storage for user-visible tensors is allocated. */
     static Tensor empty(DType dtype, Device device, int... shape) {
         Shape s = Shape.of(shape);
         Tensor t = new Tensor(Backends.of(device).allocate(dtype, (int) s.numel()), s, s.contiguousStrides(), 0);
+        TensorScope.track(t);
+        return t;
+    }
+
+    /**
+     * A new contiguous tensor whose values are unspecified: for an output the next kernel
+     * overwrites entirely (element-wise results, copies, matmul), so a caching allocator can skip
+     * zeroing a reused block. Never hand one to a kernel that accumulates into its output.
+     */
+    static Tensor uninitialized(DType dtype, Device device, int... shape) {
+        Shape s = Shape.of(shape);
+        Tensor t = new Tensor(Backends.of(device).allocateUninitialized(dtype, (int) s.numel()), s, s.contiguousStrides(), 0);
         TensorScope.track(t);
         return t;
     }
@@ -46,10 +58,13 @@ final class Creation {
     }
 
     static Tensor full(DType dtype, double value, Device device, int... shape) {
-        Tensor t = empty(dtype, device, shape);
-        if (value != 0 && t.numel() > 0) Backends.of(device).fill(t, value);
+        if (value == 0) return empty(dtype, device, shape);
+        Tensor t = uninitialized(dtype, device, shape);
+        if (t.numel() > 0) Backends.of(device).fill(t.operand(), value);
         return t;
     }
+
+    static Tensor arange(long start, long end, long step, Device device) { return arange(start, end, step).to(device); }
 
     static Tensor arange(long start, long end, long step) {
         if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
@@ -88,15 +103,16 @@ final class Creation {
         return wrap(v, DType.F64, Device.CPU, steps).to(dtype);
     }
 
-    static Tensor eye(DType dtype, int rows, int cols) {
+    static Tensor eye(DType dtype, Device device, int rows, int cols) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException("eye: sizes must be non-negative, got " + rows + " x " + cols);
-        Tensor t = empty(dtype, Device.CPU, rows, cols);
+        Tensor t = empty(dtype, device, rows, cols);
         int n = Math.min(rows, cols);
-        if (n > 0) Backends.of(Device.CPU).fill(new Tensor(t.storage, Shape.of(n), new int[]{cols + 1}, 0), 1);
+        if (n > 0) Backends.of(device).fill(new Tensor(t.storage, Shape.of(n), new int[]{cols + 1}, 0).operand(), 1);
         return t;
     }
 
-    static Object toHost(Tensor t) { return Backends.of(t.device()).toHost(t); }
+    /** The values on the host, in row-major order: waits for the device (a synchronisation the user asked for). */
+    static Object toHost(Tensor t) { return Backends.of(t.device()).toHost(t.operand()); }
 
     static Number item(Tensor t) {
         if (t.numel() != 1)
@@ -132,10 +148,23 @@ final class Creation {
         };
     }
 
+    /**
+     * A copy on another device, recorded (the gradient goes back to the source device). The devices'
+     * backends copy directly where one of them can; otherwise the copy is staged through the host.
+     */
     static Tensor toDevice(Tensor t, Device device) {
-        Backend target = Backends.of(device);
-        Tensor out = new Tensor(target.fromHost(toHost(t), t.dtype()), t.shape, t.shape.contiguousStrides(), 0);
-        TensorScope.track(out);
-        return out;
+        if (device.equals(t.device())) return t;
+        Backend target = Backends.of(device), source = Backends.of(t.device());
+        Tensor out;
+        if (t.numel() == 0) {
+            out = empty(t.dtype(), device, t.shape.raw());
+        } else {
+            out = uninitialized(t.dtype(), device, t.shape.raw());
+            if (!target.copyAcrossDevices(t.operand(), out.operand()) && !source.copyAcrossDevices(t.operand(), out.operand())) {
+                Tensor staged = new Tensor(target.fromHost(toHost(t), t.dtype()), t.shape, t.shape.contiguousStrides(), 0);
+                target.copy(staged.operand(), out.operand());
+            }
+        }
+        return Tape.record(new Ops.ToDevice(), out, t);
     }
 }

@@ -1,23 +1,51 @@
 package dev.galvani.tensor;
 
-/** Where a tensor's storage lives. */
-public record Device(Type type, int index) {
+import dev.galvani.tensor.backend.MemoryStats;
 
-    public enum Type { CPU, CUDA }
+/**
+ * Where a tensor's storage lives: a device type ("cpu", "cuda", or one a module registers) and an
+ * index. The backend of a device is found through the registered
+ * {@link dev.galvani.tensor.backend.BackendProvider}s the first time it is used.
+ */
+public record Device(String type, int index) {
 
-    public static final Device CPU = new Device(Type.CPU, 0);
+    public static final Device CPU = new Device("cpu", 0);
 
     public Device {
-        if (type == null) throw new IllegalArgumentException("Device: type is null");
+        if (type == null || type.isBlank() || !type.equals(type.toLowerCase()) || type.contains(":"))
+            throw new IllegalArgumentException("Device: the type must be a lower-case name such as \"cpu\" or \"cuda\", got \"" + type + "\"");
         if (index < 0) throw new IllegalArgumentException("Device: negative index " + index);
-        if (type == Type.CPU && index != 0) throw new IllegalArgumentException("Device: the CPU has index 0, not " + index);
+        if (type.equals("cpu") && index != 0) throw new IllegalArgumentException("Device: the CPU has index 0, not " + index);
     }
 
-    public static Device cuda(int index) { return new Device(Type.CUDA, index); }
+    public static Device cuda(int index) { return new Device("cuda", index); }
 
-    public boolean isCpu() { return type == Type.CPU; }
+    /** "cpu", "cuda" (index 0), "cuda:1", ... as PyTorch writes devices. */
+    public static Device parse(String name) {
+        int colon = name.indexOf(':');
+        if (colon < 0) return new Device(name.trim(), 0);
+        try {
+            return new Device(name.substring(0, colon).trim(), Integer.parseInt(name.substring(colon + 1).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Device.parse: expected \"type\" or \"type:index\", got \"" + name + "\"");
+        }
+    }
 
-    public boolean isCuda() { return type == Type.CUDA; }
+    public boolean isCpu() { return type.equals("cpu"); }
 
-    @Override public String toString() { return type == Type.CPU ? "cpu" : "cuda:" + index; }
+    public boolean isCuda() { return type.equals("cuda"); }
+
+    /** Waits until every operation issued on this device has finished (the one place a caller waits for a device). */
+    public void synchronize() { Backends.of(this).synchronize(); }
+
+    /** This device's allocator statistics: live, cached and peak bytes, allocations and their reuse. */
+    public MemoryStats memoryStats() { return Backends.of(this).memoryStats(); }
+
+    /** Gives the allocator's cached blocks back. */
+    public void emptyCache() { Backends.of(this).emptyCache(); }
+
+    /** Starts the peak statistics afresh from the live bytes now. */
+    public void resetPeakMemoryStats() { Backends.of(this).resetPeakMemoryStats(); }
+
+    @Override public String toString() { return type.equals("cpu") ? "cpu" : type + ":" + index; }
 }

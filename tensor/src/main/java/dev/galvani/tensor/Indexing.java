@@ -12,17 +12,15 @@ final class Indexing {
 
     private Indexing() {}
 
-    /** Checks an index tensor is integral and within [0, size), and returns it as I64 on the right device. */
-    private static Tensor checkIndex(String op, Tensor index, int size, Tensor x) {
+    /**
+     * Checks an index tensor is integral and on x's device, and returns it as I64. Its values are
+     * checked by the kernel as it reads them (reading them here would wait for the device).
+     */
+    private static Tensor checkIndex(String op, Tensor index, Tensor x) {
         if (!index.dtype().isIntegral())
             throw new IllegalArgumentException(op + ": index must be an integer tensor (I32 or I64), got " + index.dtype());
         if (!index.device().equals(x.device()))
             throw new IllegalArgumentException(op + ": index is on " + index.device() + " but the tensor is on " + x.device());
-        if (index.numel() > 0) {
-            long lo = index.amin().itemLong(), hi = index.amax().itemLong();
-            if (lo < 0 || hi >= size)
-                throw new IndexOutOfBoundsException(op + ": index " + (lo < 0 ? lo : hi) + " is out of bounds for a dimension of size " + size + " (tensor " + x.shape() + ")");
-        }
         return index.to(DType.I64);
     }
 
@@ -30,12 +28,12 @@ final class Indexing {
         if (index.dim() > 1) throw new IllegalArgumentException("indexSelect: index must be 0- or 1-dimensional, got " + index.shape());
         if (x.dim() == 0) x = x.reshape(1);
         int d = Shape.normalizeDim("indexSelect", dim, x.dim());
-        Tensor idx = checkIndex("indexSelect", index, x.shape.raw()[d], x);
+        Tensor idx = checkIndex("indexSelect", index, x).reshape(-1);
         int[] shape = x.shape.dims();
         shape[d] = (int) idx.numel();
-        Tensor out = Creation.empty(x.dtype(), x.device(), shape);
-        if (out.numel() > 0) Backends.of(x.device()).indexSelect(x, d, idx.reshape(-1), out);
-        return Tape.record("indexSelect", out, new Tensor[]{x, idx.reshape(-1)}, d);
+        Tensor out = Creation.uninitialized(x.dtype(), x.device(), shape);
+        if (out.numel() > 0) Backends.of(x.device()).indexSelect(x.operand(), d, idx.operand(), out.operand());
+        return Tape.record(new Ops.IndexSelect(d), out, x, idx);
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
@@ -44,10 +42,11 @@ final class Indexing {
         for (int i = 0; i < x.dim(); i++)
             if (i != d && index.shape.raw()[i] > x.shape.raw()[i])
                 throw new IllegalArgumentException("gather: index " + index.shape() + " is larger than the input " + x.shape() + " in dimension " + i);
-        Tensor idx = checkIndex("gather", index, x.dim() == 0 ? 1 : x.shape.raw()[d], x);
-        Tensor out = Creation.empty(x.dtype(), x.device(), index.shape.raw());
-        if (out.numel() > 0) Backends.of(x.device()).gather(x.dim() == 0 ? x.reshape(1) : x, d, idx.dim() == 0 ? idx.reshape(1) : idx, out.dim() == 0 ? out.reshape(1) : out);
-        return Tape.record("gather", out, new Tensor[]{x, idx}, d);
+        Tensor idx = checkIndex("gather", index, x);
+        Tensor out = Creation.uninitialized(x.dtype(), x.device(), index.shape.raw());
+        if (out.numel() > 0)
+            Backends.of(x.device()).gather(atLeast1d(x).operand(), d, atLeast1d(idx).operand(), atLeast1d(out).operand());
+        return Tape.record(new Ops.Gather(d), out, x, idx);
     }
 
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
@@ -61,15 +60,18 @@ final class Indexing {
         }
         if (src.dtype() != x.dtype())
             throw new IllegalArgumentException("scatterAdd: src has dtype " + src.dtype() + " but self has " + x.dtype());
-        Tensor idx = checkIndex("scatterAdd", index, x.dim() == 0 ? 1 : x.shape.raw()[d], x);
+        Tensor idx = checkIndex("scatterAdd", index, x);
         Backends.of("scatterAdd", x, src);
         Tensor out;
         try (var _ = GradMode.disable()) {
             out = x.clone();
         }
-        if (idx.numel() > 0) Backends.of(x.device()).scatterAdd(out, d, idx, src);
-        return Tape.record("scatterAdd", out, new Tensor[]{x, idx, src}, d);
+        if (idx.numel() > 0) Backends.of(x.device()).scatterAdd(atLeast1d(out).operand(), d, atLeast1d(idx).operand(), atLeast1d(src).operand());
+        return Tape.record(new Ops.ScatterAdd(d), out, x, idx, src);
     }
+
+    /** A 0-d tensor as a 1-element 1-d view, unrecorded (kernels address dimension 0 of it). */
+    private static Tensor atLeast1d(Tensor t) { return t.dim() > 0 ? t : Views.make(t, new int[]{1}, new int[]{1}, t.offset); }
 
     private static void checkSameRank(String op, Tensor x, Tensor index) {
         if (x.dim() != index.dim())
@@ -92,12 +94,15 @@ final class Indexing {
     static Tensor oneHot(Tensor x, int numClasses) {
         if (!x.dtype().isIntegral()) throw new IllegalArgumentException("oneHot: needs an integer tensor of class indices, got " + x.dtype());
         int c = numClasses;
-        if (c < 0) c = x.numel() == 0 ? 0 : (int) x.amax().itemLong() + 1;
-        if (x.numel() > 0) {
-            long lo = x.amin().itemLong(), hi = x.amax().itemLong();
-            if (lo < 0 || hi >= c) throw new IndexOutOfBoundsException("oneHot: class index " + (lo < 0 ? lo : hi) + " is outside [0, " + c + ")");
+        if (c < 0) c = x.numel() == 0 ? 0 : (int) x.amax().itemLong() + 1;     // PyTorch's -1: the classes seen (a read of the device)
+        // A scatter of ones: its kernel checks every class index (none is read back here).
+        int[] shape = Views.insert(x.shape.raw(), x.dim(), c);
+        Tensor index = x.to(DType.I64).unsqueeze(-1);
+        try (var _ = GradMode.disable()) {
+            return Creation.empty(DType.I64, x.device(), shape).scatterAdd(x.dim(), index, Creation.full(DType.I64, 1, x.device(), index.shape.raw()));
+        } catch (IndexOutOfBoundsException e) {
+            throw new IndexOutOfBoundsException("oneHot: class indices must lie in [0, " + c + "): " + e.getMessage());
         }
-        return x.unsqueeze(-1).eq(Tensor.arange(c).to(x.device())).to(DType.I64);
     }
 
     static Tensor cat(List<Tensor> tensors, int dim) {
@@ -121,10 +126,10 @@ final class Indexing {
         int pos = 0;
         for (Tensor t : tensors) {
             int len = t.shape.raw()[d];
-            if (len > 0 && t.numel() > 0) Backends.of(t.device()).copy(t, Views.narrowView(out, d, pos, len));
+            if (len > 0 && t.numel() > 0) Backends.of(t.device()).copy(t.operand(), Views.narrowView(out, d, pos, len).operand());
             pos += len;
         }
-        return Tape.record("cat", out, tensors.toArray(Tensor[]::new), d);
+        return Tape.record(new Ops.Cat(d), out, tensors.toArray(Tensor[]::new));
     }
 
     private static String shapes(List<Tensor> tensors) {
@@ -210,7 +215,7 @@ final class Indexing {
         int[] d = Reductions.normalizeDims("flip", x, dims);
         Tensor v = x.detach();
         for (int i : d) v = Views.reversed(v, i);
-        return Tape.record("flip", v.clone(), x, (Object) d);
+        return Tape.record(new Ops.Flip(d), v.clone(), x);
     }
 
     static Tensor roll(Tensor x, int[] shifts, int[] dims) {
@@ -237,7 +242,7 @@ final class Indexing {
         int rows = x.size(-2), cols = x.size(-1);
         Tensor colMinusRow = Tensor.arange(cols).sub(Tensor.arange(rows).unsqueeze(1));
         Tensor keep = lower ? colMinusRow.le((long) diagonal) : colMinusRow.ge((long) diagonal);
-        return Tensor.where(keep.to(x.device()), x, Elementwise.scalarFor(x, 0L)).to(x.dtype());
+        return Tensor.where(keep.to(x.device()), x, 0L).to(x.dtype());
     }
 
     /** Constant padding writes x into a filled tensor; the other modes gather with an index per padded dim. */
@@ -262,8 +267,8 @@ final class Indexing {
                 int d = x.dim() - 1 - i;
                 window = Views.narrowView(window, d, Math.max(0, pads[2 * i]), src.shape.raw()[d]);
             }
-            if (src.numel() > 0) Backends.of(x.device()).copy(src, window);
-            return Tape.record("padConstant", out, x, (Object) pads.clone());
+            if (src.numel() > 0) Backends.of(x.device()).copy(src.operand(), window.operand());
+            return Tape.record(new Ops.PadConstant(pads.clone()), out, x);
         }
         Tensor r = x;
         for (int i = 0; i < padded; i++) {

@@ -68,8 +68,8 @@ final class LinearAlgebra {
         if (type == DType.BOOL) throw new IllegalArgumentException(op + ": not defined for BOOL tensors");
         Tensor out = Creation.empty(type, a.device(), a.size(0), a.size(1), b.size(2));
         Tensor x = a.to(type), y = b.to(type);
-        if (out.numel() > 0 && a.size(2) > 0) Backends.of(a.device()).matmul(x, y, out);     // an empty sum is zero
-        return Tape.record("matmul", out, new Tensor[]{x, y});
+        if (out.numel() > 0 && a.size(2) > 0) Backends.of(a.device()).matmul(x.operand(), y.operand(), out.operand());     // an empty sum is zero
+        return Tape.record(new Ops.Matmul(), out, x, y);
     }
 
     private static int[] concat(int[] batch, int r, int c) {

@@ -4,81 +4,91 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One recorded operation: what happened (the op name and its arguments), to which inputs, giving
- * which output. The tensor module records nodes; the autograd module holds one derivative rule per
- * op name and walks the nodes backwards. Nodes know nothing about derivatives.
+ * One recorded operation: what happened (a typed {@link Op} record holding its arguments), to which
+ * inputs, giving which outputs. The tensor module records nodes; the autograd module holds one
+ * derivative rule per op type and walks the nodes backwards. Nodes know nothing about derivatives.
  *
- * <p>Inputs are checked against the version they had when the node was recorded: an in-place write
- * to a tensor a node still needs makes its use fail with a clear message instead of a wrong gradient.
+ * <p>A node may have several outputs (a fused spiking step gives spikes and membrane state, a
+ * custom {@code Function} may return several tensors); each output tensor knows its index. Inputs
+ * and outputs are checked against the version they had when the node was recorded: an in-place
+ * write to a tensor a node still needs makes its use fail with a clear message instead of a wrong
+ * gradient.
  */
 public final class Node {
 
-    private final String op;
+    private final Op op;
     private Tensor[] inputs;
     private final int[] versions;
-    private final int outputVersion;
-    private final Object[] args;
-    private Tensor output;
+    private Tensor[] outputs;
+    private final int[] outputVersions;
 
-    Node(String op, Tensor[] inputs, Object[] args, Tensor output) {
+    Node(Op op, Tensor[] inputs, Tensor[] outputs) {
         this.op = op;
         this.inputs = inputs;
-        this.args = args;
-        this.output = output;
-        this.versions = new int[inputs.length];
-        for (int i = 0; i < inputs.length; i++) versions[i] = inputs[i] == null ? 0 : inputs[i].storage.version();
-        this.outputVersion = output.storage.version();
+        this.outputs = outputs;
+        this.versions = versionsOf(inputs);
+        this.outputVersions = versionsOf(outputs);
     }
 
+    private static int[] versionsOf(Tensor[] ts) {
+        int[] v = new int[ts.length];
+        for (int i = 0; i < ts.length; i++) v[i] = ts[i] == null ? 0 : ts[i].storage.version();
+        return v;
+    }
+
+    /** The recorded operation, e.g. {@code Ops.Unary(EXP)} or {@code Ops.Conv2d(spec)}. */
+    public Op op() { return op; }
+
     /** The operation's name, e.g. "exp", "add", "sum", "matmul", "view". */
-    public String op() { return op; }
+    public String name() { return op.name(); }
 
     public int inputCount() { return live().length; }
 
-    /** Input {@code i} as it was when the op ran. */
-    public Tensor input(int i) {
-        Tensor t = live()[i];
-        if (t != null && t.storage.version() != versions[i])
-            throw new IllegalStateException("backward of " + op + ": input " + i + " " + t.shape() + " was modified by an in-place operation after "
-                    + op + " used it (version " + versions[i] + ", now " + t.storage.version() + "); clone it before changing it");
-        return t;
-    }
+    /** Input {@code i} as it was when the op ran (null for an absent optional input). */
+    public Tensor input(int i) { return checked(live()[i], versions[i], "input " + i); }
 
+    /** The inputs, for shapes, dtypes and devices (not checked for in-place changes, which do not change those). */
     public List<Tensor> inputs() { return Arrays.asList(live()); }
 
-    /** The tensor this node produced, checked like the inputs (rules such as exp's read its values). */
-    public Tensor output() {
+    public int outputCount() { return outputs == null ? outputVersions.length : outputs.length; }
+
+    /** The only output of a single-output node, checked like the inputs (rules such as exp's read its values). */
+    public Tensor output() { return output(0); }
+
+    /** Output {@code i}, checked like the inputs. */
+    public Tensor output(int i) {
         live();
-        if (output.storage.version() != outputVersion)
-            throw new IllegalStateException("backward of " + op + ": its output " + output.shape() + " was modified by an in-place operation after "
-                    + op + " produced it (version " + outputVersion + ", now " + output.storage.version() + "); clone it before changing it");
-        return output;
+        return checked(outputs[i], outputVersions[i], outputs.length == 1 ? "its output" : "output " + i);
     }
 
-    public Object arg(int i) { return args[i]; }
+    /** The outputs, unchecked (for the engine, which matches gradients to them). */
+    public List<Tensor> outputs() {
+        live();
+        return Arrays.asList(outputs);
+    }
 
-    public int intArg(int i) { return (Integer) args[i]; }
-
-    public int[] intsArg(int i) { return (int[]) args[i]; }
-
-    public double doubleArg(int i) { return ((Number) args[i]).doubleValue(); }
-
-    public int argCount() { return args.length; }
-
-    /** Drops the references to inputs and output after a backward pass that does not retain the graph. */
+    /** Drops the references to inputs and outputs after a backward pass that does not retain the graph. */
     public void free() {
         inputs = null;
-        output = null;
+        outputs = null;
     }
 
     public boolean isFreed() { return inputs == null; }
 
+    private Tensor checked(Tensor t, int version, String what) {
+        if (t != null && t.storage.version() != version)
+            throw new IllegalStateException("backward of " + name() + ": " + what + " " + t.shape() + " was modified by an in-place operation after "
+                    + name() + " " + (what.startsWith("input") ? "used" : "produced") + " it (version " + version + ", now " + t.storage.version()
+                    + "); clone it before changing it");
+        return t;
+    }
+
     private Tensor[] live() {
         if (inputs == null)
-            throw new IllegalStateException("backward through the graph a second time (at " + op + "): its saved tensors were freed by the first "
+            throw new IllegalStateException("backward through the graph a second time (at " + name() + "): its saved tensors were freed by the first "
                     + "backward; call backward(seed, true) to retain the graph");
         return inputs;
     }
 
-    @Override public String toString() { return op + "Backward"; }
+    @Override public String toString() { return name() + "Backward"; }
 }

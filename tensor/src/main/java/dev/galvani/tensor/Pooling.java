@@ -1,7 +1,7 @@
 package dev.galvani.tensor;
 
-import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.PoolingKernels;
 import java.util.Arrays;
 
 /**
@@ -11,9 +11,13 @@ import java.util.Arrays;
  * Max pooling also produces the I64 index {@code h * W + w} of each maximum within its input plane
  * (for 1-D: the position along L), which the backward pass routes the gradient to.
  *
- * <p>Autograd: {@code maxPool2d} records an op "maxPool2d" with input x and arguments (the
- * {@link Pool2dSpec}, the indices tensor); {@code avgPool2d} records "avgPool2d" with input x and
- * argument the spec. Their rules call {@link #maxPool2dBackward} and {@link #avgPool2dBackward}.
+ * <p>Each operation is one call of the device's {@link PoolingKernels}, or its composed form
+ * ({@code ComposedPooling}) on a device without that family.
+ *
+ * <p>Autograd: {@code maxPool2d} records {@link Ops.MaxPool2d} (the spec and the indices) with input
+ * x; {@code avgPool2d} records {@link Ops.AvgPool2d}. Their rules call {@link #maxPool2dBackward} and
+ * {@link #avgPool2dBackward}, which record themselves ({@link Ops.MaxPool2dBackward},
+ * {@link Ops.AvgPool2dBackward}) for second derivatives.
  */
 public final class Pooling {
 
@@ -138,13 +142,20 @@ public final class Pooling {
     private static MaxPoolResult maxPool(String op, Tensor x, Pool2dSpec s, Tensor userX) {
         Convolution.requireRank(op, "input", x, 4, "[N, C, H, W]");
         requireFloat(op, x);
-        Backend backend = Backends.of(op, x);
         int[] out = outputSize(op, x.size(2), x.size(3), s, userX.shape().toString(), userX.dim());
         int[] shape = {x.size(0), x.size(1), out[0], out[1]};
-        Tensor values = Creation.empty(x.dtype(), x.device(), shape);
-        Tensor indices = Creation.empty(DType.I64, x.device(), shape);
-        if (values.numel() > 0) backend.maxPool2d(x, values, indices, s);
-        Tape.record("maxPool2d", values, new Tensor[]{x}, s, indices);
+        var kernels = Backends.kernels(x.device(), PoolingKernels.class);
+        Tensor values, indices;
+        if (kernels.isEmpty() && Shape.of(shape).numel() > 0) {
+            MaxPoolResult r = ComposedPooling.maxPool2d(x.detach(), s);
+            values = r.values();
+            indices = r.indices();
+        } else {
+            values = Creation.empty(x.dtype(), x.device(), shape);
+            indices = Creation.empty(DType.I64, x.device(), shape);
+            if (values.numel() > 0) kernels.get().maxPool2d(x.operand(), values.operand(), indices.operand(), s);
+        }
+        Tape.record(new Ops.MaxPool2d(s, indices), values, x);
         return new MaxPoolResult(values, indices);
     }
 
@@ -153,11 +164,16 @@ public final class Pooling {
         requireFloat(op, x);
         if (s.dilationH() != 1 || s.dilationW() != 1)
             throw new IllegalArgumentException(op + ": average pooling has no dilation, got (" + s.dilationH() + ", " + s.dilationW() + ")");
-        Backend backend = Backends.of(op, x);
         int[] out = outputSize(op, x.size(2), x.size(3), s, userX.shape().toString(), userX.dim());
-        Tensor y = Creation.empty(x.dtype(), x.device(), x.size(0), x.size(1), out[0], out[1]);
-        if (y.numel() > 0) backend.avgPool2d(x, y, s);
-        return Tape.record("avgPool2d", y, new Tensor[]{x}, s);
+        var kernels = Backends.kernels(x.device(), PoolingKernels.class);
+        Tensor y;
+        if (kernels.isEmpty() && (long) x.size(0) * x.size(1) * out[0] * out[1] > 0) {
+            y = ComposedPooling.avgPool2d(x.detach(), s);
+        } else {
+            y = Creation.empty(x.dtype(), x.device(), x.size(0), x.size(1), out[0], out[1]);
+            if (y.numel() > 0) kernels.get().avgPool2d(x.operand(), y.operand(), s);
+        }
+        return Tape.record(new Ops.AvgPool2d(s), y, x);
     }
 
     private static Tensor maxBackward(String op, Tensor gradOut, Tensor indices, int[] inputShape, Pool2dSpec s, Tensor userG) {
@@ -166,13 +182,19 @@ public final class Pooling {
         requireFloat(op, gradOut);
         if (indices.dtype() != DType.I64)
             throw new IllegalArgumentException(op + ": indices must be I64, got " + indices.dtype());
-        Backend backend = Backends.of(op, gradOut, indices);
+        Backends.of(op, gradOut, indices);
         int[] in = checkGradShape(op, gradOut, inputShape, s, userG);
         if (!indices.shape.equals(gradOut.shape))
             throw new IllegalArgumentException(op + ": indices " + indices.shape() + " and gradOut " + gradOut.shape() + " differ in shape");
-        Tensor g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
-        if (gradOut.numel() > 0) backend.maxPool2dBackward(gradOut, indices, g, s);
-        return g;
+        var kernels = Backends.kernels(gradOut.device(), PoolingKernels.class);
+        Tensor g;
+        if (kernels.isEmpty() && gradOut.numel() > 0) {
+            g = ComposedPooling.maxPool2dBackward(gradOut.detach(), indices, in);
+        } else {
+            g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
+            if (gradOut.numel() > 0) kernels.get().maxPool2dBackward(gradOut.operand(), indices.operand(), g.operand(), s);
+        }
+        return Tape.record(new Ops.MaxPool2dBackward(s, indices), g, gradOut);
     }
 
     private static Tensor avgBackward(String op, Tensor gradOut, int[] inputShape, Pool2dSpec s, Tensor userG) {
@@ -180,11 +202,16 @@ public final class Pooling {
         requireFloat(op, gradOut);
         if (s.dilationH() != 1 || s.dilationW() != 1)
             throw new IllegalArgumentException(op + ": average pooling has no dilation, got (" + s.dilationH() + ", " + s.dilationW() + ")");
-        Backend backend = Backends.of(op, gradOut);
         int[] in = checkGradShape(op, gradOut, inputShape, s, userG);
-        Tensor g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
-        if (gradOut.numel() > 0) backend.avgPool2dBackward(gradOut, g, s);
-        return g;
+        var kernels = Backends.kernels(gradOut.device(), PoolingKernels.class);
+        Tensor g;
+        if (kernels.isEmpty() && gradOut.numel() > 0) {
+            g = ComposedPooling.avgPool2dBackward(gradOut.detach(), in, s);
+        } else {
+            g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
+            if (gradOut.numel() > 0) kernels.get().avgPool2dBackward(gradOut.operand(), g.operand(), s);
+        }
+        return Tape.record(new Ops.AvgPool2dBackward(s), g, gradOut);
     }
 
     // ---- checks ----------------------------------------------------------------------------------

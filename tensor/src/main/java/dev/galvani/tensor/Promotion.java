@@ -2,29 +2,29 @@ package dev.galvani.tensor;
 
 /**
  * PyTorch's type promotion (torch.result_type). Operands fall in three priority groups: tensors with
- * dimensions, zero-dimensional tensors, and wrapped Java numbers. A lower group decides the result
- * only when its category (bool &lt; integral &lt; floating) is higher; a wrapped floating number then
- * stands for the default float type and a wrapped integer for I64.
+ * dimensions, zero-dimensional tensors, and Java numbers in an expression ({@code x.add(2)}, which
+ * PyTorch calls wrapped numbers). A lower group decides the result only when its category
+ * (bool &lt; integral &lt; floating) is higher; a Java floating number then stands for the default
+ * float type and a Java integer for I64.
  */
 final class Promotion {
 
     private Promotion() {}
 
-    static DType resultType(Tensor... operands) {
-        DType dimResult = null, zeroResult = null, wrappedResult = null;
+    static DType resultType(Tensor... operands) { return resultType(null, operands); }
+
+    /**
+     * The result type of tensors and one Java number whose kind is {@code number} (F64 for a
+     * {@code double}, I64 for a {@code long}; null for none).
+     */
+    static DType resultType(DType number, Tensor... operands) {
+        DType dimResult = null, zeroResult = null, numberResult = null;
         for (Tensor t : operands) {
-            DType current = t.dtype();
-            if (t.wrappedScalar) {
-                if (current.isFloatingPoint()) current = DType.DEFAULT_FLOAT;
-                else if (current.isIntegral()) current = DType.I64;
-                wrappedResult = promote(wrappedResult, current);
-            } else if (t.dim() == 0) {
-                zeroResult = promote(zeroResult, current);
-            } else {
-                dimResult = promote(dimResult, current);
-            }
+            if (t.dim() == 0) zeroResult = promote(zeroResult, t.dtype());
+            else dimResult = promote(dimResult, t.dtype());
         }
-        return combine(dimResult, combine(zeroResult, wrappedResult));
+        if (number != null) numberResult = number.isFloatingPoint() ? DType.DEFAULT_FLOAT : number.isIntegral() ? DType.I64 : number;
+        return combine(dimResult, combine(zeroResult, numberResult));
     }
 
     private static DType promote(DType a, DType b) { return a == null ? b : DType.promote(a, b); }

@@ -42,18 +42,25 @@ final class Reductions {
             extent *= kept[i];
             kept[i] = 1;
         }
-        Tensor out = Creation.empty(outType, x.device(), kept);
+        Tensor out = extent == 0 ? Creation.empty(outType, x.device(), kept) : Creation.uninitialized(outType, x.device(), kept);
         if (extent == 0 && out.numel() > 0) {
             switch (op) {
                 case SUM -> { }
-                case PROD -> Backends.of(x.device()).fill(out, 1);
+                case PROD -> Backends.of(x.device()).fill(out.operand(), 1);
                 default -> throw new IllegalArgumentException(opName + ": cannot reduce over an empty dimension (shape " + x.shape()
                         + ", dims " + Arrays.toString(d) + "): the result has no defined value");
             }
         } else if (out.numel() > 0) {
-            Backends.of(x.device()).reduce(op, x, d, out);
+            Backends.of(x.device()).reduce(op, x.operand(), d, out.operand());
         }
-        if (op != ReduceOp.ARGMAX && op != ReduceOp.ARGMIN) Tape.record(opName, out, x, (Object) d);
+        Ops.ReductionKind kind = switch (op) {
+            case SUM -> Ops.ReductionKind.SUM;
+            case PROD -> Ops.ReductionKind.PROD;
+            case MAX -> Ops.ReductionKind.AMAX;
+            case MIN -> Ops.ReductionKind.AMIN;
+            case ARGMAX, ARGMIN -> null;
+        };
+        if (kind != null) Tape.record(new Ops.Reduction(kind, d), out, x);
         return keepDim ? out : dropDims(out, d);
     }
 
@@ -152,9 +159,9 @@ final class Reductions {
         Tensor in = x.to(t);
         if (x.dim() == 0) return in.clone();
         int d = Shape.normalizeDim("cumsum", dim, x.dim());
-        Tensor out = Creation.emptyLike(in, t);
-        if (out.numel() > 0) Backends.of(x.device()).cumsum(in, d, out);
-        return Tape.record("cumsum", out, in, d);
+        Tensor out = Creation.uninitialized(t, x.device(), in.shape.raw());
+        if (out.numel() > 0) Backends.of(x.device()).cumsum(in.operand(), d, out.operand());
+        return Tape.record(new Ops.Cumsum(d), out, in);
     }
 
     private static void requireFloat(String op, Tensor x) {

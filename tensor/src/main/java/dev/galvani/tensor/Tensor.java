@@ -1,6 +1,7 @@
 package dev.galvani.tensor;
 
 import dev.galvani.tensor.backend.BinaryOp;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.Storage;
 import dev.galvani.tensor.backend.UnaryOp;
 import java.util.List;
@@ -20,26 +21,30 @@ public final class Tensor {
     final Shape shape;
     final int[] strides;
     final int offset;
-    /** A tensor standing for a Java number in an expression ({@code x.add(2)}): it loses type promotion to real tensors. */
-    final boolean wrappedScalar;
+    /** What kernels see of this tensor; made on first use. */
+    private Operand operand;
 
     // Autograd state. The tensor module records what happened (gradFn); galvani-autograd differentiates it.
     boolean requiresGrad;
     Tensor grad;
     Node gradFn;
+    /** Which output of {@link #gradFn} this tensor is. */
+    int outputIndex;
     java.util.List<java.util.function.UnaryOperator<Tensor>> hooks;
     boolean retainsGrad;
 
     Tensor(Storage storage, Shape shape, int[] strides, int offset) {
-        this(storage, shape, strides, offset, false);
-    }
-
-    Tensor(Storage storage, Shape shape, int[] strides, int offset, boolean wrappedScalar) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
-        this.wrappedScalar = wrappedScalar;
+    }
+
+    /** The storage and layout a backend works on. */
+    Operand operand() {
+        Operand o = operand;
+        if (o == null) operand = o = new Operand(storage, shape, strides, offset);
+        return o;
     }
 
     // ================================ factories ================================
@@ -61,7 +66,14 @@ public final class Tensor {
     /** A 0-dimensional tensor of the given type. */
     public static Tensor scalar(DType dtype, double value) { return Creation.full(dtype, value, Device.CPU); }
 
+    public static Tensor scalar(DType dtype, double value, Device device) { return Creation.full(dtype, value, device); }
+
     public static Tensor zeros(int... shape) { return Creation.full(DType.F32, 0, Device.CPU, shape); }
+
+    /** On a device: {@code Tensor.zeros(Device.cuda(0), 3, 4)} (PyTorch's {@code device=}); the same overloads exist for every factory. */
+    public static Tensor zeros(Device device, int... shape) { return Creation.full(DType.F32, 0, device, shape); }
+
+    public static Tensor zeros(DType dtype, Device device, int... shape) { return Creation.full(dtype, 0, device, shape); }
 
     public static Tensor zeros(DType dtype, int... shape) { return Creation.full(dtype, 0, Device.CPU, shape); }
 
@@ -69,9 +81,15 @@ public final class Tensor {
 
     public static Tensor ones(DType dtype, int... shape) { return Creation.full(dtype, 1, Device.CPU, shape); }
 
+    public static Tensor ones(Device device, int... shape) { return Creation.full(DType.F32, 1, device, shape); }
+
+    public static Tensor ones(DType dtype, Device device, int... shape) { return Creation.full(dtype, 1, device, shape); }
+
     public static Tensor full(double value, int... shape) { return Creation.full(DType.F32, value, Device.CPU, shape); }
 
     public static Tensor full(DType dtype, double value, int... shape) { return Creation.full(dtype, value, Device.CPU, shape); }
+
+    public static Tensor full(DType dtype, double value, Device device, int... shape) { return Creation.full(dtype, value, device, shape); }
 
     /** Zeros with this tensor's shape, dtype and device. */
     public Tensor zerosLike() { return Creation.full(dtype(), 0, device(), shape.raw()); }
@@ -88,6 +106,8 @@ public final class Tensor {
 
     public static Tensor arange(long start, long end, long step) { return Creation.arange(start, end, step); }
 
+    public static Tensor arange(long start, long end, long step, Device device) { return Creation.arange(start, end, step, device); }
+
     /** {@code start, start + step, ...} below {@code end} as F32 (PyTorch's float arange). */
     public static Tensor arange(double start, double end, double step) { return Creation.arange(DType.F32, start, end, step); }
 
@@ -99,33 +119,51 @@ public final class Tensor {
     public static Tensor linspace(DType dtype, double start, double end, int steps) { return Creation.linspace(dtype, start, end, steps); }
 
     /** The n x n identity, F32. */
-    public static Tensor eye(int n) { return Creation.eye(DType.F32, n, n); }
+    public static Tensor eye(int n) { return Creation.eye(DType.F32, Device.CPU, n, n); }
 
-    public static Tensor eye(int rows, int cols) { return Creation.eye(DType.F32, rows, cols); }
+    public static Tensor eye(int rows, int cols) { return Creation.eye(DType.F32, Device.CPU, rows, cols); }
 
-    public static Tensor eye(DType dtype, int rows, int cols) { return Creation.eye(dtype, rows, cols); }
+    public static Tensor eye(DType dtype, int rows, int cols) { return Creation.eye(dtype, Device.CPU, rows, cols); }
+
+    public static Tensor eye(DType dtype, Device device, int rows, int cols) { return Creation.eye(dtype, device, rows, cols); }
 
     /** Uniform on [0, 1), F32. */
-    public static Tensor rand(Generator gen, int... shape) { return Random.uniform(gen, DType.F32, shape); }
+    public static Tensor rand(Generator gen, int... shape) { return Random.uniform(gen, DType.F32, Device.CPU, shape); }
 
-    public static Tensor rand(Generator gen, DType dtype, int... shape) { return Random.uniform(gen, dtype, shape); }
+    public static Tensor rand(Generator gen, DType dtype, int... shape) { return Random.uniform(gen, dtype, Device.CPU, shape); }
+
+    /** Drawn on {@code device}: the same numbers as on the CPU for the same generator state (Philox on every device). */
+    public static Tensor rand(Generator gen, Device device, int... shape) { return Random.uniform(gen, DType.F32, device, shape); }
+
+    public static Tensor rand(Generator gen, DType dtype, Device device, int... shape) { return Random.uniform(gen, dtype, device, shape); }
 
     /** Standard normal, F32. */
-    public static Tensor randn(Generator gen, int... shape) { return Random.normal(gen, DType.F32, shape); }
+    public static Tensor randn(Generator gen, int... shape) { return Random.normal(gen, DType.F32, Device.CPU, shape); }
 
-    public static Tensor randn(Generator gen, DType dtype, int... shape) { return Random.normal(gen, dtype, shape); }
+    public static Tensor randn(Generator gen, DType dtype, int... shape) { return Random.normal(gen, dtype, Device.CPU, shape); }
+
+    public static Tensor randn(Generator gen, Device device, int... shape) { return Random.normal(gen, DType.F32, device, shape); }
+
+    public static Tensor randn(Generator gen, DType dtype, Device device, int... shape) { return Random.normal(gen, dtype, device, shape); }
 
     /** Integers uniform on [low, high), I64. */
-    public static Tensor randint(Generator gen, long low, long high, int... shape) { return Random.integers(gen, low, high, shape); }
+    public static Tensor randint(Generator gen, long low, long high, int... shape) { return Random.integers(gen, low, high, Device.CPU, shape); }
+
+    public static Tensor randint(Generator gen, long low, long high, Device device, int... shape) { return Random.integers(gen, low, high, device, shape); }
 
     /** F32 zeros and ones, each element 1 with probability {@code p} (PyTorch's {@code bernoulli(full(p))}). */
-    public static Tensor bernoulli(Generator gen, double p, int... shape) { return Random.bernoulli(gen, p, shape); }
+    public static Tensor bernoulli(Generator gen, double p, int... shape) { return Random.bernoulli(gen, p, DType.F32, Device.CPU, shape); }
+
+    /** Zeros and ones of {@code dtype} on {@code device}, each 1 with probability {@code p} (one kernel: a dropout mask). */
+    public static Tensor bernoulli(Generator gen, double p, DType dtype, Device device, int... shape) { return Random.bernoulli(gen, p, dtype, device, shape); }
 
     /** Zeros and ones (this tensor's dtype), one with the probability held in each element of this tensor. */
     public Tensor bernoulli(Generator gen) { return Random.bernoulli(gen, this); }
 
     /** A random permutation of {@code 0 .. n-1}, I64. */
-    public static Tensor randperm(Generator gen, int n) { return Random.permutation(gen, n); }
+    public static Tensor randperm(Generator gen, int n) { return Random.permutation(gen, n, Device.CPU); }
+
+    public static Tensor randperm(Generator gen, int n, Device device) { return Random.permutation(gen, n, device); }
 
     // ================================ metadata ================================
 
@@ -183,7 +221,7 @@ public final class Tensor {
     public Tensor to(DType dtype) { return dtype == dtype() ? this : Elementwise.cast(this, dtype); }
 
     /** This tensor on another device (itself when it is already there). */
-    public Tensor to(Device device) { return device.equals(device()) ? this : Creation.toDevice(this, device); }
+    public Tensor to(Device device) { return Creation.toDevice(this, device); }
 
     public Tensor cpu() { return to(Device.CPU); }
 
@@ -217,13 +255,20 @@ public final class Tensor {
     public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
 
     /** Back-propagates from this one-element tensor (seed 1). */
-    public void backward() { AutogradSupport.backward(this, null, false); }
+    public void backward() { AutogradSupport.backward(this, null, false, false); }
 
     /** Back-propagates with an explicit seed gradient of this tensor's shape. */
-    public void backward(Tensor seed) { AutogradSupport.backward(this, seed, false); }
+    public void backward(Tensor seed) { AutogradSupport.backward(this, seed, false, false); }
 
     /** As {@link #backward(Tensor)}; with {@code retainGraph} the graph can be walked again. */
-    public void backward(Tensor seed, boolean retainGraph) { AutogradSupport.backward(this, seed, retainGraph); }
+    public void backward(Tensor seed, boolean retainGraph) { AutogradSupport.backward(this, seed, retainGraph, false); }
+
+    /**
+     * As {@link #backward(Tensor, boolean)}; with {@code createGraph} the backward computation is
+     * recorded too, so the gradients in {@code grad()} can be differentiated again (gradient
+     * penalties, physics-informed losses). Seed null: the implicit 1 of a one-element tensor.
+     */
+    public void backward(Tensor seed, boolean retainGraph, boolean createGraph) { AutogradSupport.backward(this, seed, retainGraph || createGraph, createGraph); }
 
     /**
      * Calls {@code hook} with the gradient flowing into this tensor during backward; a non-null
@@ -253,7 +298,9 @@ public final class Tensor {
 
     public Tensor mulInPlace(Tensor other) { return InPlace.apply(BinaryOp.MUL, this, other); }
 
-    public Tensor mulInPlace(double v) { return InPlace.apply(BinaryOp.MUL, this, Elementwise.scalarFor(this, v)); }
+    public Tensor mulInPlace(double v) { return InPlace.applyScalar(BinaryOp.MUL, this, v); }
+
+    public Tensor addInPlace(double v) { return InPlace.applyScalar(BinaryOp.ADD, this, v); }
 
     public Tensor divInPlace(Tensor other) { return InPlace.apply(BinaryOp.DIV, this, other); }
 
@@ -339,8 +386,8 @@ public final class Tensor {
 
     /** Limits every element to [min, max]. */
     public Tensor clamp(double min, double max) { return Elementwise.clamp(this, min, max); }
-    public Tensor clampMin(double min) { return maximum(Elementwise.scalarFor(this, min)); }
-    public Tensor clampMax(double max) { return minimum(Elementwise.scalarFor(this, max)); }
+    public Tensor clampMin(double min) { return maximum(min); }
+    public Tensor clampMax(double max) { return minimum(max); }
 
     public Tensor add(Tensor other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
     /** this + alpha * other. */
@@ -367,45 +414,54 @@ public final class Tensor {
 
     // Scalar overloads: a Java integer keeps integer tensors integral, a Java floating-point number
     // makes them F32 (PyTorch's rules for Python numbers).
-    public Tensor add(double v) { return add(Elementwise.scalarFor(this, v)); }
-    public Tensor add(long v) { return add(Elementwise.scalarFor(this, v)); }
-    public Tensor sub(double v) { return sub(Elementwise.scalarFor(this, v)); }
-    public Tensor sub(long v) { return sub(Elementwise.scalarFor(this, v)); }
-    public Tensor mul(double v) { return mul(Elementwise.scalarFor(this, v)); }
-    public Tensor mul(long v) { return mul(Elementwise.scalarFor(this, v)); }
-    public Tensor div(double v) { return div(Elementwise.scalarFor(this, v)); }
-    public Tensor div(long v) { return div(Elementwise.scalarFor(this, v)); }
+    public Tensor add(double v) { return Elementwise.binaryScalar(BinaryOp.ADD, this, v, false); }
+    public Tensor add(long v) { return Elementwise.binaryScalar(BinaryOp.ADD, this, v, false); }
+    public Tensor sub(double v) { return Elementwise.binaryScalar(BinaryOp.SUB, this, v, false); }
+    public Tensor sub(long v) { return Elementwise.binaryScalar(BinaryOp.SUB, this, v, false); }
+    public Tensor mul(double v) { return Elementwise.binaryScalar(BinaryOp.MUL, this, v, false); }
+    public Tensor mul(long v) { return Elementwise.binaryScalar(BinaryOp.MUL, this, v, false); }
+    public Tensor div(double v) { return Elementwise.binaryScalar(BinaryOp.DIV, this, v, false); }
+    public Tensor div(long v) { return Elementwise.binaryScalar(BinaryOp.DIV, this, v, false); }
     public Tensor pow(double v) { return Elementwise.powScalar(this, v); }
-    public Tensor pow(long v) { return pow(Elementwise.scalarFor(this, v)); }
-    public Tensor maximum(double v) { return maximum(Elementwise.scalarFor(this, v)); }
-    public Tensor maximum(long v) { return maximum(Elementwise.scalarFor(this, v)); }
-    public Tensor minimum(double v) { return minimum(Elementwise.scalarFor(this, v)); }
-    public Tensor minimum(long v) { return minimum(Elementwise.scalarFor(this, v)); }
-    public Tensor eq(double v) { return eq(Elementwise.scalarFor(this, v)); }
-    public Tensor eq(long v) { return eq(Elementwise.scalarFor(this, v)); }
-    public Tensor ne(double v) { return ne(Elementwise.scalarFor(this, v)); }
-    public Tensor ne(long v) { return ne(Elementwise.scalarFor(this, v)); }
-    public Tensor lt(double v) { return lt(Elementwise.scalarFor(this, v)); }
-    public Tensor lt(long v) { return lt(Elementwise.scalarFor(this, v)); }
-    public Tensor le(double v) { return le(Elementwise.scalarFor(this, v)); }
-    public Tensor le(long v) { return le(Elementwise.scalarFor(this, v)); }
-    public Tensor gt(double v) { return gt(Elementwise.scalarFor(this, v)); }
-    public Tensor gt(long v) { return gt(Elementwise.scalarFor(this, v)); }
-    public Tensor ge(double v) { return ge(Elementwise.scalarFor(this, v)); }
-    public Tensor ge(long v) { return ge(Elementwise.scalarFor(this, v)); }
+    public Tensor pow(long v) { return Elementwise.binaryScalar(BinaryOp.POW, this, v, false); }
+    public Tensor maximum(double v) { return Elementwise.binaryScalar(BinaryOp.MAXIMUM, this, v, false); }
+    public Tensor maximum(long v) { return Elementwise.binaryScalar(BinaryOp.MAXIMUM, this, v, false); }
+    public Tensor minimum(double v) { return Elementwise.binaryScalar(BinaryOp.MINIMUM, this, v, false); }
+    public Tensor minimum(long v) { return Elementwise.binaryScalar(BinaryOp.MINIMUM, this, v, false); }
+    public Tensor eq(double v) { return Elementwise.binaryScalar(BinaryOp.EQ, this, v, false); }
+    public Tensor eq(long v) { return Elementwise.binaryScalar(BinaryOp.EQ, this, v, false); }
+    public Tensor ne(double v) { return Elementwise.binaryScalar(BinaryOp.NE, this, v, false); }
+    public Tensor ne(long v) { return Elementwise.binaryScalar(BinaryOp.NE, this, v, false); }
+    public Tensor lt(double v) { return Elementwise.binaryScalar(BinaryOp.LT, this, v, false); }
+    public Tensor lt(long v) { return Elementwise.binaryScalar(BinaryOp.LT, this, v, false); }
+    public Tensor le(double v) { return Elementwise.binaryScalar(BinaryOp.LE, this, v, false); }
+    public Tensor le(long v) { return Elementwise.binaryScalar(BinaryOp.LE, this, v, false); }
+    public Tensor gt(double v) { return Elementwise.binaryScalar(BinaryOp.GT, this, v, false); }
+    public Tensor gt(long v) { return Elementwise.binaryScalar(BinaryOp.GT, this, v, false); }
+    public Tensor ge(double v) { return Elementwise.binaryScalar(BinaryOp.GE, this, v, false); }
+    public Tensor ge(long v) { return Elementwise.binaryScalar(BinaryOp.GE, this, v, false); }
     /** value - this. */
-    public Tensor rsub(double v) { return Elementwise.scalarFor(this, v).sub(this); }
+    public Tensor rsub(double v) { return Elementwise.binaryScalar(BinaryOp.SUB, this, v, true); }
+
+    /** value / this. */
+    public Tensor rdiv(double v) { return Elementwise.binaryScalar(BinaryOp.DIV, this, v, true); }
+
+    /** base ^ this (PyTorch's {@code torch.pow(base, x)}). */
+    public Tensor rpow(double base) { return Elementwise.binaryScalar(BinaryOp.POW, this, base, true); }
+
+    /** atan2(this, v). */
+    public Tensor atan2(double v) { return Elementwise.binaryScalar(BinaryOp.ATAN2, this, v, false); }
 
     /** cond ? a : b element by element, broadcasting all three. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
 
-    public static Tensor where(Tensor cond, Tensor a, double b) { return Elementwise.where(cond, a, Elementwise.scalarFor(a, b)); }
+    public static Tensor where(Tensor cond, Tensor a, double b) { return Elementwise.where(cond, a, b); }
 
-    public static Tensor where(Tensor cond, double a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
+    public static Tensor where(Tensor cond, double a, Tensor b) { return Elementwise.where(cond, a, b); }
 
-    public static Tensor where(Tensor cond, Tensor a, long b) { return Elementwise.where(cond, a, Elementwise.scalarFor(a, b)); }
+    public static Tensor where(Tensor cond, Tensor a, long b) { return Elementwise.where(cond, a, b); }
 
-    public static Tensor where(Tensor cond, long a, Tensor b) { return Elementwise.where(cond, Elementwise.scalarFor(b, a), b); }
+    public static Tensor where(Tensor cond, long a, Tensor b) { return Elementwise.where(cond, a, b); }
 
     /** Elements where {@code mask} is true replaced by {@code value}. */
     public Tensor maskedFill(Tensor mask, double value) { return Elementwise.where(mask, Creation.full(dtype(), value, device()), this); }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Deterministic release of tensor memory: every tensor created on this thread while the scope is
@@ -18,14 +19,20 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>On the CPU a released tensor's array is dropped, and using the tensor afterwards fails with a
- * message that says so: the same rule as on the GPU, where release returns device memory at once.
- * Scopes nest and belong to the thread that opened them.
+ * <p>A released tensor's memory goes back to its device's allocator at once (on the CPU too), and
+ * using the tensor afterwards fails with a message that says so. Scopes nest and belong to the
+ * thread that opened them; tensors made on another thread (a data loader's prefetch thread) join a
+ * scope through {@link #adopt}. State that outlives every step (parameters, optimizer moments,
+ * running statistics) is made with {@link #untracked} or handed over with {@link #escape}, so
+ * that no scope ever releases it.
  */
 public final class TensorScope implements AutoCloseable {
 
     private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Depth of {@link #untracked} blocks on this thread: while positive, new tensors join no scope. */
+    private static final ThreadLocal<int[]> UNTRACKED = ThreadLocal.withInitial(() -> new int[1]);
 
+    /** Guarded by itself: other threads may {@link #adopt} into this scope. */
     private final Set<Storage> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Thread owner = Thread.currentThread();
     private boolean closed;
@@ -40,24 +47,74 @@ public final class TensorScope implements AutoCloseable {
         return s;
     }
 
+    /** The innermost scope open on this thread, or null. */
+    public static TensorScope current() { return STACK.get().peek(); }
+
     /** Called for every newly allocated tensor: the innermost open scope of this thread takes it. */
     static void track(Tensor t) {
+        if (UNTRACKED.get()[0] > 0) return;
         TensorScope s = STACK.get().peek();
-        if (s != null) s.owned.add(t.storage);
+        if (s != null) s.add(t.storage);
+    }
+
+    /**
+     * Runs {@code make} with scope tracking off on this thread: what it creates belongs to no scope and
+     * is freed by the garbage collector when unreachable. For long-lived state made during a step
+     * (optimizer moments, parameters a module creates lazily).
+     */
+    public static <T> T untracked(Supplier<T> make) {
+        int[] depth = UNTRACKED.get();
+        depth[0]++;
+        try {
+            return make.get();
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    /**
+     * Takes {@code t}'s storage out of every scope open on this thread, so none releases it; returns
+     * {@code t}. For tensors that become long-lived state (a loaded checkpoint's parameters).
+     */
+    public static Tensor escape(Tensor t) {
+        for (TensorScope s : STACK.get()) s.remove(t.storage);
+        return t;
     }
 
     /** Lets {@code t} (and every view of its storage) outlive this scope; returns {@code t}. */
     public Tensor keep(Tensor t) {
         checkOpen("keep");
-        if (owned.remove(t.storage)) {
+        if (remove(t.storage)) {
             TensorScope parent = parent();
-            if (parent != null) parent.owned.add(t.storage);
+            if (parent != null) parent.add(t.storage);
         }
         return t;
     }
 
+    /**
+     * Makes this scope release {@code t} when it closes, whichever thread made it: tensors built on a
+     * worker thread (the data loader's prefetch thread) and handed to the thread that owns this
+     * scope. Returns {@code t}. May be called from any thread while the scope is open.
+     */
+    public Tensor adopt(Tensor t) {
+        checkOpen("adopt");
+        add(t.storage);
+        return t;
+    }
+
+    /** Whether this scope will release {@code t}'s storage. */
+    public boolean owns(Tensor t) {
+        synchronized (owned) {
+            return owned.contains(t.storage);
+        }
+    }
+
     /** Number of storages this scope will release. */
-    public int trackedCount() { return owned.size(); }
+    public int trackedCount() {
+        synchronized (owned) {
+            return owned.size();
+        }
+    }
 
     /** Bytes released when this scope closed. */
     public long releasedBytes() { return releasedBytes; }
@@ -70,14 +127,29 @@ public final class TensorScope implements AutoCloseable {
         if (stack.peek() != this)
             throw new IllegalStateException("TensorScope: scopes must close in reverse order of opening (an inner scope is still open)");
         stack.pop();
-        for (Storage s : owned) {
-            if (!s.isReleased()) {
-                releasedBytes += s.byteSize();
-                s.release();
+        synchronized (owned) {
+            for (Storage s : owned) {
+                if (!s.isReleased()) {
+                    releasedBytes += s.byteSize();
+                    s.release();
+                }
             }
+            owned.clear();
+            closed = true;
         }
-        owned.clear();
-        closed = true;
+    }
+
+    private void add(Storage s) {
+        synchronized (owned) {
+            if (closed) throw new IllegalStateException("TensorScope: the scope is already closed");
+            owned.add(s);
+        }
+    }
+
+    private boolean remove(Storage s) {
+        synchronized (owned) {
+            return owned.remove(s);
+        }
     }
 
     private TensorScope parent() {

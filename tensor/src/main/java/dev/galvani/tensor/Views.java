@@ -54,13 +54,13 @@ final class Views {
         if (strides == null)
             throw new IllegalArgumentException("view: shape " + Arrays.toString(shape) + " is not compatible with the layout of a tensor of shape "
                     + t.shape() + " and strides " + Arrays.toString(t.strides) + " (at least one dimension spans two memory runs); use reshape(...) to copy");
-        return Tape.record("view", make(t, shape, strides, t.offset), t);
+        return Tape.record(new Ops.View(), make(t, shape, strides, t.offset), t);
     }
 
     static Tensor reshape(Tensor t, int[] requested) {
         int[] shape = inferShape("reshape", t, requested);
         int[] strides = viewStrides(t.shape.raw(), t.strides, shape);
-        if (strides != null) return Tape.record("view", make(t, shape, strides, t.offset), t);
+        if (strides != null) return Tape.record(new Ops.View(), make(t, shape, strides, t.offset), t);
         return view(t.clone(), shape);
     }
 
@@ -117,7 +117,7 @@ final class Views {
         }
         int[] normalized = new int[rank];
         for (int i = 0; i < rank; i++) normalized[i] = Shape.normalizeDim("permute", dims[i], rank);
-        return Tape.record("permute", make(t, shape, strides, t.offset), t, (Object) normalized);
+        return Tape.record(new Ops.Permute(normalized), make(t, shape, strides, t.offset), t);
     }
 
     static Tensor transpose(Tensor t, int dim0, int dim1) {
@@ -148,21 +148,21 @@ final class Views {
                 strides[j++] = t.strides[i];
             }
         }
-        return Tape.record("view", make(t, shape, strides, t.offset), t);
+        return Tape.record(new Ops.View(), make(t, shape, strides, t.offset), t);
     }
 
     static Tensor squeeze(Tensor t, int dim) {
         if (t.dim() == 0) { Shape.normalizeDim("squeeze", dim, 0); return t; }
         int d = Shape.normalizeDim("squeeze", dim, t.dim());
         if (t.shape.raw()[d] != 1) return t;
-        return Tape.record("view", make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset), t);
+        return Tape.record(new Ops.View(), make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset), t);
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
         int rank = t.dim();
         int d = Shape.normalizeDim("unsqueeze", dim, rank + 1);
         int stride = d < rank ? t.strides[d] * t.shape.raw()[d] : 1;
-        return Tape.record("view", make(t, insert(t.shape.raw(), d, 1), insert(t.strides, d, stride), t.offset), t);
+        return Tape.record(new Ops.View(), make(t, insert(t.shape.raw(), d, 1), insert(t.strides, d, stride), t.offset), t);
     }
 
     static Tensor expand(Tensor t, int[] sizes) {
@@ -192,7 +192,7 @@ final class Views {
             }
         }
         if (java.util.Arrays.equals(shape, t.shape.raw())) return t;
-        return Tape.record("expand", make(t, shape, strides, t.offset), t);
+        return Tape.record(new Ops.Expand(), make(t, shape, strides, t.offset), t);
     }
 
     static Tensor narrow(Tensor t, int dim, int start, int length) {
@@ -204,7 +204,7 @@ final class Views {
             throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length + " exceed dimension " + d + " of size " + size + " (shape " + t.shape() + ")");
         int[] shape = t.shape.dims();
         shape[d] = length;
-        return Tape.record("slice", make(t, shape, t.strides.clone(), t.offset + s * t.strides[d]), t, d, s, 1);
+        return Tape.record(new Ops.Slice(d, s, 1), make(t, shape, t.strides.clone(), t.offset + s * t.strides[d]), t);
     }
 
     static Tensor slice(Tensor t, int dim, int start, int end, int step) {
@@ -217,7 +217,7 @@ final class Views {
         int[] shape = t.shape.dims(), strides = t.strides.clone();
         shape[d] = length;
         strides[d] = t.strides[d] * step;
-        return Tape.record("slice", make(t, shape, strides, t.offset + (length > 0 ? s * t.strides[d] : 0)), t, d, length > 0 ? s : 0, step);
+        return Tape.record(new Ops.Slice(d, length > 0 ? s : 0, step), make(t, shape, strides, t.offset + (length > 0 ? s * t.strides[d] : 0)), t);
     }
 
     private static int clampIndex(int i, int size) {
@@ -232,7 +232,7 @@ final class Views {
         int i = index < 0 ? index + size : index;
         if (i < 0 || i >= size)
             throw new IndexOutOfBoundsException("select: index " + index + " is out of bounds for dimension " + d + " with size " + size + " (shape " + t.shape() + ")");
-        return Tape.record("select", make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset + i * t.strides[d]), t, d, i);
+        return Tape.record(new Ops.Select(d, i), make(t, remove(t.shape.raw(), d), remove(t.strides, d), t.offset + i * t.strides[d]), t);
     }
 
     static Tensor flatten(Tensor t, int startDim, int endDim) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.galvani.tensor.backend.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 
 /** Factories, metadata and conversions, with hand-worked expectations. */
@@ -88,9 +89,15 @@ class CreationTest {
 
     @Test
     void bareDevicesExplainThemselves() {
-        var e = assertThrows(UnsupportedOperationException.class, () -> Tensor.zeros(2).to(Device.cuda(0)));
-        assertTrue(e.getMessage().contains("cuda:0"), e.getMessage());
+        var e = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(2).to(Device.cuda(0)));
+        assertTrue(e.getMessage().startsWith("device cuda:0: no backend for 'cuda' devices on the classpath (there are: cpu"), e.getMessage());
+        assertTrue(e.getMessage().contains("galvani-cuda"), e.getMessage());
+        var f = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(new Device("tpu", 1), 2));
+        assertTrue(f.getMessage().startsWith("device tpu:1: no backend for 'tpu' devices"), f.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Device.cuda(-1));
+        assertThrows(IllegalArgumentException.class, () -> new Device("CUDA", 0));
+        assertEquals(Device.cuda(1), Device.parse("cuda:1"));
+        assertEquals(Device.CPU, Device.parse("cpu"));
     }
 
     @Test

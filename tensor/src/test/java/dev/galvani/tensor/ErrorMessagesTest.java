@@ -42,7 +42,7 @@ class ErrorMessagesTest {
     @Test
     void indexingAndJoining() {
         Tensor idx = Tensor.of(new long[]{0, 3});
-        assertEquals("indexSelect: index 3 is out of bounds for a dimension of size 3 (tensor [2, 3])",
+        assertEquals("indexSelect: index 3 is out of bounds for dimension 1 with size 3 (tensor [2, 3])",
                 message(IndexOutOfBoundsException.class, () -> a.indexSelect(1, idx)));
         assertEquals("indexSelect: index must be an integer tensor (I32 or I64), got F32",
                 message(IllegalArgumentException.class, () -> a.indexSelect(1, Tensor.ones(1))));
@@ -53,7 +53,7 @@ class ErrorMessagesTest {
         assertTrue(message(IllegalArgumentException.class, () -> a.split(new int[]{1, 1}, 1)).startsWith("split: sizes [1, 1] sum to 2 but dimension 1 of [2, 3] has size 3"));
         assertTrue(message(IllegalArgumentException.class, () -> a.pad(PadMode.REFLECT, 0, 3, 0)).startsWith("pad(reflect): padding (3, 0) must be smaller than the size 3"));
         assertTrue(message(IllegalArgumentException.class, () -> a.pad(1, 2, 3)).startsWith("pad: needs an even number of paddings"));
-        assertTrue(message(IndexOutOfBoundsException.class, () -> Tensor.of(new long[]{0, 5}).oneHot(3)).startsWith("oneHot: class index 5 is outside [0, 3)"));
+        assertTrue(message(IndexOutOfBoundsException.class, () -> Tensor.of(new long[]{0, 5}).oneHot(3)).startsWith("oneHot: class indices must lie in [0, 3): scatterAdd: index 5 is out of bounds"));
         assertTrue(message(IllegalArgumentException.class, () -> a.repeat(2)).startsWith("repeat: 1 repeats [2] for a tensor of rank 2"));
         assertTrue(message(IllegalArgumentException.class, () -> Tensor.einsum("ij,jk", a, a)).startsWith("einsum: label 'j' has size 3 in the first operand [2, 3] and 2 in the second"));
     }

@@ -2,142 +2,148 @@ package dev.galvani.tensor.backend;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
-import dev.galvani.tensor.Tensor;
+import java.util.Optional;
 
 /**
- * The primitives a device implements; everything else in Galvani is composed from them in Java.
+ * The core every device implements; everything else in Galvani is composed from it in Java, and
+ * optional {@link KernelFamily kernel families} add fused operations where a device has them.
  *
  * <p>Contract shared by all methods: the caller (the tensor front end) has already checked shapes,
  * dtypes and devices, broadcast inputs to the output shape with zero strides, and allocated the
- * output. Inputs may have any strides and offsets; outputs are freshly allocated and contiguous
- * unless a method says otherwise. A backend never allocates tensors users see.
+ * output. Inputs may have any strides and offsets; outputs are contiguous unless a method says
+ * otherwise. A backend sees {@link Operand}s, never tensors: it cannot record autograd nodes or
+ * make tensors users see.
+ *
+ * <p>Work may run asynchronously (a CUDA stream, or the checking device of the tests): a method
+ * may return before its result exists. Results become visible to the host only through
+ * {@link #toHost} and {@link #synchronize}, which wait for everything issued before them. An error
+ * a kernel finds (an index out of bounds) is thrown by the call itself where the device is
+ * synchronous (the CPU) and by the next {@code toHost}/{@code synchronize} otherwise.
  */
 public interface Backend {
 
     Device device();
 
-    // ---- storage -------------------------------------------------------------------------------
+    // ---- memory ----------------------------------------------------------------------------------
 
     /** A zero-filled buffer. */
     Storage allocate(DType dtype, int length);
 
     /**
-     * A buffer holding a copy of (or on the CPU: wrapping) a host array: {@code float[]} for F32,
-     * {@code double[]} F64, {@code int[]} I32, {@code long[]} I64, {@code boolean[]} BOOL.
+     * A buffer whose contents are unspecified, for an output the next kernel overwrites entirely.
+     * The default is {@link #allocate}; a caching allocator skips the zeroing.
+     */
+    default Storage allocateUninitialized(DType dtype, int length) { return allocate(dtype, length); }
+
+    /**
+     * A buffer holding the values of a host array ({@code float[]} for F32, {@code double[]} F64,
+     * {@code int[]} I32, {@code long[]} I64, {@code boolean[]} BOOL). The backend may keep the array
+     * itself (the CPU does), so the caller must hand over one nobody else holds.
      */
     Storage fromHost(Object hostArray, DType dtype);
 
-    /** The elements of {@code t} in row-major order, as a new host array of its dtype's Java type. */
-    Object toHost(Tensor t);
+    /**
+     * The elements of {@code x} in row-major order, as a new host array of its dtype's Java type
+     * that belongs to the caller. Waits for the work issued before it.
+     */
+    Object toHost(Operand x);
 
-    // ---- data movement -------------------------------------------------------------------------
+    /**
+     * Copies between this device and another one without passing through host memory, where this
+     * backend can (dst = src, same shape, possibly another dtype). Returns false when it cannot;
+     * the front end then stages the copy through the host.
+     */
+    default boolean copyAcrossDevices(Operand src, Operand dst) { return false; }
+
+    /** Waits until every operation issued on this device so far has finished, and reports the first error one of them hit. */
+    void synchronize();
+
+    /** The allocator's statistics. */
+    MemoryStats memoryStats();
+
+    /** Gives the allocator's cached blocks back (to the device, or to the garbage collector). */
+    void emptyCache();
+
+    /** Starts the peak statistics afresh from the live bytes now. */
+    void resetPeakMemoryStats();
+
+    // ---- data movement -----------------------------------------------------------------------------
 
     /** dst[i] = (dst.dtype) src[i]; same shape, any strides on both sides (dst must not overlap itself). */
-    void copy(Tensor src, Tensor dst);
+    void copy(Operand src, Operand dst);
 
     /** Every element of {@code dst} (any strides) set to {@code value}. */
-    void fill(Tensor dst, double value);
+    void fill(Operand dst, double value);
 
-    // ---- element-wise --------------------------------------------------------------------------
+    // ---- element-wise ------------------------------------------------------------------------------
 
     /** out = op(x); x has out's shape and dtype. */
-    void unary(UnaryOp op, Tensor x, Tensor out);
+    void unary(UnaryOp op, Operand x, Operand out);
 
-    /** out = op(a, b); a and b share one dtype and have out's shape; out is BOOL for comparisons. */
-    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+    /**
+     * out = op(a, b); a and b share one dtype and have out's shape; out is BOOL for comparisons. out
+     * may be a itself (an in-place update), element for element.
+     */
+    void binary(BinaryOp op, Operand a, Operand b, Operand out);
+
+    /**
+     * out = op(a, s), or op(s, a) with {@code scalarFirst}: a Java number in an expression, passed
+     * by value (never as a tensor). {@code scalar} already holds the value in a's dtype: a float
+     * rounded to F32, an integer for integral types (read it with {@code longValue()}). out may be a.
+     */
+    void binaryScalar(BinaryOp op, Operand a, Number scalar, boolean scalarFirst, Operand out);
 
     /** out = cond ? a : b; cond is BOOL, a and b have out's dtype, all three have out's shape. */
-    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+    void where(Operand cond, Operand a, Operand b, Operand out);
 
-    // ---- reductions ----------------------------------------------------------------------------
+    // ---- reductions --------------------------------------------------------------------------------
 
     /**
      * Reduces {@code x} over {@code dims} (sorted, distinct). {@code out} has x's rank with size 1 on
      * the reduced dims; its dtype is x's (ARGMAX/ARGMIN: I64, the index along the single reduced dim or
      * into the row-major flattening of several).
      */
-    void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
+    void reduce(ReduceOp op, Operand x, int[] dims, Operand out);
 
     /** Inclusive prefix sum along {@code dim}; out has x's shape and dtype. */
-    void cumsum(Tensor x, int dim, Tensor out);
+    void cumsum(Operand x, int dim, Operand out);
 
-    // ---- linear algebra ------------------------------------------------------------------------
+    // ---- linear algebra ----------------------------------------------------------------------------
 
     /**
      * Batched matrix product: a [B, M, K] times b [B, K, N] into out [B, M, N]. a and b may have any
      * strides (a transposed operand is a stride pattern, a broadcast batch a zero batch stride).
      */
-    void matmul(Tensor a, Tensor b, Tensor out);
+    void matmul(Operand a, Operand b, Operand out);
 
-    // ---- convolution and pooling (N, C, H, W); 1-D is 2-D with H = 1 ---------------------------
+    // ---- indexing ----------------------------------------------------------------------------------
+    // Index operands are I64. The kernel checks every index against the size of the dimension it
+    // addresses and reports one out of range (IndexOutOfBoundsException naming the op, the index, the
+    // dimension and the shape), so the front end never reads indices back to check them.
 
-    /** x [N, C, H, W], w [O, C/groups, kH, kW] into out [N, O, outH, outW] (no bias). */
-    void conv2d(Tensor x, Tensor w, Tensor out, Conv2dSpec spec);
+    /** out = x with dimension {@code dim} indexed by the I64 vector {@code index}. */
+    void indexSelect(Operand x, int dim, Operand index, Operand out);
 
-    /** The gradient of conv2d with respect to its input: gradOut [N, O, oH, oW], w into gradIn [N, C, H, W]. */
-    void conv2dInputGrad(Tensor gradOut, Tensor w, Tensor gradIn, Conv2dSpec spec);
-
-    /** The gradient of conv2d with respect to its weight: x, gradOut into gradW [O, C/groups, kH, kW]. */
-    void conv2dWeightGrad(Tensor x, Tensor gradOut, Tensor gradW, Conv2dSpec spec);
-
-    /** Max pooling; {@code indices} (I64, out's shape) receives the flat h * W + w position of each maximum. */
-    void maxPool2d(Tensor x, Tensor out, Tensor indices, Pool2dSpec spec);
-
-    /** Routes gradOut to the recorded maxima: gradIn (zeroed by the caller) [N, C, H, W] accumulates. */
-    void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn, Pool2dSpec spec);
-
-    void avgPool2d(Tensor x, Tensor out, Pool2dSpec spec);
-
-    /** gradIn (zeroed by the caller) accumulates each window's share of gradOut. */
-    void avgPool2dBackward(Tensor gradOut, Tensor gradIn, Pool2dSpec spec);
-
-    // ---- normalisation -------------------------------------------------------------------------
-
-    /**
-     * Batch normalisation of x [N, C, S] (contiguous) per channel c: out = (x - mean[c]) invstd[c]
-     * weight[c] + bias[c]. With {@code computeStats} the backend first writes the batch mean and
-     * 1/sqrt(biased variance + eps) of each channel into {@code mean} and {@code invstd} [C]; otherwise
-     * it reads them. {@code weight} and {@code bias} [C] may be null (1 and 0).
-     */
-    void batchNormForward(Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd, Tensor out, boolean computeStats, double eps);
-
-    /**
-     * The gradients of {@link #batchNormForward}: gradOut and x [N, C, S], the saved mean and invstd
-     * [C]. With {@code batchStats} the statistics are functions of x (training):
-     * gradIn = w invstd (g - mean(g) - xhat mean(g xhat)); otherwise gradIn = g w invstd. Writes
-     * gradWeight = sum(g xhat) and gradBias = sum(g) when they are not null.
-     */
-    void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
-                           Tensor gradWeight, Tensor gradBias, boolean batchStats);
-
-    // ---- fused optimizer updates ----------------------------------------------------------------
-
-    /**
-     * One Adam/AdamW step in place on contiguous tensors of one shape and dtype, element by element,
-     * in exactly this order: g = grad (negated when maximizing); decoupled decay: p *= 1 - lr wd, else
-     * g += wd p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; with amsgrad
-     * vmax = max(vmax, v) and v := vmax; p -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps).
-     * {@code maxExpAvgSq} is null without amsgrad.
-     */
-    void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hp);
-
-    // ---- indexing ------------------------------------------------------------------------------
-
-    /** out = x with dimension {@code dim} indexed by the I64 vector {@code index} (already bounds-checked). */
-    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
-
-    /** out[..i_dim..] = x[..index[..]..] (PyTorch's gather; index I64 with out's shape, bounds-checked). */
-    void gather(Tensor x, int dim, Tensor index, Tensor out);
+    /** out[..i_dim..] = x[..index[..]..] (PyTorch's gather; index I64 with out's shape). */
+    void gather(Operand x, int dim, Operand index, Operand out);
 
     /** target[..index[..]..] += src[..] along {@code dim}, in place; target is contiguous. */
-    void scatterAdd(Tensor target, int dim, Tensor index, Tensor src);
+    void scatterAdd(Operand target, int dim, Operand index, Operand src);
 
-    // ---- random --------------------------------------------------------------------------------
+    // ---- random ------------------------------------------------------------------------------------
 
     /**
-     * Fills the contiguous tensor {@code out} (F32/F64 for UNIFORM and NORMAL, I64 for BITS64) from
-     * Philox4x32-10: element i from the block at counter {@code offset + i} under key {@code seed}
-     * (the exact formulas are in {@code dev.galvani.tensor.Philox}).
+     * Fills the contiguous {@code out} from Philox4x32-10: element i from the block at counter
+     * {@code offset + i} under key {@code seed} (formulas in {@code dev.galvani.tensor.Philox} and
+     * {@link Distribution}).
      */
-    void random(Distribution dist, Tensor out, long seed, long offset);
+    void random(Distribution dist, Operand out, long seed, long offset);
+
+    // ---- kernel families ---------------------------------------------------------------------------
+
+    /**
+     * This device's implementation of a kernel family, or empty; the front end then uses the
+     * composed form. The default looks up the {@link KernelProvider}s registered for this device type.
+     */
+    default <F extends KernelFamily> Optional<F> kernels(Class<F> family) { return KernelRegistry.find(this, family); }
 }

@@ -29,4 +29,16 @@ public record Pool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int
         if (ceilMode && (long) (out - 1) * stride >= in + pad) out--;
         return out;
     }
+
+    /**
+     * The divisor of average window (i, j) over an h x w input: the window clipped to the padded
+     * input with {@code countIncludePad} (padding counts, the overhang past it does not), else
+     * clipped to the input itself (0 for a window wholly in the padding).
+     */
+    public int avgDivisor(int i, int j, int h, int w) {
+        int h0 = i * strideH - padH, w0 = j * strideW - padW;
+        int h1 = Math.min(h0 + kernelH, h + padH), w1 = Math.min(w0 + kernelW, w + padW);
+        if (countIncludePad) return (h1 - h0) * (w1 - w0);
+        return Math.max(0, Math.min(h1, h) - Math.max(h0, 0)) * Math.max(0, Math.min(w1, w) - Math.max(w0, 0));
+    }
 }

@@ -1,6 +1,5 @@
 package dev.galvani.tensor.backend;
 
-import dev.galvani.tensor.SpecialFunctions;
 
 /**
  * Element-wise functions of one argument. {@link #apply(double)} is the definition every backend

@@ -1,7 +1,7 @@
 package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -145,7 +145,7 @@ final class ConvKernels {
     // forward
     // =============================================================================================
 
-    static void conv2d(Tensor x, Tensor w, Tensor out, Conv2dSpec spec) {
+    static void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
         Geo g = Geo.of(x.shape().dims(), w.shape().dims(), out.shape().dims(), spec);
         if (out.numel() == 0) return;
         Object X = CpuBackend.array(x), O = CpuBackend.array(out);
@@ -189,7 +189,7 @@ final class ConvKernels {
     // gradient with respect to the input
     // =============================================================================================
 
-    static void inputGrad(Tensor gradOut, Tensor w, Tensor gradIn, Conv2dSpec spec) {
+    static void inputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
         Geo g = Geo.of(gradIn.shape().dims(), w.shape().dims(), gradOut.shape().dims(), spec);
         if (gradIn.numel() == 0) return;
         Object GI = CpuBackend.array(gradIn);
@@ -243,7 +243,7 @@ final class ConvKernels {
      * packing transposes both either way. Pixel-major columns, built from a channels-last copy of the
      * image so that Gemm could read them by rows, measured no faster.)
      */
-    static void weightGrad(Tensor x, Tensor gradOut, Tensor gradW, Conv2dSpec spec) {
+    static void weightGrad(Operand x, Operand gradOut, Operand gradW, Conv2dSpec spec) {
         Geo g = Geo.of(x.shape().dims(), gradW.shape().dims(), gradOut.shape().dims(), spec);
         if (gradW.numel() == 0) return;
         if (g.n == 0 || g.plane() == 0) {
@@ -346,7 +346,7 @@ final class ConvKernels {
     }
 
     /** The weight [O, ckk] transposed into a new row-major [ckk, O] array. */
-    private static Object transposedWeight(Tensor w, int ckk) {
+    private static Object transposedWeight(Operand w, int ckk) {
         Dense W = dense(w);
         int o = w.shape().dims()[0];
         Object t = newArray(w.dtype(), o * ckk);
@@ -698,7 +698,7 @@ final class ConvKernels {
     private record Dense(Object array, int offset) {}
 
     /** A 4-D tensor's elements in row-major order: its own storage when contiguous, else a copy. */
-    private static Dense dense(Tensor t) {
+    private static Dense dense(Operand t) {
         if (t.isContiguous()) return new Dense(CpuBackend.array(t), t.offset());
         int[] d = t.shape().dims(), s = t.strides();
         Object src = CpuBackend.array(t);
@@ -717,7 +717,7 @@ final class ConvKernels {
     }
 
     /** Copies a row-major array into a 4-D tensor of any strides. */
-    private static void scatterDense(Object src, Tensor t) {
+    private static void scatterDense(Object src, Operand t) {
         int[] d = t.shape().dims(), s = t.strides();
         Object dst = CpuBackend.array(t);
         int i = 0;

@@ -2,20 +2,27 @@ package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
-import dev.galvani.tensor.Tensor;
-import dev.galvani.tensor.backend.AdamStep;
 import dev.galvani.tensor.backend.Backend;
+import dev.galvani.tensor.backend.BackendProvider;
 import dev.galvani.tensor.backend.BinaryOp;
-import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.Distribution;
-import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.MemoryStats;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.ReduceOp;
 import dev.galvani.tensor.backend.Storage;
 import dev.galvani.tensor.backend.UnaryOp;
+import java.lang.ref.Reference;
 
 /**
- * The CPU backend: heap arrays, Vector API SIMD, Galvani's ForkJoin pool. This class only routes;
- * each family of kernels lives in its own class.
+ * The CPU backend: heap arrays from a caching pool ({@link CpuAllocator}), Vector API SIMD,
+ * Galvani's ForkJoin pool. It is synchronous: every call has finished when it returns. This class
+ * only routes; each family of kernels lives in its own class, and the optional families
+ * (convolution, pooling, normalisation, optimizer updates) are registered as kernel providers
+ * ({@link CpuKernelFamilies}).
+ *
+ * <p>Every kernel call ends with a reachability fence on its operands: a kernel works on the bare
+ * arrays, and without the fence the JIT could let an operand's storage become unreachable while
+ * the kernel still reads its array, so that the allocator's cleaner recycled it mid-kernel.
  */
 public final class CpuBackend implements Backend {
 
@@ -23,69 +30,170 @@ public final class CpuBackend implements Backend {
 
     private CpuBackend() {}
 
-    /** The backing array of a CPU tensor (float[], double[], int[], long[] or boolean[]). */
-    public static Object array(Tensor t) { return ((CpuStorage) t.storage()).array(); }
+    /** Registers the CPU backend for device type "cpu" (ServiceLoader needs a public class with a public constructor). */
+    public static final class Provider implements BackendProvider {
+        public Provider() {}
+
+        @Override public String deviceType() { return Device.CPU.type(); }
+
+        @Override public Backend open(int index) { return INSTANCE; }
+    }
+
+    /** The backing array of a CPU operand (float[], double[], int[], long[] or boolean[]). */
+    public static Object array(Operand t) { return ((CpuStorage) t.storage()).array(); }
 
     @Override public Device device() { return Device.CPU; }
 
-    @Override public Storage allocate(DType dtype, int length) { return CpuStorage.allocate(dtype, length); }
+    // ---- memory ----------------------------------------------------------------------------------
 
-    @Override public Storage fromHost(Object hostArray, DType dtype) { return new CpuStorage(dtype, hostArray); }
+    @Override public Storage allocate(DType dtype, int length) { return CpuAllocator.INSTANCE.allocate(dtype, length, true); }
 
-    @Override public Object toHost(Tensor t) {
-        Tensor dense = Tensor.zeros(t.dtype(), t.shape().dims());
-        copy(t, dense);
-        return array(dense);
+    @Override public Storage allocateUninitialized(DType dtype, int length) { return CpuAllocator.INSTANCE.allocate(dtype, length, false); }
+
+    @Override public Storage fromHost(Object hostArray, DType dtype) { return CpuAllocator.INSTANCE.adopt(dtype, hostArray); }
+
+    /** A fresh array that the caller owns: never one of the pool's. */
+    @Override public Object toHost(Operand x) {
+        CpuStorage dense = CpuStorage.unpooled(x.dtype(), (int) x.numel());
+        ElementwiseKernels.copy(x, Operand.contiguous(dense, x.shape().dims()));
+        return dense.array();
     }
 
-    @Override public void copy(Tensor src, Tensor dst) { ElementwiseKernels.copy(src, dst); }
+    @Override public void synchronize() {}
 
-    @Override public void fill(Tensor dst, double value) { ElementwiseKernels.fill(dst, value); }
+    @Override public MemoryStats memoryStats() { return CpuAllocator.INSTANCE.stats(); }
 
-    @Override public void unary(UnaryOp op, Tensor x, Tensor out) { ElementwiseKernels.unary(op, x, out); }
+    @Override public void emptyCache() { CpuAllocator.INSTANCE.emptyCache(); }
 
-    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { ElementwiseKernels.binary(op, a, b, out); }
+    @Override public void resetPeakMemoryStats() { CpuAllocator.INSTANCE.resetPeak(); }
 
-    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { ElementwiseKernels.where(cond, a, b, out); }
+    // ---- core primitives -----------------------------------------------------------------------
 
-    @Override public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) { ReduceKernels.reduce(op, x, dims, out); }
-
-    @Override public void cumsum(Tensor x, int dim, Tensor out) { ReduceKernels.cumsum(x, dim, out); }
-
-    @Override public void matmul(Tensor a, Tensor b, Tensor out) { MatmulKernels.matmul(a, b, out); }
-
-    @Override public void conv2d(Tensor x, Tensor w, Tensor out, Conv2dSpec spec) { ConvKernels.conv2d(x, w, out, spec); }
-
-    @Override public void conv2dInputGrad(Tensor gradOut, Tensor w, Tensor gradIn, Conv2dSpec spec) { ConvKernels.inputGrad(gradOut, w, gradIn, spec); }
-
-    @Override public void conv2dWeightGrad(Tensor x, Tensor gradOut, Tensor gradW, Conv2dSpec spec) { ConvKernels.weightGrad(x, gradOut, gradW, spec); }
-
-    @Override public void maxPool2d(Tensor x, Tensor out, Tensor indices, Pool2dSpec spec) { PoolKernels.maxPool2d(x, out, indices, spec); }
-
-    @Override public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn, Pool2dSpec spec) { PoolKernels.maxPool2dBackward(gradOut, indices, gradIn, spec); }
-
-    @Override public void avgPool2d(Tensor x, Tensor out, Pool2dSpec spec) { PoolKernels.avgPool2d(x, out, spec); }
-
-    @Override public void avgPool2dBackward(Tensor gradOut, Tensor gradIn, Pool2dSpec spec) { PoolKernels.avgPool2dBackward(gradOut, gradIn, spec); }
-
-    @Override public void batchNormForward(Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd, Tensor out, boolean computeStats, double eps) {
-        NormKernels.batchNormForward(x, weight, bias, mean, invstd, out, computeStats, eps);
+    @Override public void copy(Operand src, Operand dst) {
+        try {
+            ElementwiseKernels.copy(src, dst);
+        } finally {
+            Reference.reachabilityFence(src);
+            Reference.reachabilityFence(dst);
+        }
     }
 
-    @Override public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
-                                            Tensor gradWeight, Tensor gradBias, boolean batchStats) {
-        NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats);
+    @Override public void fill(Operand dst, double value) {
+        try {
+            ElementwiseKernels.fill(dst, value);
+        } finally {
+            Reference.reachabilityFence(dst);
+        }
     }
 
-    @Override public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hp) {
-        OptimizerKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
+    @Override public void unary(UnaryOp op, Operand x, Operand out) {
+        try {
+            ElementwiseKernels.unary(op, x, out);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(out);
+        }
     }
 
-    @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.indexSelect(x, dim, index, out); }
+    @Override public void binary(BinaryOp op, Operand a, Operand b, Operand out) {
+        try {
+            ElementwiseKernels.binary(op, a, b, out);
+        } finally {
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(out);
+        }
+    }
 
-    @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.gather(x, dim, index, out); }
+    /** The scalar as a one-element array broadcast with zero strides: the binary kernel fills a vector row with it once per row. */
+    @Override public void binaryScalar(BinaryOp op, Operand a, Number scalar, boolean scalarFirst, Operand out) {
+        CpuStorage one = CpuStorage.unpooled(a.dtype(), 1);
+        if (a.dtype().isFloatingPoint()) Scalars.setDouble(one.array(), a.dtype(), 0, scalar.doubleValue());
+        else Scalars.setLong(one.array(), a.dtype(), 0, scalar.longValue());
+        Operand s = one.broadcast(a.shape().dims());
+        try {
+            if (scalarFirst) ElementwiseKernels.binary(op, s, a, out);
+            else ElementwiseKernels.binary(op, a, s, out);
+        } finally {
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(out);
+        }
+    }
 
-    @Override public void scatterAdd(Tensor target, int dim, Tensor index, Tensor src) { IndexKernels.scatterAdd(target, dim, index, src); }
+    @Override public void where(Operand cond, Operand a, Operand b, Operand out) {
+        try {
+            ElementwiseKernels.where(cond, a, b, out);
+        } finally {
+            Reference.reachabilityFence(cond);
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(out);
+        }
+    }
 
-    @Override public void random(Distribution dist, Tensor out, long seed, long offset) { RandomKernels.fill(dist, out, seed, offset); }
+    @Override public void reduce(ReduceOp op, Operand x, int[] dims, Operand out) {
+        try {
+            ReduceKernels.reduce(op, x, dims, out);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    @Override public void cumsum(Operand x, int dim, Operand out) {
+        try {
+            ReduceKernels.cumsum(x, dim, out);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    @Override public void matmul(Operand a, Operand b, Operand out) {
+        try {
+            MatmulKernels.matmul(a, b, out);
+        } finally {
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    @Override public void indexSelect(Operand x, int dim, Operand index, Operand out) {
+        try {
+            IndexKernels.indexSelect(x, dim, index, out);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(index);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    @Override public void gather(Operand x, int dim, Operand index, Operand out) {
+        try {
+            IndexKernels.gather(x, dim, index, out);
+        } finally {
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(index);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    @Override public void scatterAdd(Operand target, int dim, Operand index, Operand src) {
+        try {
+            IndexKernels.scatterAdd(target, dim, index, src);
+        } finally {
+            Reference.reachabilityFence(target);
+            Reference.reachabilityFence(index);
+            Reference.reachabilityFence(src);
+        }
+    }
+
+    @Override public void random(Distribution dist, Operand out, long seed, long offset) {
+        try {
+            RandomKernels.fill(dist, out, seed, offset);
+        } finally {
+            Reference.reachabilityFence(out);
+        }
+    }
 }

@@ -2,11 +2,15 @@ package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.Storage;
+import java.lang.ref.Cleaner;
 
 /**
  * A heap array: {@code float[]} (F32), {@code double[]} (F64), {@code int[]} (I32), {@code long[]} (I64)
- * or {@code boolean[]} (BOOL).
+ * or {@code boolean[]} (BOOL). Storages made by {@link CpuAllocator} give their array back when
+ * released (a {@code TensorScope} closing) or, failing that, when the garbage collector finds them
+ * unreachable; the allocator then reuses it.
  */
 public final class CpuStorage implements Storage {
 
@@ -14,6 +18,9 @@ public final class CpuStorage implements Storage {
     private final int length;
     private Object data;
     private int version;
+    /** Gives the array back to the allocator, once; null for storages the allocator does not account. */
+    private Cleaner.Cleanable cleanable;
+    private CpuAllocator.Return giveBack;
 
     CpuStorage(DType dtype, Object data) {
         this.dtype = dtype;
@@ -21,16 +28,26 @@ public final class CpuStorage implements Storage {
         this.length = java.lang.reflect.Array.getLength(data);
     }
 
-    static CpuStorage allocate(DType dtype, int length) {
-        Object data = switch (dtype) {
+    void track(Cleaner.Cleanable cleanable, CpuAllocator.Return giveBack) {
+        this.cleanable = cleanable;
+        this.giveBack = giveBack;
+    }
+
+    /** A storage outside the allocator (never pooled, never counted): host copies and a kernel's own temporaries. */
+    static CpuStorage unpooled(DType dtype, int length) { return new CpuStorage(dtype, newArray(dtype, length)); }
+
+    static Object newArray(DType dtype, int length) {
+        return switch (dtype) {
             case F32 -> new float[length];
             case F64 -> new double[length];
             case I32 -> new int[length];
             case I64 -> new long[length];
             case BOOL -> new boolean[length];
         };
-        return new CpuStorage(dtype, data);
     }
+
+    /** Element 0 seen as a tensor of {@code shape} with zero strides (a scalar broadcast). */
+    Operand broadcast(int[] shape) { return Operand.contiguous(this, 1).withLayout(shape, new int[shape.length], 0); }
 
     @Override public Device device() { return Device.CPU; }
 
@@ -38,7 +55,14 @@ public final class CpuStorage implements Storage {
 
     @Override public int length() { return length; }
 
-    @Override public void release() { data = null; }
+    @Override public void release() {
+        if (data == null) return;
+        data = null;
+        if (cleanable != null) {
+            giveBack.explicit = true;
+            cleanable.clean();
+        }
+    }
 
     @Override public boolean isReleased() { return data == null; }
 

@@ -7,7 +7,7 @@ import static dev.galvani.tensor.cpu.Simd.F;
 import static dev.galvani.tensor.cpu.Simd.FL;
 
 import dev.galvani.tensor.DType;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
@@ -35,7 +35,7 @@ final class ElementwiseKernels {
 
     // ---- unary ---------------------------------------------------------------------------------
 
-    static void unary(UnaryOp op, Tensor x, Tensor out) {
+    static void unary(UnaryOp op, Operand x, Operand out) {
         Object xs = CpuBackend.array(x), os = CpuBackend.array(out);
         int[][] strides = {out.strides(), x.strides()};
         int[] offsets = {out.offset(), x.offset()};
@@ -104,7 +104,7 @@ final class ElementwiseKernels {
 
     // ---- binary --------------------------------------------------------------------------------
 
-    static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    static void binary(BinaryOp op, Operand a, Operand b, Operand out) {
         Object as = CpuBackend.array(a), bs = CpuBackend.array(b), os = CpuBackend.array(out);
         int[][] strides = {out.strides(), a.strides(), b.strides()};
         int[] offsets = {out.offset(), a.offset(), b.offset()};
@@ -230,7 +230,7 @@ final class ElementwiseKernels {
 
     // ---- where, copy, fill ---------------------------------------------------------------------
 
-    static void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    static void where(Operand cond, Operand a, Operand b, Operand out) {
         boolean[] c = (boolean[]) CpuBackend.array(cond);
         Object as = CpuBackend.array(a), bs = CpuBackend.array(b), os = CpuBackend.array(out);
         DType t = out.dtype();
@@ -257,7 +257,7 @@ final class ElementwiseKernels {
         for (; i < n; i++) res[ro + i] = c[co + i] ? a[ao + i * aStride] : b[bo + i * bStride];
     }
 
-    static void copy(Tensor src, Tensor dst) {
+    static void copy(Operand src, Operand dst) {
         Object ss = CpuBackend.array(src), ds = CpuBackend.array(dst);
         DType st = src.dtype(), dt = dst.dtype();
         StridedLoop.forEachRow(dst.shape().dims(), new int[][]{dst.strides(), src.strides()},
@@ -272,7 +272,7 @@ final class ElementwiseKernels {
                 });
     }
 
-    static void fill(Tensor dst, double value) {
+    static void fill(Operand dst, double value) {
         Object ds = CpuBackend.array(dst);
         DType t = dst.dtype();
         StridedLoop.forEachRow(dst.shape().dims(), new int[][]{dst.strides()}, new int[]{dst.offset()}, Parallel.ELEMENTWISE_GRAIN, (n, o, s) -> {

@@ -1,7 +1,7 @@
 package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import java.util.Arrays;
 
 /**
@@ -16,7 +16,7 @@ final class MatmulKernels {
 
     private MatmulKernels() {}
 
-    static void matmul(Tensor a, Tensor b, Tensor out) {
+    static void matmul(Operand a, Operand b, Operand out) {
         int[] ad = a.shape().dims(), as = a.strides(), bs = b.strides();
         int batch = ad[0], m = ad[1], k = ad[2], n = b.shape().dims()[2];
         if (batch == 0 || m == 0 || n == 0) return;

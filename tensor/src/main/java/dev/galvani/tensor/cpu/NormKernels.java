@@ -5,7 +5,7 @@ import static dev.galvani.tensor.cpu.Simd.DL;
 import static dev.galvani.tensor.cpu.Simd.F;
 import static dev.galvani.tensor.cpu.Simd.FL;
 
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,7 +21,7 @@ final class NormKernels {
 
     private NormKernels() {}
 
-    static void batchNormForward(Tensor x, Tensor weight, Tensor bias, Tensor mean, Tensor invstd, Tensor out, boolean computeStats, double eps) {
+    static void batchNormForward(Operand x, Operand weight, Operand bias, Operand mean, Operand invstd, Operand out, boolean computeStats, double eps) {
         int[] d = x.shape().dims();
         int n = d[0], c = d[1], s = d[2];
         Object xa = CpuBackend.array(x), oa = CpuBackend.array(out);
@@ -52,8 +52,8 @@ final class NormKernels {
         }
     }
 
-    static void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor invstd, Tensor gradIn,
-                                  Tensor gradWeight, Tensor gradBias, boolean batchStats) {
+    static void batchNormBackward(Operand gradOut, Operand x, Operand weight, Operand mean, Operand invstd, Operand gradIn,
+                                  Operand gradWeight, Operand gradBias, boolean batchStats) {
         int[] d = x.shape().dims();
         int n = d[0], c = d[1], s = d[2];
         Object ga = CpuBackend.array(gradOut), xa = CpuBackend.array(x), ia = gradIn == null ? null : CpuBackend.array(gradIn);
@@ -182,7 +182,7 @@ final class NormKernels {
 
     // ---- per-channel vectors ([C], any float dtype and stride) ------------------------------------
 
-    private static double[] values(Tensor t) {
+    private static double[] values(Operand t) {
         int n = (int) t.numel(), st = t.strides()[0], o = t.offset();
         Object a = CpuBackend.array(t);
         double[] r = new double[n];
@@ -190,7 +190,7 @@ final class NormKernels {
         return r;
     }
 
-    private static void store(Tensor t, double[] v) {
+    private static void store(Operand t, double[] v) {
         int st = t.strides()[0], o = t.offset();
         Object a = CpuBackend.array(t);
         for (int i = 0; i < v.length; i++) Scalars.setDouble(a, t.dtype(), o + i * st, v[i]);

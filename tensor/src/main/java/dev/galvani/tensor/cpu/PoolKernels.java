@@ -1,7 +1,7 @@
 package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.Pool2dSpec;
 
 /**
@@ -24,7 +24,7 @@ final class PoolKernels {
 
     /** Planes of [N, C, ...] tensors: plane p is (p / C, p % C). */
     private record Planes(int c, int[] strides, int offset) {
-        static Planes of(Tensor t) { return new Planes(t.shape().dims()[1], t.strides(), t.offset()); }
+        static Planes of(Operand t) { return new Planes(t.shape().dims()[1], t.strides(), t.offset()); }
 
         int base(int p) { return offset + (p / c) * strides[0] + (p % c) * strides[1]; }
     }
@@ -37,7 +37,7 @@ final class PoolKernels {
     // max
     // =============================================================================================
 
-    static void maxPool2d(Tensor x, Tensor out, Tensor indices, Pool2dSpec spec) {
+    static void maxPool2d(Operand x, Operand out, Operand indices, Pool2dSpec spec) {
         int[] xd = x.shape().dims(), od = out.shape().dims();
         int planes = xd[0] * xd[1], h = xd[2], w = xd[3], oh = od[2], ow = od[3];
         if (out.numel() == 0) return;
@@ -117,7 +117,7 @@ final class PoolKernels {
         return start >= 0 ? start : start + Math.ceilDiv(-start, dilation) * dilation;
     }
 
-    static void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn, Pool2dSpec spec) {
+    static void maxPool2dBackward(Operand gradOut, Operand indices, Operand gradIn, Pool2dSpec spec) {
         int[] gd = gradOut.shape().dims(), id = gradIn.shape().dims();
         int planes = gd[0] * gd[1], oh = gd[2], ow = gd[3], w = id[3];
         if (gradOut.numel() == 0) return;
@@ -163,20 +163,14 @@ final class PoolKernels {
 
         static Window of(Pool2dSpec s, int i, int j, int h, int w) {
             int h0 = i * s.strideH() - s.padH(), w0 = j * s.strideW() - s.padW();
-            int h1 = Math.min(h0 + s.kernelH(), h + s.padH()), w1 = Math.min(w0 + s.kernelW(), w + s.padW());
-            int padded = (h1 - h0) * (w1 - w0);
-            h0 = Math.max(h0, 0);
-            w0 = Math.max(w0, 0);
-            h1 = Math.min(h1, h);
-            w1 = Math.min(w1, w);
-            int inside = Math.max(0, h1 - h0) * Math.max(0, w1 - w0);
-            return new Window(h0, h1, w0, w1, s.countIncludePad() ? padded : inside);
+            int h1 = Math.min(h0 + s.kernelH(), h), w1 = Math.min(w0 + s.kernelW(), w);
+            return new Window(Math.max(h0, 0), h1, Math.max(w0, 0), w1, s.avgDivisor(i, j, h, w));
         }
 
         boolean empty() { return h0 >= h1 || w0 >= w1; }
     }
 
-    static void avgPool2d(Tensor x, Tensor out, Pool2dSpec spec) {
+    static void avgPool2d(Operand x, Operand out, Pool2dSpec spec) {
         int[] xd = x.shape().dims(), od = out.shape().dims();
         int planes = xd[0] * xd[1], h = xd[2], w = xd[3], oh = od[2], ow = od[3];
         if (out.numel() == 0) return;
@@ -209,7 +203,7 @@ final class PoolKernels {
         });
     }
 
-    static void avgPool2dBackward(Tensor gradOut, Tensor gradIn, Pool2dSpec spec) {
+    static void avgPool2dBackward(Operand gradOut, Operand gradIn, Pool2dSpec spec) {
         int[] gd = gradOut.shape().dims(), id = gradIn.shape().dims();
         int planes = gd[0] * gd[1], oh = gd[2], ow = gd[3], h = id[2], w = id[3];
         if (gradOut.numel() == 0) return;

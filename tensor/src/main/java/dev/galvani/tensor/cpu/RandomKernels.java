@@ -2,7 +2,7 @@ package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Philox;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.Distribution;
 
 /**
@@ -18,13 +18,16 @@ final class RandomKernels {
     /** Philox costs about ten multiply rounds per element: more than an add, so a smaller grain. */
     static final int GRAIN = 8_192;
 
-    static void fill(Distribution dist, Tensor out, long seed, long offset) {
+    static void fill(Distribution dist, Operand out, long seed, long offset) {
         if (!out.isContiguous())
             throw new IllegalArgumentException("random " + dist + ": the output tensor must be contiguous");
         DType dt = out.dtype();
         boolean ok = switch (dist) {
-            case UNIFORM, NORMAL -> dt == DType.F32 || dt == DType.F64;
-            case BITS64 -> dt == DType.I64;
+            case Distribution.Uniform u -> dt.isFloatingPoint();
+            case Distribution.Normal n -> dt.isFloatingPoint();
+            case Distribution.Bits64 b -> dt == DType.I64;
+            case Distribution.Integers i -> dt == DType.I64;
+            case Distribution.Bernoulli b -> true;
         };
         if (!ok) throw new IllegalArgumentException("random " + dist + ": unsupported dtype " + dt);
         int n = (int) out.numel();
@@ -32,58 +35,31 @@ final class RandomKernels {
         int base = out.offset();
         Object array = CpuBackend.array(out);
         switch (dist) {
-            case UNIFORM -> {
-                if (dt == DType.F32) {
-                    float[] a = (float[]) array;
-                    Parallel.forRange(n, GRAIN, (s, e) -> {
-                        int[] w = new int[4];
-                        for (int i = s; i < e; i++) {
-                            Philox.draw(seed, offset + i, w);
-                            a[base + i] = Philox.uniformF32(w[0]);
-                        }
-                    });
-                } else {
-                    double[] a = (double[]) array;
-                    Parallel.forRange(n, GRAIN, (s, e) -> {
-                        int[] w = new int[4];
-                        for (int i = s; i < e; i++) {
-                            Philox.draw(seed, offset + i, w);
-                            a[base + i] = Philox.uniformF64(w[0], w[1]);
-                        }
-                    });
-                }
-            }
-            case NORMAL -> {
-                if (dt == DType.F32) {
-                    float[] a = (float[]) array;
-                    Parallel.forRange(n, GRAIN, (s, e) -> {
-                        int[] w = new int[4];
-                        for (int i = s; i < e; i++) {
-                            Philox.draw(seed, offset + i, w);
-                            a[base + i] = Philox.normalF32(w[0], w[1]);
-                        }
-                    });
-                } else {
-                    double[] a = (double[]) array;
-                    Parallel.forRange(n, GRAIN, (s, e) -> {
-                        int[] w = new int[4];
-                        for (int i = s; i < e; i++) {
-                            Philox.draw(seed, offset + i, w);
-                            a[base + i] = Philox.normalF64(w[0], w[1], w[2], w[3]);
-                        }
-                    });
-                }
-            }
-            case BITS64 -> {
-                long[] a = (long[]) array;
-                Parallel.forRange(n, GRAIN, (s, e) -> {
-                    int[] w = new int[4];
-                    for (int i = s; i < e; i++) {
-                        Philox.draw(seed, offset + i, w);
-                        a[base + i] = Philox.bits64(w[0], w[1]);
-                    }
-                });
+            case Distribution.Uniform u when dt == DType.F32 -> each(n, seed, offset, (i, w) -> ((float[]) array)[base + i] = Philox.uniformF32(w[0]));
+            case Distribution.Uniform u -> each(n, seed, offset, (i, w) -> ((double[]) array)[base + i] = Philox.uniformF64(w[0], w[1]));
+            case Distribution.Normal nd when dt == DType.F32 -> each(n, seed, offset, (i, w) -> ((float[]) array)[base + i] = Philox.normalF32(w[0], w[1]));
+            case Distribution.Normal nd -> each(n, seed, offset, (i, w) -> ((double[]) array)[base + i] = Philox.normalF64(w[0], w[1], w[2], w[3]));
+            case Distribution.Bits64 b -> each(n, seed, offset, (i, w) -> ((long[]) array)[base + i] = Philox.bits64(w[0], w[1]));
+            case Distribution.Integers r -> each(n, seed, offset,
+                    (i, w) -> ((long[]) array)[base + i] = Philox.integer(Philox.bits64(w[0], w[1]), r.low(), r.high()));
+            case Distribution.Bernoulli b -> {
+                double p = b.p();
+                each(n, seed, offset, (i, w) -> Scalars.setDouble(array, dt, base + i, Philox.uniformF64(w[0], w[1]) < p ? 1 : 0));
             }
         }
+    }
+
+    /** What one element makes of its Philox block {@code w}. */
+    @FunctionalInterface
+    private interface Element { void set(int i, int[] w); }
+
+    private static void each(int n, long seed, long offset, Element element) {
+        Parallel.forRange(n, GRAIN, (s, e) -> {
+            int[] w = new int[4];
+            for (int i = s; i < e; i++) {
+                Philox.draw(seed, offset + i, w);
+                element.set(i, w);
+            }
+        });
     }
 }

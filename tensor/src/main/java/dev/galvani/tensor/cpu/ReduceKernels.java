@@ -6,7 +6,7 @@ import static dev.galvani.tensor.cpu.Simd.F;
 import static dev.galvani.tensor.cpu.Simd.FL;
 
 import dev.galvani.tensor.DType;
-import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.ReduceOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -26,7 +26,7 @@ final class ReduceKernels {
     private record Plan(int[] keptShape, int[] keptStrides, int[] outStrides,
                         int[] redShape, int[] redStrides, int runLength, int runStride, long extent) {}
 
-    static void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+    static void reduce(ReduceOp op, Operand x, int[] dims, Operand out) {
         Plan p = plan(x, dims, out);
         Object xs = CpuBackend.array(x), os = CpuBackend.array(out);
         DType t = x.dtype();
@@ -64,7 +64,7 @@ final class ReduceKernels {
         });
     }
 
-    private static Plan plan(Tensor x, int[] dims, Tensor out) {
+    private static Plan plan(Operand x, int[] dims, Operand out) {
         int[] shape = x.shape().dims(), xs = x.strides(), os = out.strides();
         boolean[] red = new boolean[shape.length];
         for (int d : dims) red[d] = true;
@@ -295,7 +295,7 @@ final class ReduceKernels {
     // ---- cumsum --------------------------------------------------------------------------------
 
     /** Running sum along dim, one line per task; F32 accumulates in double (PyTorch's CPU accumulate type). */
-    static void cumsum(Tensor x, int dim, Tensor out) {
+    static void cumsum(Operand x, int dim, Operand out) {
         int[] shape = x.shape().dims(), xs = x.strides(), os = out.strides();
         int len = shape[dim], xStep = xs[dim], oStep = os[dim];
         int lines = (int) (out.numel() / Math.max(1, len));

@@ -43,6 +43,7 @@ public final class OpTable {
         reductionOps(t);
         linearAlgebraOps(t);
         convolutionOps(t);
+        poolingBackwardOps(t);
         normalizationOps(t);
         viewOps(t);
         indexingOps(t);
@@ -144,6 +145,13 @@ public final class OpTable {
                 sample("pow(0.5)", in.uniform(dt, 0, 5, 7), x -> x.pow(0.5), a -> a.map(Math::sqrt), dt.isFloatingPoint() ? dt : F32, Tolerance.LOOSE))));
         t.add(new OpInfo("rsub", NUMBERS, true, (in, dt) -> List.of(
                 sample("rsub(1.5)", in.uniform(dt, -5, 5, 3, 4), x -> x.rsub(1.5), a -> a.map(v -> 1.5 - v), dt.isFloatingPoint() ? dt : F32))));
+        t.add(new OpInfo("rdiv", NUMBERS, true, (in, dt) -> List.of(
+                sample("rdiv(3)", in.uniform(dt, 1, 5, 3, 4), x -> x.rdiv(3.0), a -> a.map(v -> 3 / v), dt.isFloatingPoint() ? dt : F32))));
+        t.add(new OpInfo("rpow", FLOATS, true, (in, dt) -> List.of(
+                sample("rpow(2)", in.uniform(dt, -3, 3, 3, 4), x -> x.rpow(2.0), a -> a.map(v -> Math.pow(2, v)), dt, Tolerance.LOOSE),
+                sample("rpow(0)", in.uniform(dt, 0.1, 3, 7), x -> x.rpow(0.0), a -> a.map(v -> Math.pow(0, v)), dt))));
+        t.add(new OpInfo("atan2(scalar)", FLOATS, true, (in, dt) -> List.of(
+                sample("atan2(0.7)", in.uniform(dt, -3, 3, 3, 4), x -> x.atan2(0.7), a -> a.map(v -> Math.atan2(v, 0.7)), dt, Tolerance.LOOSE))));
         t.add(new OpInfo("where", ALL, true, (in, dt) -> {
             List<Sample> s = new ArrayList<>();
             for (int[][] p : new int[][][]{{{3, 4}, {3, 4}, {3, 4}}, {{3, 1}, {1, 4}, {4}}, {{}, {2, 3}, {}}, {{0, 2}, {2}, {1}}}) {
@@ -412,6 +420,21 @@ public final class OpTable {
                         v -> Reference.conv2d(v.get(0), v.get(1), null, 1, 0, 1, 1), dt, Tolerance.LOOSE));
             return s;
         }));
+        // The gradients are operations too (recorded, so that a backward pass can be differentiated again).
+        t.add(new OpInfo("conv2dWeightGrad", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] g : geometries) {
+                int k = g[0] == 3 ? 2 : 3, o = 6 - 6 % g[3] == 6 ? 6 : 4;
+                int[] ws = {o, 4 / g[3], k, k};
+                Tensor x = in.uniform(dt, -2, 2, 2, 4, 7, 6);
+                int oh = (7 + 2 * g[1] - g[2] * (k - 1) - 1) / g[0] + 1, ow = (6 + 2 * g[1] - g[2] * (k - 1) - 1) / g[0] + 1;
+                Tensor gy = in.uniform(dt, -1, 1, 2, o, oh, ow);
+                s.add(new Sample("conv2dWeightGrad " + Arrays.toString(g), List.of(x, gy),
+                        v -> dev.galvani.tensor.Convolution.conv2dWeightGrad(v.get(0), v.get(1), ws, g[0], g[0], g[1], g[1], g[2], g[2], g[3]),
+                        v -> Reference.conv2dWeightGrad(v.get(0), v.get(1), ws, g[0], g[1], g[2], g[3]), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
         t.add(new OpInfo("conv1d", FLOATS, true, (in, dt) -> {
             Tensor x = in.uniform(dt, -2, 2, 2, 4, 9), w = in.uniform(dt, -1, 1, 6, 2, 3), b = in.uniform(dt, -1, 1, 6);
             return List.of(new Sample("conv1d stride 2 padding 1 dilation 2 groups 2", List.of(x, w, b),
@@ -457,6 +480,37 @@ public final class OpTable {
         t.add(new OpInfo("avgPool1d", FLOATS, true, (in, dt) -> List.of(sample("avgPool1d kernel 3 stride 2 padding 1", in.uniform(dt, -5, 5, 2, 3, 9),
                 v -> dev.galvani.tensor.Pooling.avgPool1d(v, 3, 2, 1, false, true),
                 a -> Reference.avgPool1d(a, 3, 2, 1), dt))));
+    }
+
+    /** The pooling gradients as operations of their own: linear in the output gradient. */
+    private static void poolingBackwardOps(List<OpInfo> t) {
+        t.add(new OpInfo("maxPool2dBackward", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] g : new int[][]{{2, 2, 0, 1}, {3, 2, 1, 1}, {2, 1, 0, 2}}) {
+                Tensor x = in.uniform(dt, -5, 5, 2, 3, 7, 8);
+                var spec = new dev.galvani.tensor.backend.Pool2dSpec(g[0], g[0], g[1], g[1], g[2], g[2], g[3], g[3], false, true);
+                Tensor indices = dev.galvani.tensor.Pooling.maxPool2dWithIndices(x, spec).indices();
+                Tensor gy = in.uniform(dt, -1, 1, indices.shape().dims());
+                NdArray xs = NdArray.of(x);
+                s.add(new Sample("maxPool2dBackward " + Arrays.toString(g), List.of(gy),
+                        v -> dev.galvani.tensor.Pooling.maxPool2dBackward(v.get(0), indices, x.shape().dims(), spec),
+                        v -> Reference.maxPool2dBackward(xs, v.get(0), g[0], g[1], g[2], g[3]), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("avgPool2dBackward", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            int[] inShape = {2, 3, 7, 8};
+            // (kernel, stride, padding, countIncludePad)
+            for (int[] g : new int[][]{{2, 2, 0, 1}, {3, 2, 1, 1}, {3, 2, 1, 0}}) {
+                var spec = new dev.galvani.tensor.backend.Pool2dSpec(g[0], g[0], g[1], g[1], g[2], g[2], 1, 1, false, g[3] == 1);
+                Tensor gy = in.uniform(dt, -1, 1, 2, 3, spec.outH(7), spec.outW(8));
+                s.add(new Sample("avgPool2dBackward " + Arrays.toString(g), List.of(gy),
+                        v -> dev.galvani.tensor.Pooling.avgPool2dBackward(v.get(0), inShape, spec),
+                        v -> Reference.avgPool2dBackward(inShape, v.get(0), g[0], g[1], g[2], g[3] == 1), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
     }
 
     // ============================== normalisation ==============================

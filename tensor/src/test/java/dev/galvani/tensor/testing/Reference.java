@@ -202,6 +202,61 @@ public final class Reference {
         return new NdArray(new int[]{n, o, oh, ow}, out);
     }
 
+    /** The weight gradient by its definition: dw[o, c', a, b] = sum over n, i, j of x[n, g Cg + c', i s - p + a d, j s - p + b d] gy[n, o, i, j]. */
+    public static NdArray conv2dWeightGrad(NdArray x, NdArray gy, int[] ws, int stride, int pad, int dil, int groups) {
+        int n = x.shape[0], h = x.shape[2], wd = x.shape[3], oh = gy.shape[2], ow = gy.shape[3], og = ws[0] / groups;
+        return NdArray.build(ws, idx -> {
+            int g = idx[0] / og;
+            double sum = 0;
+            for (int ni = 0; ni < n; ni++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++) {
+                        int r = i * stride - pad + idx[2] * dil, q = j * stride - pad + idx[3] * dil;
+                        if (r >= 0 && r < h && q >= 0 && q < wd) sum += x.get(ni, g * ws[1] + idx[1], r, q) * gy.get(ni, idx[0], i, j);
+                    }
+            return sum;
+        });
+    }
+
+    /** Max pooling's gradient: each output gradient added at its window's first largest element (NaN counts as largest). */
+    public static NdArray maxPool2dBackward(NdArray x, NdArray gy, int k, int s, int p, int d) {
+        int h = x.shape[2], w = x.shape[3];
+        double[] out = new double[x.data.length];
+        for (int ni = 0; ni < gy.shape[0]; ni++)
+            for (int c = 0; c < gy.shape[1]; c++)
+                for (int i = 0; i < gy.shape[2]; i++)
+                    for (int j = 0; j < gy.shape[3]; j++) {
+                        int best = -1;
+                        double m = Double.NEGATIVE_INFINITY;
+                        for (int ki = 0; ki < k; ki++)
+                            for (int kj = 0; kj < k; kj++) {
+                                int r = i * s - p + ki * d, q = j * s - p + kj * d;
+                                if (r < 0 || r >= h || q < 0 || q >= w) continue;
+                                double v = x.get(ni, c, r, q);
+                                if (best < 0 || v > m) { m = v; best = r * w + q; }
+                            }
+                        out[(ni * x.shape[1] + c) * h * w + best] += gy.get(ni, c, i, j);
+                    }
+        return new NdArray(x.shape, out);
+    }
+
+    /** Average pooling's gradient: each output gradient spread evenly over its window (the divisor as in {@link #avgPool2d}). */
+    public static NdArray avgPool2dBackward(int[] inShape, NdArray gy, int k, int s, int p, boolean countIncludePad) {
+        int h = inShape[2], w = inShape[3];
+        double[] out = new double[(int) NdArray.numel(inShape)];
+        for (int ni = 0; ni < gy.shape[0]; ni++)
+            for (int c = 0; c < gy.shape[1]; c++)
+                for (int i = 0; i < gy.shape[2]; i++)
+                    for (int j = 0; j < gy.shape[3]; j++) {
+                        int r0 = i * s - p, q0 = j * s - p, r1 = Math.min(r0 + k, h + p), q1 = Math.min(q0 + k, w + p);
+                        int count = Math.max(0, Math.min(r1, h) - Math.max(r0, 0)) * Math.max(0, Math.min(q1, w) - Math.max(q0, 0));
+                        double share = gy.get(ni, c, i, j) / (countIncludePad ? (r1 - r0) * (q1 - q0) : count);
+                        for (int r = Math.max(r0, 0); r < Math.min(r1, h); r++)
+                            for (int q = Math.max(q0, 0); q < Math.min(q1, w); q++) out[((ni * inShape[1] + c) * h + r) * w + q] += share;
+                    }
+        return new NdArray(inShape, out);
+    }
+
     /** PyTorch's pooled size: floor or ceil of (in + 2p - d(k-1) - 1)/s + 1, with the last window starting inside input or left padding. */
     public static int pooledSize(int in, int k, int s, int p, int d, boolean ceil) {
         int span = in + 2 * p - d * (k - 1) - 1;

@@ -1,18 +1,18 @@
 package dev.galvani.tensor.cpu;
 
-import dev.galvani.tensor.Tensor;
-import dev.galvani.tensor.backend.AdamStep;
+import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.AdamStep;
 
 /**
  * Fused optimizer updates: one pass over the parameter and its state instead of a dozen element-wise
  * operations each writing a temporary. The arithmetic is the Backend contract's, in that order, in
  * the tensors' precision (F64 in double, F32 in float), so it matches the composed form.
  */
-final class OptimizerKernels {
+final class AdamKernels {
 
-    private OptimizerKernels() {}
+    private AdamKernels() {}
 
-    static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep hp) {
+    static void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
         int n = (int) param.numel();
         double bc1 = 1 - Math.pow(hp.beta1(), hp.step()), bc2 = 1 - Math.pow(hp.beta2(), hp.step());
         Object p = CpuBackend.array(param), g = CpuBackend.array(grad), m = CpuBackend.array(expAvg), v = CpuBackend.array(expAvgSq);

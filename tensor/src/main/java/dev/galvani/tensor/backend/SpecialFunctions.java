@@ -1,4 +1,4 @@
-package dev.galvani.tensor;
+package dev.galvani.tensor.backend;
 
 /** Special functions the JDK lacks, in double precision. */
 public final class SpecialFunctions {

@@ -1,4 +1,4 @@
-package dev.galvani.tensor.backend;
+package dev.galvani.tensor;
 
 /**
  * Hyperparameters of one fused Adam / AdamW update (Kingma &amp; Ba 2015; decoupled weight decay:

@@ -1,0 +1,185 @@
+package dev.galvani.tensor;
+
+import dev.galvani.tensor.backend.BinaryOp;
+import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.UnaryOp;
+
+/**
+ * The operations the tensor module records, one record each, with the inputs they are recorded
+ * with. Broadcasting is recorded as {@link Expand} and type promotion as {@link Cast}, so that no
+ * rule reduces shapes or converts types; reductions are recorded with their reduced dimensions
+ * kept (size 1), the drop being a {@link View}.
+ */
+public final class Ops {
+
+    private Ops() {}
+
+    // ---- element-wise --------------------------------------------------------------------------
+
+    /** op(x). Inputs (x). */
+    public record Unary(UnaryOp op) implements Op {
+        @Override public String name() { return op.opName(); }
+    }
+
+    /** op(a, b), both already promoted and broadcast to the output. Inputs (a, b). */
+    public record Binary(BinaryOp op) implements Op {
+        @Override public String name() { return op.opName(); }
+    }
+
+    /** op(x, scalar), or op(scalar, x) with {@code scalarFirst}; the scalar is a Java number, not an input. Inputs (x). */
+    public record BinaryScalar(BinaryOp op, double scalar, boolean scalarFirst) implements Op {
+        @Override public String name() { return op.opName() + "(scalar)"; }
+    }
+
+    /** cond ? a : b, all broadcast to the output. Inputs (cond, a, b). */
+    public record Where() implements Op {
+        @Override public String name() { return "where"; }
+    }
+
+    /** A conversion to another dtype. Inputs (x). */
+    public record Cast() implements Op {
+        @Override public String name() { return "cast"; }
+    }
+
+    /** A contiguous copy. Inputs (x). */
+    public record Clone() implements Op {
+        @Override public String name() { return "clone"; }
+    }
+
+    /** A copy to another device; the gradient goes back to the source device. Inputs (x). */
+    public record ToDevice() implements Op {
+        @Override public String name() { return "to"; }
+    }
+
+    // ---- views ---------------------------------------------------------------------------------
+
+    /** The same elements in another shape (reshape, view, squeeze, unsqueeze, flatten). Inputs (x). */
+    public record View() implements Op {
+        @Override public String name() { return "view"; }
+    }
+
+    /** Output dimension i is input dimension {@code dims[i]}. Inputs (x). */
+    public record Permute(int[] dims) implements Op {
+        @Override public String name() { return "permute"; }
+    }
+
+    /** Size-1 dimensions broadcast (and leading dimensions added) without copying. Inputs (x). */
+    public record Expand() implements Op {
+        @Override public String name() { return "expand"; }
+    }
+
+    /** x[start::step] along {@code dim} (narrow and slice). Inputs (x). */
+    public record Slice(int dim, int start, int step) implements Op {
+        @Override public String name() { return "slice"; }
+    }
+
+    /** Index {@code index} of dimension {@code dim}, which is removed. Inputs (x). */
+    public record Select(int dim, int index) implements Op {
+        @Override public String name() { return "select"; }
+    }
+
+    // ---- reductions and scans ------------------------------------------------------------------
+
+    /** The kinds of recorded reduction. */
+    public enum ReductionKind { SUM, PROD, AMAX, AMIN }
+
+    /** A reduction over {@code dims} (sorted), kept as size-1 dimensions. Inputs (x). */
+    public record Reduction(ReductionKind kind, int[] dims) implements Op {
+        @Override public String name() { return kind.name().toLowerCase(); }
+    }
+
+    /** Inclusive running sum along {@code dim}. Inputs (x). */
+    public record Cumsum(int dim) implements Op {
+        @Override public String name() { return "cumsum"; }
+    }
+
+    // ---- linear algebra ------------------------------------------------------------------------
+
+    /** [B, M, K] x [B, K, N]. Inputs (a, b). */
+    public record Matmul() implements Op {
+        @Override public String name() { return "matmul"; }
+    }
+
+    // ---- indexing and joining ------------------------------------------------------------------
+
+    /** Inputs (x, index as a 1-D I64). */
+    public record IndexSelect(int dim) implements Op {
+        @Override public String name() { return "indexSelect"; }
+    }
+
+    /** Inputs (x, index I64 of the output's shape). */
+    public record Gather(int dim) implements Op {
+        @Override public String name() { return "gather"; }
+    }
+
+    /** A copy of x with src added at index. Inputs (x, index, src). */
+    public record ScatterAdd(int dim) implements Op {
+        @Override public String name() { return "scatterAdd"; }
+    }
+
+    /** Inputs (the concatenated tensors, in order). */
+    public record Cat(int dim) implements Op {
+        @Override public String name() { return "cat"; }
+    }
+
+    /** Inputs (x). */
+    public record Flip(int[] dims) implements Op {
+        @Override public String name() { return "flip"; }
+    }
+
+    /** Constant padding, PyTorch's order of {@code pads} (negative entries crop). Inputs (x). */
+    public record PadConstant(int[] pads) implements Op {
+        @Override public String name() { return "padConstant"; }
+    }
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    /** Inputs (x [N, C, H, W], w [O, C / groups, kH, kW], and the bias [O] when there is one). */
+    public record Conv2d(Conv2dSpec spec) implements Op {
+        @Override public String name() { return "conv2d"; }
+    }
+
+    /**
+     * The adjoint of the convolution with {@code spec}: y = A(w)^T x, recorded by convTranspose2d
+     * and by the input gradient of conv2d (when a backward pass itself is recorded). Inputs (x, w).
+     */
+    public record ConvTranspose2d(Conv2dSpec spec) implements Op {
+        @Override public String name() { return "convTranspose2d"; }
+    }
+
+    /** The weight gradient of the convolution with {@code spec}, bilinear in its inputs. Inputs (x, gradOut). */
+    public record Conv2dWeightGrad(Conv2dSpec spec) implements Op {
+        @Override public String name() { return "conv2dWeightGrad"; }
+    }
+
+    /** Values of max pooling; {@code indices} holds each maximum's flat h * W + w position. Inputs (x). */
+    public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements Op {
+        @Override public String name() { return "maxPool2d"; }
+    }
+
+    /** The gradient of max pooling (linear in gradOut). Inputs (gradOut). */
+    public record MaxPool2dBackward(Pool2dSpec spec, Tensor indices) implements Op {
+        @Override public String name() { return "maxPool2dBackward"; }
+    }
+
+    /** Inputs (x). */
+    public record AvgPool2d(Pool2dSpec spec) implements Op {
+        @Override public String name() { return "avgPool2d"; }
+    }
+
+    /** The gradient of average pooling (linear in gradOut). Inputs (gradOut). */
+    public record AvgPool2dBackward(Pool2dSpec spec) implements Op {
+        @Override public String name() { return "avgPool2dBackward"; }
+    }
+
+    // ---- normalisation -------------------------------------------------------------------------
+
+    /**
+     * Fused batch normalisation; {@code mean} and {@code invstd} [C] are the statistics it used
+     * (saved, not inputs). Inputs (x, weight, bias), weight and bias possibly null.
+     */
+    public record BatchNorm(Tensor mean, Tensor invstd, boolean batchStats, double eps) implements Op {
+        @Override public String name() { return "batchNorm"; }
+    }
+}

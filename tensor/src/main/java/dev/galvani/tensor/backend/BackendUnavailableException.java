@@ -1,0 +1,7 @@
+package dev.galvani.tensor.backend;
+
+/** A device that cannot be used here; the message is one sentence a user can act on. */
+public final class BackendUnavailableException extends RuntimeException {
+
+    public BackendUnavailableException(String message) { super(message, null, false, false); }
+}

@@ -1,0 +1,176 @@
+package dev.galvani.tensor.cpu;
+
+import dev.galvani.tensor.AdamStep;
+import dev.galvani.tensor.Device;
+import dev.galvani.tensor.backend.Backend;
+import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.backend.KernelProvider;
+import dev.galvani.tensor.backend.NormalizationKernels;
+import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.backend.OptimizerKernels;
+import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.PoolingKernels;
+import java.lang.ref.Reference;
+
+/**
+ * The CPU's optional kernel families, each registered as a {@link KernelProvider} for "cpu"
+ * devices in {@code META-INF/services}. Each only routes to its kernel class, with the
+ * reachability fences {@link CpuBackend} explains.
+ */
+public final class CpuKernelFamilies {
+
+    private CpuKernelFamilies() {}
+
+    private static final String CPU = Device.CPU.type();
+
+    public static final class Convolution implements ConvolutionKernels, KernelProvider<ConvolutionKernels> {
+        public Convolution() {}
+
+        @Override public Class<ConvolutionKernels> family() { return ConvolutionKernels.class; }
+
+        @Override public String deviceType() { return CPU; }
+
+        @Override public ConvolutionKernels create(Backend backend) { return this; }
+
+        @Override public void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
+            try {
+                ConvKernels.conv2d(x, w, out, spec);
+            } finally {
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(w);
+                Reference.reachabilityFence(out);
+            }
+        }
+
+        @Override public void conv2dInputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
+            try {
+                ConvKernels.inputGrad(gradOut, w, gradIn, spec);
+            } finally {
+                Reference.reachabilityFence(gradOut);
+                Reference.reachabilityFence(w);
+                Reference.reachabilityFence(gradIn);
+            }
+        }
+
+        @Override public void conv2dWeightGrad(Operand x, Operand gradOut, Operand gradW, Conv2dSpec spec) {
+            try {
+                ConvKernels.weightGrad(x, gradOut, gradW, spec);
+            } finally {
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(gradOut);
+                Reference.reachabilityFence(gradW);
+            }
+        }
+    }
+
+    public static final class Pooling implements PoolingKernels, KernelProvider<PoolingKernels> {
+        public Pooling() {}
+
+        @Override public Class<PoolingKernels> family() { return PoolingKernels.class; }
+
+        @Override public String deviceType() { return CPU; }
+
+        @Override public PoolingKernels create(Backend backend) { return this; }
+
+        @Override public void maxPool2d(Operand x, Operand out, Operand indices, Pool2dSpec spec) {
+            try {
+                PoolKernels.maxPool2d(x, out, indices, spec);
+            } finally {
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(out);
+                Reference.reachabilityFence(indices);
+            }
+        }
+
+        @Override public void maxPool2dBackward(Operand gradOut, Operand indices, Operand gradIn, Pool2dSpec spec) {
+            try {
+                PoolKernels.maxPool2dBackward(gradOut, indices, gradIn, spec);
+            } finally {
+                Reference.reachabilityFence(gradOut);
+                Reference.reachabilityFence(indices);
+                Reference.reachabilityFence(gradIn);
+            }
+        }
+
+        @Override public void avgPool2d(Operand x, Operand out, Pool2dSpec spec) {
+            try {
+                PoolKernels.avgPool2d(x, out, spec);
+            } finally {
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(out);
+            }
+        }
+
+        @Override public void avgPool2dBackward(Operand gradOut, Operand gradIn, Pool2dSpec spec) {
+            try {
+                PoolKernels.avgPool2dBackward(gradOut, gradIn, spec);
+            } finally {
+                Reference.reachabilityFence(gradOut);
+                Reference.reachabilityFence(gradIn);
+            }
+        }
+    }
+
+    public static final class Normalization implements NormalizationKernels, KernelProvider<NormalizationKernels> {
+        public Normalization() {}
+
+        @Override public Class<NormalizationKernels> family() { return NormalizationKernels.class; }
+
+        @Override public String deviceType() { return CPU; }
+
+        @Override public NormalizationKernels create(Backend backend) { return this; }
+
+        @Override public void batchNormForward(Operand x, Operand weight, Operand bias, Operand mean, Operand invstd, Operand out,
+                                               boolean computeStats, double eps) {
+            try {
+                NormKernels.batchNormForward(x, weight, bias, mean, invstd, out, computeStats, eps);
+            } finally {
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(weight);
+                Reference.reachabilityFence(bias);
+                Reference.reachabilityFence(mean);
+                Reference.reachabilityFence(invstd);
+                Reference.reachabilityFence(out);
+            }
+        }
+
+        @Override public void batchNormBackward(Operand gradOut, Operand x, Operand weight, Operand mean, Operand invstd, Operand gradIn,
+                                                Operand gradWeight, Operand gradBias, boolean batchStats) {
+            try {
+                NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats);
+            } finally {
+                Reference.reachabilityFence(gradOut);
+                Reference.reachabilityFence(x);
+                Reference.reachabilityFence(weight);
+                Reference.reachabilityFence(mean);
+                Reference.reachabilityFence(invstd);
+                Reference.reachabilityFence(gradIn);
+                Reference.reachabilityFence(gradWeight);
+                Reference.reachabilityFence(gradBias);
+            }
+        }
+    }
+
+    public static final class Optimizers implements OptimizerKernels, KernelProvider<OptimizerKernels> {
+        public Optimizers() {}
+
+        @Override public Class<OptimizerKernels> family() { return OptimizerKernels.class; }
+
+        @Override public String deviceType() { return CPU; }
+
+        @Override public OptimizerKernels create(Backend backend) { return this; }
+
+        @Override public void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
+            try {
+                AdamKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
+            } finally {
+                Reference.reachabilityFence(param);
+                Reference.reachabilityFence(grad);
+                Reference.reachabilityFence(expAvg);
+                Reference.reachabilityFence(expAvgSq);
+                Reference.reachabilityFence(maxExpAvgSq);
+            }
+        }
+    }
+}
