@@ -43,11 +43,11 @@ final class InPlace {
         return store(name, t, result);
     }
 
-    /** t = op(t, v) for a Java number: one kernel writing t itself when the result keeps t's dtype. */
+    /** t = op(t, v) for a Java number: one kernel writing t itself when t is contiguous and the result keeps its dtype. */
     static Tensor applyScalar(BinaryOp op, Tensor t, double v) {
         String name = op.opName() + "InPlace";
         check(name, t);
-        if (t.dtype().isFloatingPoint() && !op.boolResult()) {
+        if (t.dtype().isFloatingPoint() && !op.boolResult() && t.isContiguous()) {     // a kernel's output is contiguous
             Number value = t.dtype() == DType.F32 ? (double) (float) v : v;
             if (t.numel() > 0) Backends.of(t.device()).binaryScalar(op, t.operand(), value, false, t.operand());
             t.storage.bumpVersion();

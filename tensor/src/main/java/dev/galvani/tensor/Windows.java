@@ -37,19 +37,23 @@ final class Windows {
 
     /**
      * target[n, c, i sH + a dH, j sW + b dW] += cols[n, c, a, b, i, j] for every window element, in
-     * place (col2im): one strided add per kernel offset (a, b), whose windows never overlap themselves.
+     * place (col2im): per kernel offset (a, b), whose windows never overlap themselves, one add into a
+     * contiguous temporary (outputs of the core are contiguous) and one strided copy back.
      */
     static void foldAdd(Tensor target, Tensor cols, Geometry g) {
         if (!target.isContiguous()) throw new IllegalStateException("Windows.foldAdd: needs a contiguous target");
         int n = target.size(0), c = target.size(1), h = target.size(2), w = target.size(3);
         var backend = Backends.of(target.device());
         int[] shape = {n, c, g.oH(), g.oW()}, strides = {c * h * w, h * w, g.sH() * w, g.sW()};
+        Tensor sum = Creation.uninitialized(target.dtype(), target.device(), shape);
         for (int a = 0; a < g.kH(); a++)
             for (int b = 0; b < g.kW(); b++) {
                 Tensor dst = Views.make(target, shape, strides.clone(), target.offset + a * g.dH() * w + b * g.dW());
                 Tensor src = Views.make(cols, shape, new int[]{cols.strides[0], cols.strides[1], cols.strides[4], cols.strides[5]},
                         cols.offset + a * cols.strides[2] + b * cols.strides[3]);
-                if (dst.numel() > 0) backend.binary(BinaryOp.ADD, dst.operand(), src.operand(), dst.operand());
+                if (dst.numel() == 0) continue;
+                backend.binary(BinaryOp.ADD, dst.operand(), src.operand(), sum.operand());
+                backend.copy(sum.operand(), dst.operand());
             }
         target.storage.bumpVersion();
     }

@@ -90,7 +90,7 @@ class CreationTest {
     @Test
     void bareDevicesExplainThemselves() {
         var e = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(2).to(Device.cuda(0)));
-        assertTrue(e.getMessage().startsWith("device cuda:0: no backend for 'cuda' devices on the classpath (there are: cpu"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("device cuda:0: no backend for 'cuda' devices on the classpath (there are: ") && e.getMessage().contains("cpu"), e.getMessage());
         assertTrue(e.getMessage().contains("galvani-cuda"), e.getMessage());
         var f = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(new Device("tpu", 1), 2));
         assertTrue(f.getMessage().startsWith("device tpu:1: no backend for 'tpu' devices"), f.getMessage());

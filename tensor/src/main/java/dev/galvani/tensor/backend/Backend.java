@@ -82,7 +82,7 @@ public interface Backend {
 
     /**
      * out = op(a, b); a and b share one dtype and have out's shape; out is BOOL for comparisons. out
-     * may be a itself (an in-place update), element for element.
+     * (contiguous, as every output) may be a itself: an in-place update, element for element.
      */
     void binary(BinaryOp op, Operand a, Operand b, Operand out);
 

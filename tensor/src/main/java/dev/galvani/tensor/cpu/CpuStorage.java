@@ -36,6 +36,12 @@ public final class CpuStorage implements Storage {
     /** A storage outside the allocator (never pooled, never counted): host copies and a kernel's own temporaries. */
     static CpuStorage unpooled(DType dtype, int length) { return new CpuStorage(dtype, newArray(dtype, length)); }
 
+    /**
+     * A storage over a host array that no allocator accounts, for another backend that runs the
+     * CPU kernels on data it staged on the heap (the checking device of the tests does).
+     */
+    public static CpuStorage wrap(DType dtype, Object array) { return new CpuStorage(dtype, array); }
+
     static Object newArray(DType dtype, int length) {
         return switch (dtype) {
             case F32 -> new float[length];

@@ -22,10 +22,14 @@ public final class NdArray {
         if (numel(shape) != data.length) throw new IllegalArgumentException("NdArray: " + data.length + " values for " + Arrays.toString(shape));
     }
 
-    /** The tensor's values, read one index at a time (independent of the copy kernels). */
+    /**
+     * The tensor's values, read one index at a time on the CPU (independent of the CPU's copy
+     * kernels). A tensor on another device comes over in one transfer first: reading it element by
+     * element would wait for the device once per element.
+     */
     public static NdArray of(Tensor t) {
-        int[] shape = t.shape().dims();
-        return build(shape, t::get);
+        Tensor host = t.device().isCpu() ? t : t.to(dev.galvani.tensor.Device.CPU);
+        return build(t.shape().dims(), host::get);
     }
 
     /** An array whose element at every index is f(index), visiting indices in row-major order. */
