@@ -53,12 +53,15 @@ class GradientTableTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> gradients() {
-        return rows().stream().map(row -> DynamicTest.dynamicTest(row.name(), () -> checkRow(row)));
+    Stream<DynamicTest> gradients() { return gradients(Device.CPU); }
+
+    /** The table on one device: its inputs made there, its gradients computed and checked there. */
+    static Stream<DynamicTest> gradients(Device device) {
+        return rows().stream().map(row -> DynamicTest.dynamicTest(row.name(), () -> checkRow(row, device)));
     }
 
-    private static void checkRow(OpInfo row) {
-        List<Sample> samples = row.samples().make(new Inputs(Device.CPU, SEED), DType.F64);
+    private static void checkRow(OpInfo row, Device device) {
+        List<Sample> samples = row.samples().make(new Inputs(device, SEED), DType.F64);
         List<String> failures = new ArrayList<>(), skips = new ArrayList<>();
         for (Sample s : samples) {
             try {
@@ -107,7 +110,7 @@ class GradientTableTest {
         if (inputs.size() != 1 || inputs.get(0).dim() != 1 || !inputs.get(0).dtype().isFloatingPoint()) return inputs;
         double[] v = inputs.get(0).toDoubleArray();
         if (Arrays.stream(v).allMatch(Double::isFinite)) return inputs;
-        return List.of(Tensor.of(Arrays.stream(v).filter(Double::isFinite).toArray()).to(inputs.get(0).dtype()));
+        return List.of(Tensor.of(Arrays.stream(v).filter(Double::isFinite).toArray()).to(inputs.get(0).dtype()).to(inputs.get(0).device()));
     }
 
     static boolean allFinite(Tensor t) {
