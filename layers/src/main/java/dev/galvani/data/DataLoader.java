@@ -46,10 +46,12 @@ import java.util.function.UnaryOperator;
  * <p>An exception while loading batch {@code k} reaches the consumer at batch {@code k}, as a
  * {@link LoadingException} whose cause is the original exception.
  *
- * <p>Batches are built on the prefetch thread; when the consumer takes one, the
- * {@code TensorScope} open on the consumer's thread (if any) adopts its tensors, so a scope around
- * each training step releases the step's batch with everything else the step made. Without a
- * scope the garbage collector frees them.
+ * <p>Batches are built on the prefetch thread (inside a scope of its own, which releases a
+ * transform's temporaries at once) and handed over to the consumer's thread with
+ * {@link TensorScope#handOver}: the {@code TensorScope} open there adopts the batch's tensors, or
+ * the next one opened does, so {@code for (Batch b : loader) try (var step = TensorScope.open())
+ * { ... }} releases each batch with everything else its step made. Without scopes the garbage
+ * collector frees them.
  */
 public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
@@ -228,8 +230,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             if (!hasNext()) throw new NoSuchElementException("DataLoader: epoch " + epoch + " has no more batches");
             Batch b = lookahead;
             lookahead = null;
-            TensorScope scope = TensorScope.current();
-            if (scope != null) handOff.forEach(scope::adopt);
+            TensorScope.handOver(handOff);
             return b;
         }
 

@@ -39,6 +39,38 @@ class DataLoaderTest {
         return seen.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * Batches made on the prefetch thread join the consumer's scope: released with the step that used
+     * them, whether the scope was open when the batch was taken or opened right after; a transform's
+     * temporaries are released on the loading thread. The dataset itself is never released.
+     */
+    @Test void prefetchedBatchesAreReleasedByTheConsumersScope() {
+        Tensor inputs = Tensor.arange(0, 40).reshape(20, 2).to(dev.galvani.tensor.DType.F32), targets = Tensor.arange(0, 20);
+        TensorDataset set = new TensorDataset(inputs, targets);
+        List<Tensor> temporaries = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (DataLoader loader = DataLoader.builder(set).batchSize(4).prefetch(2).transform(b -> {
+            Tensor doubled = b.inputs().mul(2.0);
+            temporaries.add(doubled);
+            return b.with(Batch.INPUTS, doubled.add(1.0));
+        }).build()) {
+            List<Batch> seen = new ArrayList<>();
+            for (Batch b : loader)
+                try (var step = dev.galvani.tensor.TensorScope.open()) {     // opened after the batch was taken: adopts it
+                    seen.add(b);
+                    assertTrue(step.owns(b.inputs()) && step.owns(b.targets()));
+                    assertFalse(b.inputs().storage().isReleased());
+                }
+            assertEquals(5, seen.size());
+            for (Batch b : seen) assertTrue(b.inputs().storage().isReleased() && b.targets().storage().isReleased());
+            try (var epoch = dev.galvani.tensor.TensorScope.open()) {          // open while the batch is taken: adopts it at once
+                Batch b = loader.iterator().next();
+                assertTrue(epoch.owns(b.inputs()));
+            }
+        }
+        for (Tensor t : temporaries) assertTrue(t.storage().isReleased(), "a transform's temporary was released on the loading thread");
+        assertFalse(inputs.storage().isReleased() || targets.storage().isReleased(), "the dataset is never a batch's to release");
+    }
+
     @Test void everyExampleOnceAndBatchSizes() {
         try (DataLoader loader = DataLoader.builder(indexed(103)).batchSize(10).shuffle(1).build()) {
             assertEquals(11, loader.size());

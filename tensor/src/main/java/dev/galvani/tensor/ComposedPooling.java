@@ -6,13 +6,27 @@ import dev.galvani.tensor.backend.Pool2dSpec;
  * Pooling from core primitives, for a device without {@code PoolingKernels}. The input is padded
  * (with -inf for max, 0 for average) far enough for every window, including ceil mode's last one;
  * the windows are one strided copy, reduced over the kernel dims. Max pooling's indices come from
- * the argmax in the window and a table of window positions (computed on the host once per call
- * and copied over); its backward scatters the gradient to those positions. Average pooling divides
- * by a per-window divisor table and folds the shares back.
+ * the argmax in the window and a table of window positions; its backward scatters the gradient to
+ * those positions. Average pooling divides by a per-window divisor table and folds the shares
+ * back. The tables depend on the geometry only: each is computed on the host once and kept on
+ * its device (a few recent ones), so a training step copies nothing to the device.
  */
 final class ComposedPooling {
 
     private ComposedPooling() {}
+
+    private record TableKey(String kind, Pool2dSpec spec, int h, int w, DType dtype, Device device) {}
+
+    /** The most recently used tables, by geometry and device; outside every scope (they outlive the steps that made them). */
+    private static final java.util.Map<TableKey, Tensor> TABLES = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(java.util.Map.Entry<TableKey, Tensor> eldest) { return size() > 32; }
+    };
+
+    private static Tensor table(TableKey key, java.util.function.Supplier<Tensor> make) {
+        synchronized (TABLES) {
+            return TABLES.computeIfAbsent(key, k -> TensorScope.untracked(() -> make.get().to(k.dtype()).to(k.device())));
+        }
+    }
 
     /** values and I64 indices [N, C, oH, oW]. */
     static Pooling.MaxPoolResult maxPool2d(Tensor x, Pool2dSpec s) {
@@ -23,7 +37,7 @@ final class ComposedPooling {
                     .permute(0, 1, 4, 5, 2, 3).reshape(n, c, oh, ow, kk);
             Tensor values = windows.amax(-1, false);
             Tensor arg = windows.argmax(-1, true);                                   // first maximum, NaN counts as largest
-            Tensor positions = positionTable(s, h, w, oh, ow).to(x.device()).expand(n, c, oh, ow, kk);
+            Tensor positions = table(new TableKey("positions", s, h, w, DType.I64, x.device()), () -> positionTable(s, h, w, oh, ow)).expand(n, c, oh, ow, kk);
             Tensor indices = positions.gather(4, arg).squeeze(4);
             return new Pooling.MaxPoolResult(values, indices);
         }
@@ -43,14 +57,14 @@ final class ComposedPooling {
             int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = s.outH(h), ow = s.outW(w);
             Tensor windows = Windows.unfold(padded(x, s, 0, oh, ow), geometry(s, oh, ow));   // [N, C, kH, kW, oH, oW]
             Tensor sums = windows.sum(new int[]{2, 3}, false);
-            return sums.div(divisorTable(s, h, w, oh, ow).to(x.dtype()).to(x.device()));
+            return sums.div(table(new TableKey("divisors", s, h, w, x.dtype(), x.device()), () -> divisorTable(s, h, w, oh, ow)));
         }
     }
 
     static Tensor avgPool2dBackward(Tensor gradOut, int[] in, Pool2dSpec s) {
         try (var _ = GradMode.disable()) {
             int n = in[0], c = in[1], h = in[2], w = in[3], oh = gradOut.size(2), ow = gradOut.size(3);
-            Tensor share = gradOut.div(divisorTable(s, h, w, oh, ow).to(gradOut.dtype()).to(gradOut.device()));
+            Tensor share = gradOut.div(table(new TableKey("divisors", s, h, w, gradOut.dtype(), gradOut.device()), () -> divisorTable(s, h, w, oh, ow)));
             Tensor cols = share.view(n, c, 1, 1, oh, ow).expand(n, c, s.kernelH(), s.kernelW(), oh, ow);
             int[] size = paddedSize(s, h, w, oh, ow);
             Tensor grad = Creation.empty(gradOut.dtype(), gradOut.device(), n, c, size[0], size[1]);

@@ -158,12 +158,11 @@ final class Creation {
         Tensor out;
         if (t.numel() == 0) {
             out = empty(t.dtype(), device, t.shape.raw());
-        } else {
+        } else if (target.copiesDirectlyWith(t.device()) || source.copiesDirectlyWith(device)) {
             out = uninitialized(t.dtype(), device, t.shape.raw());
-            if (!target.copyAcrossDevices(t.operand(), out.operand()) && !source.copyAcrossDevices(t.operand(), out.operand())) {
-                Tensor staged = new Tensor(target.fromHost(toHost(t), t.dtype()), t.shape, t.shape.contiguousStrides(), 0);
-                target.copy(staged.operand(), out.operand());
-            }
+            (target.copiesDirectlyWith(t.device()) ? target : source).copyAcrossDevices(t.operand(), out.operand());
+        } else {
+            out = wrap(toHost(t), t.dtype(), device, t.shape.raw());     // staged through the host: one read, one write
         }
         return Tape.record(new Ops.ToDevice(), out, t);
     }

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
 public final class TensorScope implements AutoCloseable {
 
     private static final ThreadLocal<ArrayDeque<TensorScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Tensors another thread handed to this one while no scope was open: the next scope opened here adopts them. */
+    private static final ThreadLocal<java.util.List<java.lang.ref.WeakReference<Tensor>>> HANDED = new ThreadLocal<>();
     /** Depth of {@link #untracked} blocks on this thread: while positive, new tensors join no scope. */
     private static final ThreadLocal<int[]> UNTRACKED = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -44,7 +46,33 @@ public final class TensorScope implements AutoCloseable {
     public static TensorScope open() {
         TensorScope s = new TensorScope();
         STACK.get().push(s);
+        var handed = HANDED.get();
+        if (handed != null) {
+            HANDED.remove();
+            for (var ref : handed) {
+                Tensor t = ref.get();
+                if (t != null) s.adopt(t);
+            }
+        }
         return s;
+    }
+
+    /**
+     * Tensors another thread made for this one (a data loader's batch): the scope open on this
+     * thread adopts them now; when none is open, the next scope opened on this thread does, so the
+     * usual loop releases each batch with its step:
+     * <pre>{@code
+     * for (Batch b : loader)                               // made on the prefetch thread, handed over here
+     *     try (var step = TensorScope.open()) { ... }      // adopts b's tensors, releases them at close
+     * }</pre>
+     * A later hand-over replaces one that no scope adopted, and the hand-over holds its tensors
+     * weakly: those nobody adopts or keeps are left to the garbage collector.
+     */
+    public static void handOver(java.util.List<Tensor> tensors) {
+        if (tensors.isEmpty()) return;
+        TensorScope current = current();
+        if (current != null) tensors.forEach(current::adopt);
+        else HANDED.set(tensors.stream().map(java.lang.ref.WeakReference::new).toList());
     }
 
     /** The innermost scope open on this thread, or null. */

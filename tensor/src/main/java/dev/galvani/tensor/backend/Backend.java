@@ -49,11 +49,15 @@ public interface Backend {
     Object toHost(Operand x);
 
     /**
-     * Copies between this device and another one without passing through host memory, where this
-     * backend can (dst = src, same shape, possibly another dtype). Returns false when it cannot;
-     * the front end then stages the copy through the host.
+     * Whether this backend copies between its device and {@code other} without passing through
+     * host memory ({@link #copyAcrossDevices}); otherwise the front end stages the copy through the host.
      */
-    default boolean copyAcrossDevices(Operand src, Operand dst) { return false; }
+    default boolean copiesDirectlyWith(Device other) { return false; }
+
+    /** dst = src between this device and another, for a device {@link #copiesDirectlyWith} names (same shape and dtype). */
+    default void copyAcrossDevices(Operand src, Operand dst) {
+        throw new UnsupportedOperationException(device() + " cannot copy directly to or from " + (src.device().equals(device()) ? dst.device() : src.device()));
+    }
 
     /** Waits until every operation issued on this device so far has finished, and reports the first error one of them hit. */
     void synchronize();

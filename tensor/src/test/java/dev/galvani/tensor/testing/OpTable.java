@@ -45,6 +45,7 @@ public final class OpTable {
         convolutionOps(t);
         poolingBackwardOps(t);
         normalizationOps(t);
+        optimizerOps(t);
         viewOps(t);
         indexingOps(t);
         return t;
@@ -533,6 +534,38 @@ public final class OpTable {
                 s.add(new Sample("batchNorm without affine " + Arrays.toString(shape), List.of(x),
                         v -> dev.galvani.tensor.Normalization.batchNorm(v.get(0), null, null, null, null, true, 1e-5).output(),
                         v -> Reference.batchNorm(v.get(0), null, null, null, null, 1e-5), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
+    }
+
+    // ============================== fused optimizer updates ==============================
+
+    /**
+     * Adam / AdamW in place: the fused kernel where a device has it, the composed form where it does
+     * not (the checking device's core-only device runs that), both against a naive loop over
+     * Kingma &amp; Ba's Algorithm 1 with PyTorch's options. Two steps, so the bias corrections and the
+     * state carried between steps are both checked; the result is (param, exp_avg, exp_avg_sq) joined.
+     */
+    private static void optimizerOps(List<OpInfo> t) {
+        t.add(new OpInfo("adamStep", FLOATS, false, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            // (weight decay, decoupled, amsgrad, maximize)
+            Object[][] options = {{0.0, false, false, false}, {0.1, false, false, false}, {0.1, true, false, false}, {0.0, false, true, false},
+                    {0.05, true, true, true}};
+            for (Object[] o : options) {
+                double wd = (Double) o[0];
+                boolean decoupled = (Boolean) o[1], ams = (Boolean) o[2], max = (Boolean) o[3];
+                Tensor p = in.uniform(dt, -1, 1, 3, 5), g1 = in.uniform(dt, -1, 1, 3, 5), g2 = in.uniform(dt, -1, 1, 3, 5);
+                s.add(new Sample("adamStep weightDecay " + wd + (decoupled ? " decoupled" : "") + (ams ? " amsgrad" : "") + (max ? " maximize" : ""),
+                        List.of(p, g1, g2), v -> {
+                            Tensor param = v.get(0).clone(), m = param.zerosLike(), sq = param.zerosLike(), vmax = ams ? param.zerosLike() : null;
+                            for (int step = 1; step <= 2; step++)
+                                dev.galvani.tensor.OptimizerUpdates.adamStep(param, v.get(step), m, sq, vmax,
+                                        new dev.galvani.tensor.AdamStep(0.01, 0.9, 0.999, 1e-8, wd, decoupled, ams, max, step));
+                            return Tensor.cat(0, param.reshape(-1), m.reshape(-1), sq.reshape(-1));
+                        }, v -> Reference.adam(v.get(0), List.of(v.get(1), v.get(2)), 0.01, 0.9, 0.999, 1e-8, wd, decoupled, ams, max),
+                        dt, Tolerance.LOOSE));
             }
             return s;
         }));

@@ -1,6 +1,7 @@
 package dev.galvani.tensor.testing;
 
 import dev.galvani.tensor.PadMode;
+import java.util.List;
 
 /** Naive reference implementations used by the operation table. */
 public final class Reference {
@@ -255,6 +256,34 @@ public final class Reference {
                             for (int q = Math.max(q0, 0); q < Math.min(q1, w); q++) out[((ni * inShape[1] + c) * h + r) * w + q] += share;
                     }
         return new NdArray(inShape, out);
+    }
+
+    /**
+     * Adam (Kingma &amp; Ba 2015, Algorithm 1) element by element, with PyTorch's options: weight decay
+     * as an L2 term or decoupled (AdamW), AMSGrad, maximize. One step per gradient; returns the
+     * final (param, exp_avg, exp_avg_sq) joined, flat.
+     */
+    public static NdArray adam(NdArray param, List<NdArray> grads, double lr, double b1, double b2, double eps, double wd,
+                               boolean decoupled, boolean amsgrad, boolean maximize) {
+        int n = param.data.length;
+        double[] p = param.data.clone(), m = new double[n], v = new double[n], vmax = new double[n];
+        for (int t = 1; t <= grads.size(); t++)
+            for (int i = 0; i < n; i++) {
+                double g = grads.get(t - 1).data[i] * (maximize ? -1 : 1);
+                if (decoupled) p[i] *= 1 - lr * wd;
+                else g += wd * p[i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                double vt = v[i];
+                if (amsgrad) vt = vmax[i] = Math.max(vmax[i], v[i]);
+                double mHat = m[i] / (1 - Math.pow(b1, t)), vHat = vt / (1 - Math.pow(b2, t));
+                p[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
+            }
+        double[] out = new double[3 * n];
+        System.arraycopy(p, 0, out, 0, n);
+        System.arraycopy(m, 0, out, n, n);
+        System.arraycopy(v, 0, out, 2 * n, n);
+        return new NdArray(new int[]{3 * n}, out);
     }
 
     /** PyTorch's pooled size: floor or ceil of (in + 2p - d(k-1) - 1)/s + 1, with the last window starting inside input or left padding. */
