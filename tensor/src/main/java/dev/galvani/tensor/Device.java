@@ -39,13 +39,13 @@ public record Device(String type, int index) {
     public void synchronize() { Backends.of(this).synchronize(); }
 
     /** This device's allocator statistics: live, cached and peak bytes, allocations and their reuse. */
-    public MemoryStats memoryStats() { return Backends.of(this).memoryStats(); }
+    public MemoryStats memoryStats() { return Backends.of(this).memory().stats(); }
 
     /** Gives the allocator's cached blocks back. */
-    public void emptyCache() { Backends.of(this).emptyCache(); }
+    public void emptyCache() { Backends.of(this).memory().emptyCache(); }
 
     /** Starts the peak statistics afresh from the live bytes now. */
-    public void resetPeakMemoryStats() { Backends.of(this).resetPeakMemoryStats(); }
+    public void resetPeakMemoryStats() { Backends.of(this).memory().resetPeak(); }
 
     @Override public String toString() { return type.equals("cpu") ? "cpu" : type + ":" + index; }
 }

@@ -22,8 +22,11 @@ import dev.galvani.nn.Pool;
 import dev.galvani.nn.Sequential;
 import dev.galvani.optim.AdamW;
 import dev.galvani.optim.OneCycleLR;
+import dev.galvani.tensor.Device;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
+import dev.galvani.tensor.backend.MemoryStats;
 import dev.galvani.tensor.cpu.Parallel;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -154,29 +157,36 @@ public final class FashionMnistTask {
         Evaluation eval = null;
         for (int epoch = 1; epoch <= o.epochs; epoch++) {
             model.train();
+            Device.CPU.resetPeakMemoryStats();
+            MemoryStats memoryAtStart = Device.CPU.memoryStats();
             long start = System.nanoTime();
             double lossSum = 0;
             long correct = 0, seen = 0;
             try (ProgressBar bar = ProgressBar.builder(loader.size()).label("epoch " + epoch + "/" + o.epochs).out(out).build()) {
                 for (Batch b : loader) {
-                    Tensor logits = model.forward(b.inputs());
-                    Tensor loss = F.crossEntropy(logits, b.targets());
-                    model.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
-                    schedule.step();
-                    double l = loss.item();
-                    batchLosses.add(l);
-                    int n = b.size();
-                    lossSum += l * n;
-                    seen += n;
-                    correct += logits.detach().argmax(1, false).eq(b.targets()).sum().itemLong();
-                    step++;
-                    log.record(epoch, step, "train loss (batch)", l);
-                    bar.metric("loss", lossSum / seen).metric("acc", (double) correct / seen).step();
+                    // A scope per step: the step's activations, gradients and batch go back to the
+                    // allocator when it closes, and the next step reuses them (optimizer state is never the scope's).
+                    try (var stepScope = TensorScope.open()) {
+                        Tensor logits = model.forward(b.inputs());
+                        Tensor loss = F.crossEntropy(logits, b.targets());
+                        model.zeroGrad();
+                        loss.backward();
+                        optimizer.step();
+                        schedule.step();
+                        double l = loss.item();
+                        batchLosses.add(l);
+                        int n = b.size();
+                        lossSum += l * n;
+                        seen += n;
+                        correct += logits.detach().argmax(1, false).eq(b.targets()).sum().itemLong();
+                        step++;
+                        log.record(epoch, step, "train loss (batch)", l);
+                        bar.metric("loss", lossSum / seen).metric("acc", (double) correct / seen).step();
+                    }
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            out.println("memory (CPU allocator, this epoch): " + Device.CPU.memoryStats().since(memoryAtStart));
             epochSeconds.add(seconds);
             eval = evaluate(model, test, 500);
             log.record(epoch, step, "train loss", lossSum / seen);
@@ -210,11 +220,12 @@ public final class FashionMnistTask {
         double lossSum = 0;
         long correct = 0;
         try (var _ = Autograd.noGrad()) {
-            for (Batch b : DataLoader.builder(data).batchSize(batchSize).prefetch(0).build()) {
-                Tensor logits = model.forward(b.inputs());
-                lossSum += F.crossEntropy(logits, b.targets(), F.CrossEntropy.DEFAULT.withReduction(F.Reduction.SUM)).item();
-                correct += logits.argmax(1, false).eq(b.targets()).sum().itemLong();
-            }
+            for (Batch b : DataLoader.builder(data).batchSize(batchSize).prefetch(0).build())
+                try (var batchScope = TensorScope.open()) {
+                    Tensor logits = model.forward(b.inputs());
+                    lossSum += F.crossEntropy(logits, b.targets(), F.CrossEntropy.DEFAULT.withReduction(F.Reduction.SUM)).item();
+                    correct += logits.argmax(1, false).eq(b.targets()).sum().itemLong();
+                }
         }
         return new Evaluation(lossSum / data.size(), (double) correct / data.size());
     }

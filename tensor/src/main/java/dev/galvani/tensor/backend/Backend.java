@@ -62,14 +62,8 @@ public interface Backend {
     /** Waits until every operation issued on this device so far has finished, and reports the first error one of them hit. */
     void synchronize();
 
-    /** The allocator's statistics. */
-    MemoryStats memoryStats();
-
-    /** Gives the allocator's cached blocks back (to the device, or to the garbage collector). */
-    void emptyCache();
-
-    /** Starts the peak statistics afresh from the live bytes now. */
-    void resetPeakMemoryStats();
+    /** The allocator: statistics and cache. */
+    DeviceMemory memory();
 
     // ---- data movement -----------------------------------------------------------------------------
 

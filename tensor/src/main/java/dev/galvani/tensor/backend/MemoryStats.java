@@ -15,6 +15,12 @@ package dev.galvani.tensor.backend;
  */
 public record MemoryStats(long live, long cached, long peakLive, long allocated, long allocations, long reuses, long released, long cleaned) {
 
+    /** The counts since {@code earlier} (allocations, reuses, bytes handed out, releases), with the live, cached and peak bytes of now. */
+    public MemoryStats since(MemoryStats earlier) {
+        return new MemoryStats(live, cached, peakLive, allocated - earlier.allocated, allocations - earlier.allocations, reuses - earlier.reuses,
+                released - earlier.released, cleaned - earlier.cleaned);
+    }
+
     /** The fraction of requests served from the cache. */
     public double reuseRatio() { return allocations == 0 ? 0 : (double) reuses / allocations; }
 

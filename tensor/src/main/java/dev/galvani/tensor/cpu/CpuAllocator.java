@@ -1,6 +1,7 @@
 package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.DType;
+import dev.galvani.tensor.backend.DeviceMemory;
 import dev.galvani.tensor.backend.MemoryStats;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
@@ -25,7 +26,7 @@ import java.util.Map;
  * cache holds at most {@code galvani.cpu.cacheBytes} bytes (default a quarter of the maximum heap);
  * arrays beyond that are left to the garbage collector.
  */
-final class CpuAllocator {
+final class CpuAllocator implements DeviceMemory {
 
     static final CpuAllocator INSTANCE = new CpuAllocator(capacity());
 
@@ -125,14 +126,14 @@ final class CpuAllocator {
         cached += bytes;
     }
 
-    synchronized MemoryStats stats() { return new MemoryStats(live, cached, peak, allocated, allocations, reuses, released, cleaned); }
+    @Override public synchronized MemoryStats stats() { return new MemoryStats(live, cached, peak, allocated, allocations, reuses, released, cleaned); }
 
-    synchronized void emptyCache() {
+    @Override public synchronized void emptyCache() {
         cache.clear();
         cached = 0;
     }
 
-    synchronized void resetPeak() { peak = live; }
+    @Override public synchronized void resetPeak() { peak = live; }
 
     private static void zero(Object array, DType dtype) {
         switch (dtype) {

@@ -6,7 +6,7 @@ import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.BackendProvider;
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Distribution;
-import dev.galvani.tensor.backend.MemoryStats;
+import dev.galvani.tensor.backend.DeviceMemory;
 import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.ReduceOp;
 import dev.galvani.tensor.backend.Storage;
@@ -61,11 +61,7 @@ public final class CpuBackend implements Backend {
 
     @Override public void synchronize() {}
 
-    @Override public MemoryStats memoryStats() { return CpuAllocator.INSTANCE.stats(); }
-
-    @Override public void emptyCache() { CpuAllocator.INSTANCE.emptyCache(); }
-
-    @Override public void resetPeakMemoryStats() { CpuAllocator.INSTANCE.resetPeak(); }
+    @Override public DeviceMemory memory() { return CpuAllocator.INSTANCE; }
 
     // ---- core primitives -----------------------------------------------------------------------
 

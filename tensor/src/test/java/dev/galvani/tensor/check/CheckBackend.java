@@ -4,6 +4,7 @@ import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.BinaryOp;
+import dev.galvani.tensor.backend.DeviceMemory;
 import dev.galvani.tensor.backend.Distribution;
 import dev.galvani.tensor.backend.KernelFamily;
 import dev.galvani.tensor.backend.MemoryStats;
@@ -84,7 +85,7 @@ public final class CheckBackend implements Backend {
         return CheckBackendProvider.backend(device.index());
     }
 
-    public Counters counters() { return new Counters(launches.get(), syncs.get(), toDevice.get(), toHost.get(), memoryStats().allocations()); }
+    public Counters counters() { return new Counters(launches.get(), syncs.get(), toDevice.get(), toHost.get(), memory().stats().allocations()); }
 
     @Override public Device device() { return device; }
 
@@ -120,11 +121,23 @@ public final class CheckBackend implements Backend {
         await(done);
     }
 
-    @Override public synchronized MemoryStats memoryStats() { return new MemoryStats(live, 0, peak, allocated, allocations, 0, released, cleaned); }
+    @Override public DeviceMemory memory() {
+        return new DeviceMemory() {
+            @Override public MemoryStats stats() {
+                synchronized (CheckBackend.this) {
+                    return new MemoryStats(live, 0, peak, allocated, allocations, 0, released, cleaned);
+                }
+            }
 
-    @Override public void emptyCache() {}
+            @Override public void emptyCache() {}                      // nothing cached: every release frees
 
-    @Override public synchronized void resetPeakMemoryStats() { peak = live; }
+            @Override public void resetPeak() {
+                synchronized (CheckBackend.this) {
+                    peak = live;
+                }
+            }
+        };
+    }
 
     private CheckStorage track(CheckStorage s) {
         long bytes = s.block.bytes;
