@@ -24,30 +24,42 @@ public final class Context {
         for (int i = 0; i < inputs.length; i++) needsInputGrad[i] = recording && inputs[i] != null && inputs[i].requiresGrad();
     }
 
-    /** Keeps tensors for backward (replacing what was saved before); a later in-place change to one is an error in backward. */
+    /**
+     * Keeps tensors for backward (replacing what was saved before); a later in-place change to one is
+     * an error in backward. Saved inputs stay connected to their graph, so a backward pass that
+     * creates a graph differentiates through them; tensors made inside forward (its outputs
+     * included) are constants there: recompute them from the inputs in backward when a second
+     * derivative must see them.
+     */
     public void saveForBackward(Tensor... tensors) {
         List<Tensor> list = new ArrayList<>(tensors.length);
         versions = new int[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
             Tensor t = tensors[i];
-            list.add(t == null ? null : t.detach());   // detached: saving must not keep the graph alive
+            list.add(t);
             versions[i] = t == null ? 0 : t.storage().version();
         }
         saved = Collections.unmodifiableList(list);
     }
 
-    /** The saved tensors, checked for in-place changes since they were saved. */
+    /** The saved tensors, checked for in-place changes since they were saved (see {@link #saved(int)}). */
     public List<Tensor> saved() {
-        for (int i = 0; i < saved.size(); i++) saved(i);
-        return saved;
+        List<Tensor> out = new ArrayList<>(saved.size());
+        for (int i = 0; i < saved.size(); i++) out.add(saved(i));
+        return Collections.unmodifiableList(out);
     }
 
+    /**
+     * Saved tensor {@code i}: detached in a plain backward pass, connected to its graph in one that
+     * creates a graph (recording is on then), so second derivatives flow through it.
+     */
     public Tensor saved(int i) {
         Tensor t = saved.get(i);
-        if (t != null && t.storage().version() != versions[i])
+        if (t == null) return null;
+        if (t.storage().version() != versions[i])
             throw new IllegalStateException("backward of a Function: saved tensor " + i + " " + t.shape() + " was modified by an in-place operation "
                     + "after it was saved (version " + versions[i] + ", now " + t.storage().version() + "); clone it before changing it");
-        return t;
+        return GradMode.isEnabled() ? t : t.detach();
     }
 
     /** Whether input {@code i} takes a gradient in this call, so backward can skip the others. */
