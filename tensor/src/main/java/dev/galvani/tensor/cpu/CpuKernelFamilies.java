@@ -5,6 +5,7 @@ import dev.galvani.tensor.Device;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.backend.KernelFamily;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
@@ -22,16 +23,21 @@ public final class CpuKernelFamilies {
 
     private CpuKernelFamilies() {}
 
-    private static final String CPU = Device.CPU.type();
+    /** What every CPU family shares as a provider: "cpu" devices, and itself as the implementation for each. */
+    abstract static class CpuProvider<F extends KernelFamily> implements KernelProvider<F> {
+        private final Class<F> family;
 
-    public static final class Convolution implements ConvolutionKernels, KernelProvider<ConvolutionKernels> {
-        public Convolution() {}
+        CpuProvider(Class<F> family) { this.family = family; }
 
-        @Override public Class<ConvolutionKernels> family() { return ConvolutionKernels.class; }
+        @Override public final Class<F> family() { return family; }
 
-        @Override public String deviceType() { return CPU; }
+        @Override public final String deviceType() { return Device.CPU.type(); }
 
-        @Override public ConvolutionKernels create(Backend backend) { return this; }
+        @Override public final F create(Backend backend) { return family.cast(this); }
+    }
+
+    public static final class Convolution extends CpuProvider<ConvolutionKernels> implements ConvolutionKernels {
+        public Convolution() { super(ConvolutionKernels.class); }
 
         @Override public void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
             try {
@@ -64,14 +70,8 @@ public final class CpuKernelFamilies {
         }
     }
 
-    public static final class Pooling implements PoolingKernels, KernelProvider<PoolingKernels> {
-        public Pooling() {}
-
-        @Override public Class<PoolingKernels> family() { return PoolingKernels.class; }
-
-        @Override public String deviceType() { return CPU; }
-
-        @Override public PoolingKernels create(Backend backend) { return this; }
+    public static final class Pooling extends CpuProvider<PoolingKernels> implements PoolingKernels {
+        public Pooling() { super(PoolingKernels.class); }
 
         @Override public void maxPool2d(Operand x, Operand out, Operand indices, Pool2dSpec spec) {
             try {
@@ -112,14 +112,8 @@ public final class CpuKernelFamilies {
         }
     }
 
-    public static final class Normalization implements NormalizationKernels, KernelProvider<NormalizationKernels> {
-        public Normalization() {}
-
-        @Override public Class<NormalizationKernels> family() { return NormalizationKernels.class; }
-
-        @Override public String deviceType() { return CPU; }
-
-        @Override public NormalizationKernels create(Backend backend) { return this; }
+    public static final class Normalization extends CpuProvider<NormalizationKernels> implements NormalizationKernels {
+        public Normalization() { super(NormalizationKernels.class); }
 
         @Override public void batchNormForward(Operand x, Operand weight, Operand bias, Operand mean, Operand invstd, Operand out,
                                                boolean computeStats, double eps) {
@@ -152,14 +146,8 @@ public final class CpuKernelFamilies {
         }
     }
 
-    public static final class Optimizers implements OptimizerKernels, KernelProvider<OptimizerKernels> {
-        public Optimizers() {}
-
-        @Override public Class<OptimizerKernels> family() { return OptimizerKernels.class; }
-
-        @Override public String deviceType() { return CPU; }
-
-        @Override public OptimizerKernels create(Backend backend) { return this; }
+    public static final class Optimizers extends CpuProvider<OptimizerKernels> implements OptimizerKernels {
+        public Optimizers() { super(OptimizerKernels.class); }
 
         @Override public void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
             try {
