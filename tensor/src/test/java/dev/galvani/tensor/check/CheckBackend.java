@@ -115,6 +115,31 @@ public final class CheckBackend implements Backend {
         return await(result);
     }
 
+    /** Between the two checking devices copies go stream to stream, as between two GPUs: no host staging, no wait. */
+    @Override public boolean copiesDirectlyWith(Device other) { return other.type().equals("check") && !other.equals(device); }
+
+    @Override public void copyAcrossDevices(Operand src, Operand dst) {
+        CheckBackend from = of(src.device()), to = of(dst.device());
+        from.checkLive(src);
+        to.checkLive(dst);
+        CompletableFuture<Object> values = new CompletableFuture<>();
+        from.launches.incrementAndGet();
+        // Read on the source's stream (after its earlier work), write on the destination's (after its
+        // own): the destination waits on the source's work as a CUDA stream waits on an event.
+        from.stream.execute(() -> {
+            if (from.pendingError.get() != null) values.completeExceptionally(new IllegalStateException("the source device's stream failed earlier"));
+            else try {
+                values.complete(CpuBackend.INSTANCE.toHost(stage(new IdentityHashMap<>(), src)));
+            } catch (Throwable t) {
+                values.completeExceptionally(t);
+            }
+        });
+        to.launch(o -> {
+            Object dense = values.join();
+            CpuBackend.INSTANCE.copy(Operand.contiguous(CpuStorage.wrap(src.dtype(), dense), src.shape().dims()), o[0]);
+        }, dst);
+    }
+
     @Override public void synchronize() {
         CompletableFuture<Object> done = new CompletableFuture<>();
         enqueue(() -> done.complete(null));
