@@ -245,14 +245,25 @@ final class ElementwiseKernels {
                 });
     }
 
-    /** res = c ? a : b with a mask loaded from the BOOL row; a and b contiguous or broadcast (stride 0). */
+    /**
+     * res = c ? a : b with a mask loaded from the BOOL row; a and b contiguous or broadcast (stride 0).
+     * One loop per layout pair: a vector chosen by a condition inside the loop (loaded or broadcast)
+     * meets at a phi, which C2 does not scalar-replace, so every lane went through a boxed vector
+     * (the "vector cliff"; it had made ReLU's backward a sixth of a training step).
+     */
     private static void whereF32(boolean[] c, int co, float[] a, int ao, int aStride, float[] b, int bo, int bStride, float[] res, int ro, int n) {
         int i = 0, bound = F.loopBound(n);
-        FloatVector va = aStride == 0 ? FloatVector.broadcast(F, a[ao]) : null, vb = bStride == 0 ? FloatVector.broadcast(F, b[bo]) : null;
-        for (; i < bound; i += FL) {
-            VectorMask<Float> m = VectorMask.fromArray(F, c, co + i);
-            FloatVector x = va != null ? va : fv(a, ao + i), y = vb != null ? vb : fv(b, bo + i);
-            y.blend(x, m).intoArray(res, ro + i);
+        if (aStride == 1 && bStride == 1) {
+            for (; i < bound; i += FL) fv(b, bo + i).blend(fv(a, ao + i), VectorMask.fromArray(F, c, co + i)).intoArray(res, ro + i);
+        } else if (aStride == 1) {
+            FloatVector vb = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += FL) vb.blend(fv(a, ao + i), VectorMask.fromArray(F, c, co + i)).intoArray(res, ro + i);
+        } else if (bStride == 1) {
+            FloatVector va = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += FL) fv(b, bo + i).blend(va, VectorMask.fromArray(F, c, co + i)).intoArray(res, ro + i);
+        } else {
+            FloatVector va = FloatVector.broadcast(F, a[ao]), vb = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += FL) vb.blend(va, VectorMask.fromArray(F, c, co + i)).intoArray(res, ro + i);
         }
         for (; i < n; i++) res[ro + i] = c[co + i] ? a[ao + i * aStride] : b[bo + i * bStride];
     }

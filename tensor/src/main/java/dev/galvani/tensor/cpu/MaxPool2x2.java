@@ -57,16 +57,23 @@ final class MaxPool2x2 {
     void plane(float[] x, int xb, float[] out, int ob, long[] idx, int ib) {
         int[] positions = POSITIONS.get();
         if (positions.length < candidates[0].length) POSITIONS.set(positions = new int[candidates[0].length]);
+        int[] c0 = candidates[0], c1 = candidates[1], c2 = candidates[2], c3 = candidates[3];
         for (int q = 0; q < outputs; q += L) {
             // No masks on the gathers: the maps are padded with position 0, which every plane has.
-            FloatVector best = FloatVector.fromArray(F, x, xb, candidates[0], q);
-            IntVector at = IntVector.fromArray(I, candidates[0], q);
-            for (int k = 1; k < 4; k++) {
-                FloatVector v = FloatVector.fromArray(F, x, xb, candidates[k], q);
-                VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
-                best = best.blend(v, take);
-                at = at.blend(IntVector.fromArray(I, candidates[k], q), take.cast(I));
-            }
+            // The three comparisons are written out, not looped over: vectors carried around a loop
+            // meet at phis, which C2 does not scalar-replace, and every lane went through a boxed vector.
+            FloatVector v0 = FloatVector.fromArray(F, x, xb, c0, q), v1 = FloatVector.fromArray(F, x, xb, c1, q);
+            VectorMask<Float> t1 = v1.compare(VectorOperators.GT, v0).or(v1.compare(VectorOperators.NE, v1));
+            FloatVector best = v0.blend(v1, t1);
+            IntVector at = IntVector.fromArray(I, c0, q).blend(IntVector.fromArray(I, c1, q), t1.cast(I));
+            FloatVector v2 = FloatVector.fromArray(F, x, xb, c2, q);
+            VectorMask<Float> t2 = v2.compare(VectorOperators.GT, best).or(v2.compare(VectorOperators.NE, v2));
+            best = best.blend(v2, t2);
+            at = at.blend(IntVector.fromArray(I, c2, q), t2.cast(I));
+            FloatVector v3 = FloatVector.fromArray(F, x, xb, c3, q);
+            VectorMask<Float> t3 = v3.compare(VectorOperators.GT, best).or(v3.compare(VectorOperators.NE, v3));
+            best = best.blend(v3, t3);
+            at = at.blend(IntVector.fromArray(I, c3, q), t3.cast(I));
             if (q + L <= outputs) best.intoArray(out, ob + q);
             else best.intoArray(out, ob + q, F.indexInRange(q, outputs));
             at.intoArray(positions, q);
