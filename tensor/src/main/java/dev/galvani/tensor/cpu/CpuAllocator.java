@@ -4,6 +4,7 @@ import dev.galvani.tensor.DType;
 import dev.galvani.tensor.backend.DeviceMemory;
 import dev.galvani.tensor.backend.MemoryStats;
 import java.lang.ref.Cleaner;
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,12 @@ import java.util.Map;
  * output its kernel overwrites), so results are bit-identical with and without the cache. The
  * cache holds at most {@code galvani.cpu.cacheBytes} bytes (default a quarter of the maximum heap);
  * arrays beyond that are left to the garbage collector.
+ *
+ * <p>The heap comes first: the cache and the cleaner's pending returns hold their arrays through
+ * soft references, which the collector clears before it would throw {@code OutOfMemoryError}. (A
+ * cleaner action holding its array strongly kept every dead storage's array alive until the
+ * cleaner thread caught up: code that allocated faster than that, with no scopes, ran out of heap.)
+ * The statistics drop a cleared cache entry when they next look.
  */
 final class CpuAllocator implements DeviceMemory {
 
@@ -39,7 +46,7 @@ final class CpuAllocator implements DeviceMemory {
     private record SizeClass(DType dtype, int length) {}
 
     private final long capacity;
-    private final Map<SizeClass, ArrayDeque<Object>> cache = new HashMap<>();
+    private final Map<SizeClass, ArrayDeque<SoftReference<Object>>> cache = new HashMap<>();
     private long live, cached, peak, allocated, allocations, reuses, released, cleaned;
 
     CpuAllocator(long capacity) { this.capacity = capacity; }
@@ -62,12 +69,13 @@ final class CpuAllocator implements DeviceMemory {
         long bytes = (long) length * dtype.byteSize();
         Object array;
         synchronized (this) {
-            ArrayDeque<Object> free = cache.get(new SizeClass(dtype, length));
-            array = free == null ? null : free.poll();
-            if (array != null) {
+            array = null;
+            ArrayDeque<SoftReference<Object>> free = cache.get(new SizeClass(dtype, length));
+            while (array == null && free != null && !free.isEmpty()) {
+                array = free.poll().get();          // null: the collector took it under memory pressure
                 cached -= bytes;
-                reuses++;
             }
+            if (array != null) reuses++;
             allocations++;
             allocated += bytes;
             live += bytes;
@@ -94,7 +102,7 @@ final class CpuAllocator implements DeviceMemory {
         long bytes = (long) java.lang.reflect.Array.getLength(array) * dtype.byteSize();
         CpuStorage storage = new CpuStorage(dtype, array);
         // The action holds the array, never the storage: a storage it reached would never become unreachable.
-        Return back = new Return(this, dtype, recycle ? array : null, bytes);
+        Return back = new Return(this, dtype, recycle ? new SoftReference<>(array) : null, bytes);
         storage.track(CLEANER.register(storage, back), back);
         return storage;
     }
@@ -103,18 +111,18 @@ final class CpuAllocator implements DeviceMemory {
     static final class Return implements Runnable {
         private final CpuAllocator allocator;
         private final DType dtype;
-        private final Object array;     // null: not to be recycled
+        private final SoftReference<Object> array;     // null: not to be recycled
         private final long bytes;
         volatile boolean explicit;
 
-        Return(CpuAllocator allocator, DType dtype, Object array, long bytes) {
+        Return(CpuAllocator allocator, DType dtype, SoftReference<Object> array, long bytes) {
             this.allocator = allocator;
             this.dtype = dtype;
             this.array = array;
             this.bytes = bytes;
         }
 
-        @Override public void run() { allocator.giveBack(dtype, array, bytes, explicit); }
+        @Override public void run() { allocator.giveBack(dtype, array == null ? null : array.get(), bytes, explicit); }
     }
 
     private synchronized void giveBack(DType dtype, Object array, long bytes, boolean explicit) {
@@ -122,11 +130,19 @@ final class CpuAllocator implements DeviceMemory {
         released++;
         if (!explicit) cleaned++;
         if (array == null || cached + bytes > capacity) return;
-        cache.computeIfAbsent(new SizeClass(dtype, java.lang.reflect.Array.getLength(array)), k -> new ArrayDeque<>()).push(array);
+        cache.computeIfAbsent(new SizeClass(dtype, java.lang.reflect.Array.getLength(array)), k -> new ArrayDeque<>()).push(new SoftReference<>(array));
         cached += bytes;
     }
 
-    @Override public synchronized MemoryStats stats() { return new MemoryStats(live, cached, peak, allocated, allocations, reuses, released, cleaned); }
+    @Override public synchronized MemoryStats stats() {
+        for (var e : cache.entrySet()) {           // entries the collector cleared are no longer cached
+            long bytes = (long) e.getKey().length() * e.getKey().dtype().byteSize();
+            int before = e.getValue().size();
+            e.getValue().removeIf(r -> r.get() == null);
+            cached -= (before - e.getValue().size()) * bytes;
+        }
+        return new MemoryStats(live, cached, peak, allocated, allocations, reuses, released, cleaned);
+    }
 
     @Override public synchronized void emptyCache() {
         cache.clear();
