@@ -11,7 +11,6 @@ import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.ReduceOp;
 import dev.galvani.tensor.backend.Storage;
 import dev.galvani.tensor.backend.UnaryOp;
-import java.lang.ref.Reference;
 
 /**
  * The CPU backend: heap arrays from a caching pool ({@link CpuAllocator}), Vector API SIMD,
@@ -20,9 +19,7 @@ import java.lang.ref.Reference;
  * (convolution, pooling, normalisation, optimizer updates) are registered as kernel providers
  * ({@link CpuKernelFamilies}).
  *
- * <p>Every kernel call ends with a reachability fence on its operands: a kernel works on the bare
- * arrays, and without the fence the JIT could let an operand's storage become unreachable while
- * the kernel still reads its array, so that the allocator's cleaner recycled it mid-kernel.
+ * <p>Every kernel call runs through {@link Fence}, which keeps its operands reachable until it returns.
  */
 public final class CpuBackend implements Backend {
 
@@ -66,39 +63,19 @@ public final class CpuBackend implements Backend {
     // ---- core primitives -----------------------------------------------------------------------
 
     @Override public void copy(Operand src, Operand dst) {
-        try {
-            ElementwiseKernels.copy(src, dst);
-        } finally {
-            Reference.reachabilityFence(src);
-            Reference.reachabilityFence(dst);
-        }
+        Fence.run(() -> ElementwiseKernels.copy(src, dst), src, dst);
     }
 
     @Override public void fill(Operand dst, double value) {
-        try {
-            ElementwiseKernels.fill(dst, value);
-        } finally {
-            Reference.reachabilityFence(dst);
-        }
+        Fence.run(() -> ElementwiseKernels.fill(dst, value), dst);
     }
 
     @Override public void unary(UnaryOp op, Operand x, Operand out) {
-        try {
-            ElementwiseKernels.unary(op, x, out);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ElementwiseKernels.unary(op, x, out), x, out);
     }
 
     @Override public void binary(BinaryOp op, Operand a, Operand b, Operand out) {
-        try {
-            ElementwiseKernels.binary(op, a, b, out);
-        } finally {
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ElementwiseKernels.binary(op, a, b, out), a, b, out);
     }
 
     /** The scalar as a one-element array broadcast with zero strides: the binary kernel fills a vector row with it once per row. */
@@ -107,89 +84,38 @@ public final class CpuBackend implements Backend {
         if (a.dtype().isFloatingPoint()) Scalars.setDouble(one.array(), a.dtype(), 0, scalar.doubleValue());
         else Scalars.setLong(one.array(), a.dtype(), 0, scalar.longValue());
         Operand s = one.broadcast(a.shape().dims());
-        try {
-            if (scalarFirst) ElementwiseKernels.binary(op, s, a, out);
-            else ElementwiseKernels.binary(op, a, s, out);
-        } finally {
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ElementwiseKernels.binary(op, scalarFirst ? s : a, scalarFirst ? a : s, out), a, out);
     }
 
     @Override public void where(Operand cond, Operand a, Operand b, Operand out) {
-        try {
-            ElementwiseKernels.where(cond, a, b, out);
-        } finally {
-            Reference.reachabilityFence(cond);
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ElementwiseKernels.where(cond, a, b, out), cond, a, b, out);
     }
 
     @Override public void reduce(ReduceOp op, Operand x, int[] dims, Operand out) {
-        try {
-            ReduceKernels.reduce(op, x, dims, out);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ReduceKernels.reduce(op, x, dims, out), x, out);
     }
 
     @Override public void cumsum(Operand x, int dim, Operand out) {
-        try {
-            ReduceKernels.cumsum(x, dim, out);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> ReduceKernels.cumsum(x, dim, out), x, out);
     }
 
     @Override public void matmul(Operand a, Operand b, Operand out) {
-        try {
-            MatmulKernels.matmul(a, b, out);
-        } finally {
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> MatmulKernels.matmul(a, b, out), a, b, out);
     }
 
     @Override public void indexSelect(Operand x, int dim, Operand index, Operand out) {
-        try {
-            IndexKernels.indexSelect(x, dim, index, out);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(index);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> IndexKernels.indexSelect(x, dim, index, out), x, index, out);
     }
 
     @Override public void gather(Operand x, int dim, Operand index, Operand out) {
-        try {
-            IndexKernels.gather(x, dim, index, out);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(index);
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> IndexKernels.gather(x, dim, index, out), x, index, out);
     }
 
     @Override public void scatterAdd(Operand target, int dim, Operand index, Operand src) {
-        try {
-            IndexKernels.scatterAdd(target, dim, index, src);
-        } finally {
-            Reference.reachabilityFence(target);
-            Reference.reachabilityFence(index);
-            Reference.reachabilityFence(src);
-        }
+        Fence.run(() -> IndexKernels.scatterAdd(target, dim, index, src), target, index, src);
     }
 
     @Override public void random(Distribution dist, Operand out, long seed, long offset) {
-        try {
-            RandomKernels.fill(dist, out, seed, offset);
-        } finally {
-            Reference.reachabilityFence(out);
-        }
+        Fence.run(() -> RandomKernels.fill(dist, out, seed, offset), out);
     }
 }

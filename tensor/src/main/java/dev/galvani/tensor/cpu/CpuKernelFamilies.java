@@ -12,12 +12,10 @@ import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
-import java.lang.ref.Reference;
 
 /**
  * The CPU's optional kernel families, each registered as a {@link KernelProvider} for "cpu"
- * devices in {@code META-INF/services}. Each only routes to its kernel class, with the
- * reachability fences {@link CpuBackend} explains.
+ * devices in {@code META-INF/services}. Each only routes to its kernel class, through {@link Fence}.
  */
 public final class CpuKernelFamilies {
 
@@ -40,33 +38,15 @@ public final class CpuKernelFamilies {
         public Convolution() { super(ConvolutionKernels.class); }
 
         @Override public void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
-            try {
-                ConvKernels.conv2d(x, w, out, spec);
-            } finally {
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(w);
-                Reference.reachabilityFence(out);
-            }
+            Fence.run(() -> ConvKernels.conv2d(x, w, out, spec), x, w, out);
         }
 
         @Override public void conv2dInputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
-            try {
-                ConvKernels.inputGrad(gradOut, w, gradIn, spec);
-            } finally {
-                Reference.reachabilityFence(gradOut);
-                Reference.reachabilityFence(w);
-                Reference.reachabilityFence(gradIn);
-            }
+            Fence.run(() -> ConvKernels.inputGrad(gradOut, w, gradIn, spec), gradOut, w, gradIn);
         }
 
         @Override public void conv2dWeightGrad(Operand x, Operand gradOut, Operand gradW, Conv2dSpec spec) {
-            try {
-                ConvKernels.weightGrad(x, gradOut, gradW, spec);
-            } finally {
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(gradOut);
-                Reference.reachabilityFence(gradW);
-            }
+            Fence.run(() -> ConvKernels.weightGrad(x, gradOut, gradW, spec), x, gradOut, gradW);
         }
     }
 
@@ -74,41 +54,19 @@ public final class CpuKernelFamilies {
         public Pooling() { super(PoolingKernels.class); }
 
         @Override public void maxPool2d(Operand x, Operand out, Operand indices, Pool2dSpec spec) {
-            try {
-                PoolKernels.maxPool2d(x, out, indices, spec);
-            } finally {
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(out);
-                Reference.reachabilityFence(indices);
-            }
+            Fence.run(() -> PoolKernels.maxPool2d(x, out, indices, spec), x, out, indices);
         }
 
         @Override public void maxPool2dBackward(Operand gradOut, Operand indices, Operand gradIn, Pool2dSpec spec) {
-            try {
-                PoolKernels.maxPool2dBackward(gradOut, indices, gradIn, spec);
-            } finally {
-                Reference.reachabilityFence(gradOut);
-                Reference.reachabilityFence(indices);
-                Reference.reachabilityFence(gradIn);
-            }
+            Fence.run(() -> PoolKernels.maxPool2dBackward(gradOut, indices, gradIn, spec), gradOut, indices, gradIn);
         }
 
         @Override public void avgPool2d(Operand x, Operand out, Pool2dSpec spec) {
-            try {
-                PoolKernels.avgPool2d(x, out, spec);
-            } finally {
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(out);
-            }
+            Fence.run(() -> PoolKernels.avgPool2d(x, out, spec), x, out);
         }
 
         @Override public void avgPool2dBackward(Operand gradOut, Operand gradIn, Pool2dSpec spec) {
-            try {
-                PoolKernels.avgPool2dBackward(gradOut, gradIn, spec);
-            } finally {
-                Reference.reachabilityFence(gradOut);
-                Reference.reachabilityFence(gradIn);
-            }
+            Fence.run(() -> PoolKernels.avgPool2dBackward(gradOut, gradIn, spec), gradOut, gradIn);
         }
     }
 
@@ -117,32 +75,14 @@ public final class CpuKernelFamilies {
 
         @Override public void batchNormForward(Operand x, Operand weight, Operand bias, Operand mean, Operand invstd, Operand out,
                                                boolean computeStats, double eps) {
-            try {
-                NormKernels.batchNormForward(x, weight, bias, mean, invstd, out, computeStats, eps);
-            } finally {
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(weight);
-                Reference.reachabilityFence(bias);
-                Reference.reachabilityFence(mean);
-                Reference.reachabilityFence(invstd);
-                Reference.reachabilityFence(out);
-            }
+            Fence.run(() -> NormKernels.batchNormForward(x, weight, bias, mean, invstd, out, computeStats, eps),
+                    x, weight, bias, mean, invstd, out);
         }
 
         @Override public void batchNormBackward(Operand gradOut, Operand x, Operand weight, Operand mean, Operand invstd, Operand gradIn,
                                                 Operand gradWeight, Operand gradBias, boolean batchStats) {
-            try {
-                NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats);
-            } finally {
-                Reference.reachabilityFence(gradOut);
-                Reference.reachabilityFence(x);
-                Reference.reachabilityFence(weight);
-                Reference.reachabilityFence(mean);
-                Reference.reachabilityFence(invstd);
-                Reference.reachabilityFence(gradIn);
-                Reference.reachabilityFence(gradWeight);
-                Reference.reachabilityFence(gradBias);
-            }
+            Fence.run(() -> NormKernels.batchNormBackward(gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias, batchStats),
+                    gradOut, x, weight, mean, invstd, gradIn, gradWeight, gradBias);
         }
     }
 
@@ -150,15 +90,7 @@ public final class CpuKernelFamilies {
         public Optimizers() { super(OptimizerKernels.class); }
 
         @Override public void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
-            try {
-                AdamKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
-            } finally {
-                Reference.reachabilityFence(param);
-                Reference.reachabilityFence(grad);
-                Reference.reachabilityFence(expAvg);
-                Reference.reachabilityFence(expAvgSq);
-                Reference.reachabilityFence(maxExpAvgSq);
-            }
+            Fence.run(() -> AdamKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp), param, grad, expAvg, expAvgSq, maxExpAvgSq);
         }
     }
 }
