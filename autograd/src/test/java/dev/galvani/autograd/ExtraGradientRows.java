@@ -1,7 +1,9 @@
 package dev.galvani.autograd;
 
 import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Spiking;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.Surrogate;
 import dev.galvani.tensor.testing.Inputs;
 import dev.galvani.tensor.testing.OpInfo;
 import dev.galvani.tensor.testing.Sample;
@@ -38,6 +40,21 @@ final class ExtraGradientRows {
                         sample("one and two zeros per row", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2, 0, 0, 4}, 3, 3), x -> x.prod(1, false)),
                         sample("one zero, all dims", Tensor.of(new double[]{2, 0, 3, 0.5, 1.5, -2}, 2, 3), Tensor::prod),
                         sample("a single zero", Tensor.of(new double[]{0}, 1), x -> x.prod(0, true)))),
+                // The spike's surrogate gradient against finite differences of the surrogate's smooth primitive P:
+                // f = spike(x) − spike(x).detach() + P(x).detach() has P's values and the spike rule's gradient.
+                new OpInfo("spike (surrogate against its primitive)", Set.of(DType.F64), true, (in, dt) -> {
+                    List<Sample> samples = new java.util.ArrayList<>();
+                    for (Surrogate.Kind kind : Surrogate.Kind.values()) {
+                        Surrogate sur = new Surrogate(kind, kind.defaultAlpha());
+                        samples.add(sample("spike " + sur, Tensor.of(new double[]{-1.7, -0.6, -0.23, 0.13, 0.41, 0.77, 1.4}).to(in.device()), x -> {
+                            Tensor s = Spiking.spike(x, sur);
+                            double[] p = x.toDoubleArray();
+                            for (int i = 0; i < p.length; i++) p[i] = sur.primitive(p[i]);
+                            return s.sub(s.detach()).add(Tensor.of(p).to(x.device()));
+                        }));
+                    }
+                    return samples;
+                }),
                 // Java numbers on the left of div and pow, and with atan2.
                 new OpInfo("numbers on either side", Set.of(DType.F64), true, (in, dt) -> List.of(
                         sample("rdiv(3)", in.uniform(DType.F64, 0.5, 2, 2, 3), x -> x.rdiv(3.0)),

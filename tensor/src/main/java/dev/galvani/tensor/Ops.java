@@ -2,7 +2,9 @@ package dev.galvani.tensor;
 
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.Surrogate;
 import dev.galvani.tensor.backend.UnaryOp;
 
 /**
@@ -181,5 +183,21 @@ public final class Ops {
      */
     public record BatchNorm(Tensor mean, Tensor invstd, boolean batchStats, double eps) implements Op {
         @Override public String name() { return "batchNorm"; }
+    }
+
+    // ---- spiking -------------------------------------------------------------------------------
+
+    /** Θ(x) forward, the surrogate's derivative backward. Inputs (x). */
+    public record Spike(Surrogate surrogate) implements Op {
+        @Override public String name() { return "spike"; }
+    }
+
+    /**
+     * The fused multi-step LIF: outputs (spikes [T, ...], the membrane sequence V[t] or null, the last
+     * membrane V[T−1]); inputs (x [T, ...], v0 [...], k as a 0-d tensor or null). {@code h} is the
+     * pre-reset membrane the backward recurrence needs, {@code v0} the initial membrane actually used.
+     */
+    public record Lif(LifSpec spec, Tensor h, Tensor v0) implements Op {
+        @Override public String name() { return spec.kind() == LifSpec.Kind.IF ? "multiStepIF" : "multiStepLIF"; }
     }
 }

@@ -7,11 +7,13 @@ import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.ConvolutionKernels;
 import dev.galvani.tensor.backend.KernelFamily;
 import dev.galvani.tensor.backend.KernelProvider;
+import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
  * The CPU's optional kernel families, each registered as a {@link KernelProvider} for "cpu"
@@ -91,6 +93,20 @@ public final class CpuKernelFamilies {
 
         @Override public void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
             Fence.run(() -> AdamKernels.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, hp), param, grad, expAvg, expAvgSq, maxExpAvgSq);
+        }
+    }
+
+    public static final class Spiking extends CpuProvider<SpikingKernels> implements SpikingKernels {
+        public Spiking() { super(SpikingKernels.class); }
+
+        @Override public void lifForward(Operand x, Operand v0, Operand decay, Operand spikes, Operand h, Operand vSeq, Operand vLast, LifSpec spec) {
+            Fence.run(() -> LifKernels.forward(x, v0, decay, spikes, h, vSeq, vLast, spec), x, v0, decay, spikes, h, vSeq, vLast);
+        }
+
+        @Override public void lifBackward(Operand gradSpikes, Operand gradVSeq, Operand gradVLast, Operand h, Operand vSeq, Operand v0, Operand decay,
+                                          Operand gradX, Operand gradV0, Operand gradDecay, LifSpec spec) {
+            Fence.run(() -> LifKernels.backward(gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay, spec),
+                    gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay);
         }
     }
 }

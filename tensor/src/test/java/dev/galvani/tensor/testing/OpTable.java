@@ -46,6 +46,7 @@ public final class OpTable {
         poolingBackwardOps(t);
         normalizationOps(t);
         optimizerOps(t);
+        spikingOps(t);
         viewOps(t);
         indexingOps(t);
         return t;
@@ -567,6 +568,41 @@ public final class OpTable {
                         }, v -> Reference.adam(v.get(0), List.of(v.get(1), v.get(2)), 0.01, 0.9, 0.999, 1e-8, wd, decoupled, ams, max),
                         dt, Tolerance.LOOSE));
             }
+            return s;
+        }));
+    }
+
+    // ============================== spiking ==============================
+
+    /**
+     * The spike function and the multi-step neurons: forward values against the definitions (their
+     * surrogate gradients are not derivatives of the forward pass; autograd's LIF tests check them).
+     * Fused where the device has the spiking kernels, unrolled elsewhere (check:1).
+     */
+    private static void spikingOps(List<OpInfo> t) {
+        t.add(new OpInfo("spike", FLOATS, false, (in, dt) -> List.of(
+                sample("spike", in.values(dt, new double[]{-1, -1e-7, 0, 1e-7, 2, -0.0}, 6),
+                        x -> dev.galvani.tensor.Spiking.spike(x, dev.galvani.tensor.backend.Surrogate.atan()), a -> a.map(v -> v >= 0 ? 1 : 0), dt))));
+        t.add(new OpInfo("lif", FLOATS, false, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            var sur = dev.galvani.tensor.backend.Surrogate.sigmoid();
+            for (var spec : new dev.galvani.tensor.backend.LifSpec[]{
+                    new dev.galvani.tensor.backend.LifSpec(dev.galvani.tensor.backend.LifSpec.Kind.LIF, 0.5, true, 1, 0, false, false, sur),
+                    new dev.galvani.tensor.backend.LifSpec(dev.galvani.tensor.backend.LifSpec.Kind.LIF, 0.25, false, 0.8, Double.NaN, false, false, sur),
+                    new dev.galvani.tensor.backend.LifSpec(dev.galvani.tensor.backend.LifSpec.Kind.IF, 1, true, 1, -0.5, true, false, sur)})
+                for (int[] shape : new int[][]{{5, 3, 7}, {1, 40}, {6, 2100}}) {
+                    Tensor x = in.uniform(dt, -1, 3, shape);
+                    String name = "lif " + spec.kind() + (spec.hardReset() ? " hard" : " soft") + " " + Arrays.toString(shape);
+                    s.add(new Sample(name + " spikes", List.of(x), v -> dev.galvani.tensor.Spiking.lif(v.get(0), null, null, spec, true).spikes(),
+                            v -> Reference.lif(v.get(0), spec, spec.decay(), null)[0], dt, Tolerance.LOOSE));
+                    s.add(new Sample(name + " membrane", List.of(x), v -> dev.galvani.tensor.Spiking.lif(v.get(0), null, null, spec, true).membrane(),
+                            v -> Reference.lif(v.get(0), spec, spec.decay(), null)[1], dt, Tolerance.LOOSE));
+                }
+            Tensor x = in.uniform(dt, -1, 3, 4, 6, 5), v0 = in.uniform(dt, -0.5, 0.5, 6, 5);
+            var plif = new dev.galvani.tensor.backend.LifSpec(dev.galvani.tensor.backend.LifSpec.Kind.LIF, 0.5, true, 1, 0, false, false, sur);
+            s.add(new Sample("lif with a decay tensor and an initial membrane, non-contiguous input", List.of(x.transpose(1, 2).contiguous().transpose(1, 2), v0),
+                    v -> dev.galvani.tensor.Spiking.lif(v.get(0), v.get(1), Tensor.scalar(dt, 0.375).to(v.get(0).device()), plif, false).last(),
+                    v -> Reference.lif(v.get(0), plif, 0.375, v.get(1))[2], dt, Tolerance.LOOSE));
             return s;
         }));
     }

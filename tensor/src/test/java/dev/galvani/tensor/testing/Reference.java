@@ -286,6 +286,29 @@ public final class Reference {
         return new NdArray(new int[]{3 * n}, out);
     }
 
+    /**
+     * The multi-step neuron of the SNN reference §2.1–2.2 by its definition, per element, in double:
+     * returns {spikes, membrane after reset, last membrane} for x [T, ...].
+     */
+    public static NdArray[] lif(NdArray x, dev.galvani.tensor.backend.LifSpec spec, double k, NdArray v0) {
+        int t = x.shape[0], n = x.data.length / Math.max(1, t);
+        double[] s = new double[x.data.length], vs = new double[x.data.length], v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = v0 == null ? spec.initialMembrane() : v0.data[i];
+        double vr = spec.restingValue();
+        for (int step = 0; step < t; step++)
+            for (int i = 0; i < n; i++) {
+                double xi = x.data[step * n + i], vi = v[i];
+                double h = spec.kind() == dev.galvani.tensor.backend.LifSpec.Kind.IF ? vi + xi
+                        : spec.decayInput() ? vi + k * (xi - (vi - vr)) : vi - k * (vi - vr) + xi;
+                double spike = h >= spec.vThreshold() ? 1 : 0;
+                v[i] = spec.hardReset() ? (spike == 1 ? spec.vReset() : h) : h - spec.vThreshold() * spike;
+                s[step * n + i] = spike;
+                vs[step * n + i] = v[i];
+            }
+        int[] state = java.util.Arrays.copyOfRange(x.shape, 1, x.shape.length);
+        return new NdArray[]{new NdArray(x.shape, s), new NdArray(x.shape, vs), new NdArray(state, v)};
+    }
+
     /** PyTorch's pooled size: floor or ceil of (in + 2p - d(k-1) - 1)/s + 1, with the last window starting inside input or left padding. */
     public static int pooledSize(int in, int k, int s, int p, int d, boolean ceil) {
         int span = in + 2 * p - d * (k - 1) - 1;
