@@ -65,14 +65,22 @@ public final class AutogradSupport {
     }
 
     /**
-     * Adds {@code g} into {@code t.grad()} (a new tensor the first time, so the caller's tensor is
-     * never aliased). With {@code keepGraph} (a backward pass that creates a graph) the gradient keeps
-     * its own graph, so it can be differentiated again.
+     * Adds {@code g} into {@code t.grad()}: a new tensor the first time (so the caller's tensor is
+     * never aliased), then in place, as PyTorch accumulates (no new tensor per backward pass: SLTT's
+     * backward at every step keeps the gradients' memory constant). With {@code keepGraph} (a
+     * backward pass that creates a graph) the gradient keeps its own graph, so it can be
+     * differentiated again, and is a new tensor each time.
      */
     public static void accumulate(Tensor t, Tensor g, boolean keepGraph) {
         g = g.to(t.dtype());
         if (keepGraph) t.grad = t.grad == null ? g.clone() : t.grad.add(g);
-        else t.grad = t.grad == null ? g.detach().clone() : t.grad.add(g).detach();
+        else if (t.grad == null) t.grad = g.detach().clone();
+        else if (t.grad.requiresGrad) t.grad = t.grad.detach().add(g.detach());        // a graph-carrying gradient from a create-graph pass
+        else {
+            try (var _ = GradMode.disable()) {
+                t.grad.addInPlace(g.detach());
+            }
+        }
     }
 
     /**

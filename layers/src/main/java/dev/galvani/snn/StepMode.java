@@ -1,0 +1,8 @@
+package dev.galvani.snn;
+
+/**
+ * How a spiking module takes its input (SpikingJelly's {@code step_mode}): {@code SINGLE}, one time
+ * step [B, ...] per call with the state carried between calls; {@code MULTI}, a whole time-major
+ * sequence [T, B, ...] per call.
+ */
+public enum StepMode { SINGLE, MULTI }
