@@ -18,13 +18,19 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops"]
+OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif"]
 
 # The Fashion-MNIST CNN's training-step shapes at batch 128 (CpuWorkloads.STEP_*).
 STEP_ACTIVATION = (128, 32, 28, 28)
 STEP_CONV_INPUT = (128, 32, 14, 14)
 STEP_CONV_WEIGHT = (64, 32, 3, 3)
 STEP_FC = (128, 3136, 128)
+
+# The LIF benchmark (CpuWorkloads.LIF_*) and the triad's length (CpuWorkloads.TRIAD_ELEMENTS).
+LIF_STEPS, LIF_NEURONS = 32, 1 << 20
+TRIAD_ELEMENTS = 1 << 25
+LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop)"
+TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)"
 
 
 def int_list(count=None):
@@ -109,7 +115,56 @@ def cases(args, torch):
                     f"x [{n}, {c}, {h}, {w}] * w [{o}, {c}, {k}, {k}] + b [{o}] -> [{n}, {o}, {oh}, {ow}]", prepare_conv))
     if "train-ops" in args.only:
         out.extend(train_ops(torch))
+    if "lif" in args.only:
+        out.extend(lif(torch))
     return out
+
+
+def lif(torch):
+    """The LIF of CpuWorkloads.lif as a PyTorch eager loop: per step charge, fire (Heaviside forward, ATan
+    surrogate backward through a custom autograd function, as snnTorch and SpikingJelly's torch backend
+    do), hard reset; then backward of the spikes with a given dL/dS. And STREAM's triad."""
+    alpha = 2.0
+
+    class SpikeATan(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return (x >= 0).to(x.dtype)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * (alpha / 2) / (1 + (torch.pi / 2 * alpha * x) ** 2)
+
+    t, n = LIF_STEPS, LIF_NEURONS
+
+    def prepare_lif():
+        with torch.inference_mode(False):
+            g = torch.Generator().manual_seed(22)
+            x0 = torch.randn(t, n, generator=g) * 0.8 + 0.9
+            gs = torch.randn(t, n, generator=g)
+
+        def call():
+            with torch.inference_mode(False), torch.enable_grad():
+                x = x0.detach().requires_grad_(True)
+                v = torch.zeros(n)
+                spikes = []
+                for step in range(t):
+                    h = v + (x[step] - v) * 0.5          # tau = 2, decay input, V_reset = 0
+                    s = SpikeATan.apply(h - 1.0)
+                    v = h * (1 - s)                      # hard reset to 0, reset not detached
+                    spikes.append(s)
+                torch.autograd.backward(torch.stack(spikes), gs)
+                return x.grad
+        return call
+
+    def prepare_triad():
+        a, b, c = torch.empty(TRIAD_ELEMENTS), torch.randn(TRIAD_ELEMENTS), torch.randn(TRIAD_ELEMENTS)
+        return lambda: torch.add(b, c, alpha=3.0, out=a)
+
+    return [("lif", LIF_OP, f"x [{t}, {n}] F32", prepare_lif),
+            ("triad", TRIAD_OP, f"[{TRIAD_ELEMENTS}] x 3 F32", prepare_triad)]
 
 
 def shape_str(shape):

@@ -78,6 +78,8 @@ public final class Engine implements BackwardEngine {
         private final Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
         private final List<Tensor> leaves = new ArrayList<>();
         private final Map<Tensor, Tensor> captured = new IdentityHashMap<>();
+        /** Accumulation buffers this pass allocated and nothing else references yet: safe to add into in place. */
+        private final Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         /** For {@code grad}: nodes with a path to a requested tensor. */
         private Set<Node> needed;
 
@@ -155,6 +157,7 @@ public final class Engine implements BackwardEngine {
 
         /** Hooks, then what the pass keeps of a tensor's complete gradient. */
         private Tensor complete(Tensor t, Tensor g) {
+            owned.remove(g);     // complete: hooks, .grad and rules may hold it from now on, so it is never added into again
             g = AutogradSupport.applyHooks(t, g);
             if (requested == null) {
                 if (AutogradSupport.keepsGrad(t)) AutogradSupport.accumulate(t, g, createGraph);
@@ -165,6 +168,10 @@ public final class Engine implements BackwardEngine {
         }
 
         private void runRule(Node node, Tensor[] g) {
+            if (!createGraph && placeSlice(node, g)) {
+                if (!retainGraph) node.free();
+                return;
+            }
             Tensor[] grads = RuleRegistry.rule(node.op()).backward(node.op(), node, g);
             List<Tensor> inputs = node.inputs();
             if (grads == null || grads.length != inputs.size())
@@ -180,16 +187,66 @@ public final class Engine implements BackwardEngine {
         }
 
         private void send(Tensor t, Tensor g) {
+            Tensor previous = current(t);
+            store(t, previous == null ? g : sum(previous, g));
+        }
+
+        /**
+         * A slice's gradient added into its place in the input's gradient, which the pass keeps as one
+         * buffer of its own: a loop over x[t] costs one input-sized buffer, not one zero-padded copy
+         * (and one sum) per step. Only without createGraph (in place is not differentiable).
+         */
+        private void sendInto(Tensor t, Tensor g, java.util.function.UnaryOperator<Tensor> place) {
+            Tensor previous = current(t), buffer;
+            if (previous != null && owned.contains(previous)) buffer = previous;
+            else {
+                buffer = Tensor.zeros(t.dtype(), t.device(), t.shape().dims());
+                owned.add(buffer);
+                if (previous != null) buffer.addInPlace(previous);
+            }
+            place.apply(buffer).addInPlace(g);
+            store(t, buffer);
+        }
+
+        /** previous + g: in place into a buffer the pass made itself (no one else holds it), else into a new one the pass then owns. */
+        private Tensor sum(Tensor previous, Tensor g) {
+            if (createGraph) return previous.add(g);
+            if (owned.contains(previous)) return previous.addInPlace(g);
+            Tensor s = previous.add(g);
+            owned.add(s);
+            return s;
+        }
+
+        /** The gradient gathered so far for t, or null. */
+        private Tensor current(Tensor t) {
+            Node producer = t.gradFn();
+            if (producer == null) return leafGrads.get(t);
+            Tensor[] slots = pending.get(producer);
+            return slots == null ? null : slots[AutogradSupport.outputIndex(t)];
+        }
+
+        private void store(Tensor t, Tensor g) {
             Node producer = t.gradFn();
             if (producer == null) {
-                Tensor previous = leafGrads.get(t);
-                if (previous == null) leaves.add(t);
-                leafGrads.put(t, previous == null ? g : previous.add(g));
+                if (leafGrads.put(t, g) == null) leaves.add(t);
                 return;
             }
-            Tensor[] slots = pending.computeIfAbsent(producer, n -> new Tensor[n.outputCount()]);
-            int k = AutogradSupport.outputIndex(t);
-            slots[k] = slots[k] == null ? g : slots[k].add(g);
+            pending.computeIfAbsent(producer, n -> new Tensor[n.outputCount()])[AutogradSupport.outputIndex(t)] = g;
+        }
+
+        /** Select and unit-step slice nodes: their gradient goes straight into its place (see {@link #sendInto}). */
+        private boolean placeSlice(Node node, Tensor[] g) {
+            if (g.length != 1 || g[0] == null) return false;
+            Tensor input = node.inputs().get(0), grad = g[0];
+            if (node.op() instanceof dev.galvani.tensor.Ops.Select op) {
+                if (wanted(input, needed)) sendInto(input, grad, b -> b.select(op.dim(), op.index()));
+                return true;
+            }
+            if (node.op() instanceof dev.galvani.tensor.Ops.Slice op && op.step() == 1) {
+                if (wanted(input, needed)) sendInto(input, grad, b -> b.narrow(op.dim(), op.start(), grad.size(op.dim())));
+                return true;
+            }
+            return false;
         }
 
         private static void check(Node node, int i, Tensor input, Tensor g) {

@@ -37,6 +37,45 @@ class EngineTest {
     }
 
     @Test
+    void sliceGradientsGoStraightIntoOneBufferAndMixWithOtherPaths() {
+        // L = Σ_t t·sum(x[t]) + sum(x[1:3] * x[1:3]) + 3 sum(x), x [4, 1000]: by hand, dL/dx[t, j] =
+        // t + 3 + (t in {1, 2} ? 2 x[t, j] : 0).
+        int steps = 4, n = 1000;
+        Tensor x = Tensor.rand(new dev.galvani.tensor.Generator(3), DType.F64, steps, n).requiresGrad(true);
+        Tensor hooked = x.mul(1.0);
+        List<Tensor> seen = new ArrayList<>();
+        hooked.registerHook(g -> { seen.add(g.clone()); return g; });
+        Tensor loss = hooked.mul(3.0).sum();
+        for (int t = 0; t < steps; t++) loss = loss.add(x.select(0, t).sum().mul(t));
+        Tensor mid = x.narrow(0, 1, 2);
+        loss = loss.add(mid.mul(mid).sum());
+        loss.backward();
+        double[] xs = x.toDoubleArray(), g = x.grad().toDoubleArray();
+        for (int t = 0; t < steps; t++)
+            for (int j = 0; j < n; j++)
+                assertEquals(t + 3 + (t == 1 || t == 2 ? 2 * xs[t * n + j] : 0), g[t * n + j], 1e-12, "dL/dx[" + t + ", " + j + "]");
+        assertValues(new double[steps * n], seen.getFirst().sub(3.0));      // the hook saw its own path's gradient only
+    }
+
+    @Test
+    void aLoopOverTimeStepsCostsOneInputSizedGradientBuffer() {
+        // x[t] for t < 16, as an unrolled neuron reads its input: one buffer of x's size, not a padded
+        // copy of x and a sum per step (31 x-sized tensors).
+        int steps = 16, n = 4096;
+        Tensor x = Tensor.rand(new dev.galvani.tensor.Generator(4), DType.F64, steps, n).requiresGrad(true);
+        Tensor loss = null;
+        for (int t = 0; t < steps; t++) {
+            Tensor term = x.select(0, t).sum().mul(t + 1);
+            loss = loss == null ? term : loss.add(term);
+        }
+        long before = dev.galvani.tensor.Device.CPU.memoryStats().allocated();
+        loss.backward();
+        long backwardBytes = dev.galvani.tensor.Device.CPU.memoryStats().allocated() - before, xBytes = 8L * steps * n;
+        assertTrue(backwardBytes < 4 * xBytes, "backward allocated " + backwardBytes + " bytes, x is " + xBytes);
+        for (int t = 0; t < steps; t++) assertValues(Tensor.full(t + 1.0, n).toDoubleArray(), x.grad().select(0, t));
+    }
+
+    @Test
     void theGraphIsFreedUnlessRetained() {
         Tensor x = vec(1, 2);
         Tensor y = x.exp().sum();

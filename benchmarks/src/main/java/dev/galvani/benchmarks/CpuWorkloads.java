@@ -1,7 +1,16 @@
 package dev.galvani.benchmarks;
 
+import dev.galvani.autograd.Autograd;
 import dev.galvani.tensor.Convolution;
+import dev.galvani.tensor.Spiking;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
+import dev.galvani.tensor.backend.LifSpec;
+import dev.galvani.tensor.backend.Surrogate;
+import dev.galvani.tensor.cpu.Parallel;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU operations that the JMH benchmarks and the side-by-side harness time, written once so
@@ -38,6 +47,58 @@ public final class CpuWorkloads {
     public static final int[] STEP_CONV_INPUT = {128, 32, 14, 14};
     public static final int[] STEP_CONV_WEIGHT = {64, 32, 3, 3};
     public static final int[] STEP_FC = {128, 3136, 128};
+
+    /**
+     * The LIF benchmark (issue 7): T = 32 steps of N = 2^20 neurons in F32, τ = 2 with input decay,
+     * threshold 1, hard reset to 0 (reset not detached), ATan surrogate (α = 2): forward and backward
+     * of the spikes with a given dL/dS. {@code torch_cpu_bench.py} runs the same math as an eager
+     * PyTorch loop with a custom autograd function for the spike, as snnTorch and SpikingJelly's
+     * torch backend do.
+     */
+    public static final int LIF_STEPS = 32, LIF_NEURONS = 1 << 20;
+    public static final LifSpec LIF_SPEC = new LifSpec(LifSpec.Kind.LIF, 0.5, true, 1.0, 0.0, false, false, Surrogate.atan());
+
+    /**
+     * Bytes the fused LIF must move, counted as STREAM counts them (each array once, no write
+     * allocation): forward reads x and writes S and H, backward reads dL/dS and H and writes dL/dx.
+     */
+    public static long lifBytes(int steps, int neurons) { return 6L * 4 * steps * neurons; }
+
+    /**
+     * One training pass of the LIF: forward over x [T, N], then dL/dx for dL/dS = {@code gradSpikes},
+     * fused (one kernel each way) or composed from recorded tensor ops (the unrolled neuron). The
+     * step's tensors go back to the allocator at the end; nothing is returned.
+     */
+    public static Tensor lif(Tensor x, Tensor gradSpikes, boolean fused) {
+        try (var scope = TensorScope.open()) {
+            Tensor input = x.detach().requiresGrad(true);
+            Spiking.LifResult r = fused ? Spiking.lif(input, null, null, LIF_SPEC, false) : Spiking.lifUnrolled(input, null, null, LIF_SPEC, false);
+            Autograd.grad(List.of(r.spikes()), List.of(input), List.of(gradSpikes));
+            return null;
+        }
+    }
+
+    /** Length of the triad's arrays: 2^25 floats, 128 MiB each. */
+    public static final int TRIAD_ELEMENTS = 1 << 25;
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * STREAM's triad a = b + s·c on the pool's threads (chunks of 64 Ki elements), in vector lanes:
+     * what this machine's memory delivers to a streaming kernel, the limit of a memory-bound one.
+     * STREAM counts 12 bytes per element (three arrays, no write allocation).
+     */
+    public static void triad(float[] a, float[] b, float[] c, float s) {
+        int chunk = 1 << 16, n = a.length;
+        Parallel.forRange(Math.ceilDiv(n, chunk), 1, (c0, c1) -> {
+            for (int k = c0; k < c1; k++) {
+                int from = k * chunk, to = Math.min(n, from + chunk), i = from;
+                for (int bound = from + F.loopBound(to - from); i < bound; i += F.length())
+                    FloatVector.fromArray(F, c, i).mul(s).add(FloatVector.fromArray(F, b, i)).intoArray(a, i);
+                for (; i < to; i++) a[i] = b[i] + s * c[i];
+            }
+        });
+    }
 
     /** ReLU's backward as the derivative rule computes it: the gradient where the input is positive, else 0. */
     public static Tensor reluBackward(Tensor x, Tensor grad) { return Tensor.where(x.gt(0.0), grad, 0.0); }

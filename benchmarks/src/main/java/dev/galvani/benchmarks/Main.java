@@ -22,6 +22,8 @@ public final class Main {
 
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
     static {
+        COMMANDS.put("snn-fashion-mnist", new Command("train a spiking CNN on Fashion-MNIST (LIF/PLIF, T = 4, surrogate gradients, BPTT or SLTT):"
+                + " test accuracy, firing rates, energy, raster (--help for options)", true, dev.galvani.benchmarks.train.SnnFashionMnistTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",

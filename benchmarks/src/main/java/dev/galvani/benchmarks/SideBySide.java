@@ -33,7 +33,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops");
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -74,7 +74,7 @@ public final class SideBySide {
     static final String USAGE = """
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                                 [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
-                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops]
+                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif]
                                 [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
               --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
               --warmup, --warmup-seconds
@@ -84,7 +84,9 @@ public final class SideBySide {
               --elements        length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs
               --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
               --only            run only these operations (train-ops: ReLU, ReLU backward, conv forward and
-                                input gradient, linear-layer GEMMs at the Fashion-MNIST CNN's batch-128 shapes)
+                                input gradient, linear-layer GEMMs at the Fashion-MNIST CNN's batch-128 shapes;
+                                lif: the fused LIF forward + backward at T = 32, N = 2^20 against the same neuron
+                                composed from ops, PyTorch's eager loop and a STREAM triad)
               --rounds          alternate Galvani and PyTorch this many times; each row keeps its lowest median
               --out             the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)
               --json            also write Galvani's results as JSON (the best of the rounds)
@@ -240,6 +242,7 @@ public final class SideBySide {
             }));
         }
         if (c.runs("train-ops")) trainOps(cases);
+        if (c.runs("lif")) lif(cases);
         return cases;
     }
 
@@ -271,6 +274,34 @@ public final class SideBySide {
             return () -> CpuWorkloads.linearStep(x, w, g);
         }));
     }
+
+    /**
+     * The fused LIF against its peers (issue 7): fused forward + backward, the same neuron composed
+     * from Galvani ops, and STREAM's triad, the bandwidth limit (PyTorch times its eager loop under
+     * the fused row's id, and its own triad).
+     */
+    private static void lif(List<Case> cases) {
+        int t = CpuWorkloads.LIF_STEPS, n = CpuWorkloads.LIF_NEURONS, e = CpuWorkloads.TRIAD_ELEMENTS;
+        String shape = "x [%d, %d] F32".formatted(t, n);
+        cases.add(new Case("lif", LIF_OP, shape, () -> {
+            Tensor x = Tensor.randn(new Generator(22), t, n).mul(0.8).add(0.9), g = Tensor.randn(new Generator(23), t, n);
+            return () -> CpuWorkloads.lif(x, g, true);
+        }));
+        cases.add(new Case("lif-composed", "lif: the same neuron composed from Galvani ops (unrolled, autograd)", shape, () -> {
+            Tensor x = Tensor.randn(new Generator(22), t, n).mul(0.8).add(0.9), g = Tensor.randn(new Generator(23), t, n);
+            return () -> CpuWorkloads.lif(x, g, false);
+        }));
+        cases.add(new Case("triad", TRIAD_OP, "[%d] x 3 F32".formatted(e), () -> {
+            float[] a = new float[e], b = Tensor.randn(new Generator(24), e).toFloatArray(), c = Tensor.randn(new Generator(25), e).toFloatArray();
+            return () -> {
+                CpuWorkloads.triad(a, b, c, 3f);
+                return null;
+            };
+        }));
+    }
+
+    static final String LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop)";
+    static final String TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)";
 
     /** Holds each result, so the JIT cannot prove a timed call useless. */
     private static volatile Tensor sink;

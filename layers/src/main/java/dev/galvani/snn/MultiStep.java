@@ -8,6 +8,13 @@ import dev.galvani.tensor.Tensor;
  * [T, B, ...] is folded to [T·B, ...], the layer runs once, and the result is unfolded
  * (SpikingJelly's {@code SeqToANNContainer}). Batch norm then normalises over T·B, as SpikingJelly
  * does. In single-step mode the layer runs on the step as it is.
+ *
+ * <p>An input that is the same at every step (a view with stride 0 over T, as
+ * {@link Encoders#direct} makes) goes through a deterministic per-sample layer once, and the result
+ * is viewed over T again: the same values (batch statistics of T identical copies are those of one)
+ * at 1/T of the cost, and the backward sums the T gradients, as the fold would (batch norm's running
+ * variance takes its unbiased correction over the B distinct samples rather than T·B copies). A directly encoded
+ * network's stem (conv + batch norm) then costs what it costs in an ANN.
  */
 public class MultiStep extends Module {
 
@@ -27,7 +34,21 @@ public class MultiStep extends Module {
         if (stepMode == StepMode.SINGLE) return layer.forward(x);
         if (x.dim() < 2) throw new IllegalArgumentException("MultiStep(" + layer.getClass().getSimpleName() + "): expects [T, B, ...], got " + x.shape());
         int t = x.size(0), b = x.size(1);
+        if (t > 1 && x.strides()[0] == 0 && deterministicPerSample(layer)) {
+            Tensor y = layer.forward(x.select(0, 0));
+            int[] shape = new int[y.dim() + 1];
+            shape[0] = t;
+            System.arraycopy(y.shape().dims(), 0, shape, 1, y.dim());
+            return y.unsqueeze(0).expand(shape);
+        }
         Tensor y = layer.forward(x.flatten(0, 1));
         return y.unflatten(0, t, b);
+    }
+
+    /** Layers whose output for a sample depends on that sample only and draws no random numbers. */
+    private static boolean deterministicPerSample(Module m) {
+        return m instanceof dev.galvani.nn.Linear || m instanceof dev.galvani.nn.Conv.Conv2d || m instanceof dev.galvani.nn.BatchNorm.BatchNorm2d
+                || m instanceof dev.galvani.nn.BatchNorm.BatchNorm1d || m instanceof dev.galvani.nn.Pool.MaxPool2d
+                || m instanceof dev.galvani.nn.Pool.AvgPool2d || m instanceof dev.galvani.nn.Flatten;
     }
 }

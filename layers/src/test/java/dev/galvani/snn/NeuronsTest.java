@@ -2,6 +2,7 @@ package dev.galvani.snn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,25 @@ class NeuronsTest {
         Tensor y = new MultiStep(lin).forward(x);
         assertArrayEquals(new int[]{5, 2, 3}, y.shape().dims());
         for (int t = 0; t < 5; t++) assertArrayEquals(lin.forward(x.select(0, t)).toFloatArray(), y.select(0, t).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void anInputConstantOverTimeRunsTheLayerOnceWithTheFoldsValuesAndGradients() {
+        // A stem (conv + batch norm in training mode) on a directly encoded input: the shortcut
+        // (stride 0 over T) against the same layers on a materialised copy, which takes the fold.
+        Generator g = new Generator(8);
+        var stem = new dev.galvani.nn.Sequential(new dev.galvani.nn.Conv.Conv2d(1, 3, 3, 1, 1, 1, 1, true, g), new dev.galvani.nn.BatchNorm.BatchNorm2d(3));
+        Tensor image = Tensor.randn(new Generator(9), 2, 1, 5, 5).requiresGrad(true);
+        Tensor viewed = Encoders.direct(image, 4), copied = Encoders.direct(image, 4).contiguous();
+        assertEquals(0, viewed.strides()[0]);
+        Tensor weights = Tensor.randn(new Generator(10), 4, 2, 3, 5, 5);       // a loss that weighs the steps differently
+        Tensor fast = new MultiStep(stem).forward(viewed);
+        List<Tensor> gFast = Autograd.grad(List.of(fast.mul(weights).sum()), List.of(image, stem.parameters().get(0).value()));
+        Tensor slow = new MultiStep(stem).forward(copied);
+        assertNotEquals(0, copied.strides()[0]);
+        List<Tensor> gSlow = Autograd.grad(List.of(slow.mul(weights).sum()), List.of(image, stem.parameters().get(0).value()));
+        assertArrayEquals(slow.toFloatArray(), fast.toFloatArray(), 1e-5f);
+        for (int i = 0; i < 2; i++) assertArrayEquals(gSlow.get(i).toFloatArray(), gFast.get(i).toFloatArray(), 1e-4f);
     }
 
     @Test

@@ -32,6 +32,11 @@ final class ReduceKernels {
         DType t = x.dtype();
         int outputs = (int) out.numel();
         long work = (long) outputs * p.extent;
+        if (op == ReduceOp.SUM && t.isFloatingPoint() && p.redShape.length == 0 && p.runLength > 1
+                && rowMajor(p.keptShape, p.keptStrides) && rowMajor(p.keptShape, p.outStrides)) {
+            outerSum(xs, t, x.offset(), p.runLength, p.runStride, os, out.dtype(), out.offset(), outputs);
+            return;
+        }
         if (outputs < Parallel.threads() && p.redShape.length == 0 && p.extent >= 1 << 16 && op != ReduceOp.PROD) {
             for (int o = 0; o < outputs; o++) {
                 int base = x.offset() + keptOffset(o, p.keptShape, p.keptStrides);
@@ -84,6 +89,47 @@ final class ReduceKernels {
         int runLength = 1, runStride = 1;
         if (nr > 0) { runLength = rs[nr - 1]; runStride = rst[nr - 1]; nr--; }
         return new Plan(ks, kst, ost, java.util.Arrays.copyOf(rs, nr), java.util.Arrays.copyOf(rst, nr), runLength, runStride, extent);
+    }
+
+    /** Whether {@code strides} lay {@code shape} out row-major without gaps (the o-th element at offset o). */
+    private static boolean rowMajor(int[] shape, int[] strides) {
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /**
+     * Sum over leading dimensions (an expand's gradient, a mean over time steps): out[o] = Σ_r
+     * x[r·stride + o] over contiguous slabs. Each output accumulates in double in the order r = 0, 1, …,
+     * exactly as the per-element loop would, but a block of outputs at a time, slab by slab, so the
+     * reads are sequential and the loop vectorises.
+     */
+    private static void outerSum(Object xs, DType t, int base, int n, int stride, Object os, DType ot, int outAt, int outputs) {
+        final int block = 2048;
+        Parallel.forRange(Math.ceilDiv(outputs, block), Math.max(1, (int) (Parallel.ELEMENTWISE_GRAIN / ((long) block * n))), (b0, b1) -> {
+            double[] acc = new double[block];
+            for (int b = b0; b < b1; b++) {
+                int from = b * block, len = Math.min(block, outputs - from);
+                java.util.Arrays.fill(acc, 0, len, 0);
+                for (int r = 0; r < n; r++) {
+                    int off = base + r * stride + from;
+                    if (t == DType.F32) {
+                        float[] a = (float[]) xs;
+                        for (int i = 0; i < len; i++) acc[i] += a[off + i];
+                    } else {
+                        double[] a = (double[]) xs;
+                        for (int i = 0; i < len; i++) acc[i] += a[off + i];
+                    }
+                }
+                if (ot == DType.F32) {
+                    float[] o = (float[]) os;
+                    for (int i = 0; i < len; i++) o[outAt + from + i] = (float) acc[i];
+                } else for (int i = 0; i < len; i++) Scalars.setDouble(os, ot, outAt + from + i, acc[i]);
+            }
+        });
     }
 
     /** Storage offset of the o-th output (row-major over the kept dims) under the given strides. */

@@ -1,0 +1,42 @@
+package dev.galvani.benchmarks.jmh;
+
+import dev.galvani.benchmarks.CpuWorkloads;
+import dev.galvani.tensor.Generator;
+import dev.galvani.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The fused multi-step LIF (T = 32, N = 2^20, F32, τ = 2, hard reset, ATan) forward + backward, the
+ * same neuron composed from tensor ops, and STREAM's triad (the bandwidth limit the fused kernel is
+ * measured against). Bytes: {@link CpuWorkloads#lifBytes} for the LIF, 12 per element for the triad.
+ */
+@State(Scope.Benchmark)
+public class LifBenchmark extends CpuBenchmark {
+
+    private Tensor x, gradSpikes;
+    private float[] a, b, c;
+
+    @Setup
+    public void setUp() {
+        x = Tensor.randn(new Generator(22), CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS).mul(0.8).add(0.9);
+        gradSpikes = Tensor.randn(new Generator(23), CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS);
+        a = new float[CpuWorkloads.TRIAD_ELEMENTS];
+        b = Tensor.randn(new Generator(24), CpuWorkloads.TRIAD_ELEMENTS).toFloatArray();
+        c = Tensor.randn(new Generator(25), CpuWorkloads.TRIAD_ELEMENTS).toFloatArray();
+    }
+
+    @Benchmark
+    public Tensor fused() { return CpuWorkloads.lif(x, gradSpikes, true); }
+
+    @Benchmark
+    public Tensor composed() { return CpuWorkloads.lif(x, gradSpikes, false); }
+
+    @Benchmark
+    public float[] triad() {
+        CpuWorkloads.triad(a, b, c, 3f);
+        return a;
+    }
+}
