@@ -8,7 +8,8 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
 
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
-                              [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d] [--json FILE]
+                              [--lif 32,1048576] [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif]
+                              [--json FILE]
 """
 import argparse
 import json
@@ -26,9 +27,7 @@ STEP_CONV_INPUT = (128, 32, 14, 14)
 STEP_CONV_WEIGHT = (64, 32, 3, 3)
 STEP_FC = (128, 3136, 128)
 
-# The LIF benchmark (CpuWorkloads.LIF_*) and the triad's length (CpuWorkloads.TRIAD_ELEMENTS).
-LIF_STEPS, LIF_NEURONS = 32, 1 << 20
-TRIAD_ELEMENTS = 1 << 25
+# The LIF benchmark's rows (CpuWorkloads.LIF_*; the triad's arrays have --elements floats).
 LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop)"
 TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)"
 
@@ -60,6 +59,7 @@ def parse_args(argv):
     p.add_argument("--elements", type=int, default=1 << 24, help="length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs")
     p.add_argument("--conv", type=int_list(6), default=[8, 32, 64, 64, 32, 3],
                    help="N,C,H,W,O,K: input [N, C, H, W], weight [O, C, K, K], stride 1, padding K // 2")
+    p.add_argument("--lif", type=int_list(2), default=[32, 1 << 20], help="T,N of the LIF rows")
     p.add_argument("--only", type=op_list, default=OPS, help="comma-separated subset of " + ",".join(OPS))
     p.add_argument("--json", help="write the JSON here as well as to stdout")
     return p.parse_args(argv)
@@ -116,11 +116,11 @@ def cases(args, torch):
     if "train-ops" in args.only:
         out.extend(train_ops(torch))
     if "lif" in args.only:
-        out.extend(lif(torch))
+        out.extend(lif(torch, args.lif[0], args.lif[1], args.elements))
     return out
 
 
-def lif(torch):
+def lif(torch, t, n, elements):
     """The LIF of CpuWorkloads.lif as a PyTorch eager loop: per step charge, fire (Heaviside forward, ATan
     surrogate backward through a custom autograd function, as snnTorch and SpikingJelly's torch backend
     do), hard reset; then backward of the spikes with a given dL/dS. And STREAM's triad."""
@@ -136,8 +136,6 @@ def lif(torch):
         def backward(ctx, grad):
             (x,) = ctx.saved_tensors
             return grad * (alpha / 2) / (1 + (torch.pi / 2 * alpha * x) ** 2)
-
-    t, n = LIF_STEPS, LIF_NEURONS
 
     def prepare_lif():
         with torch.inference_mode(False):
@@ -160,11 +158,11 @@ def lif(torch):
         return call
 
     def prepare_triad():
-        a, b, c = torch.empty(TRIAD_ELEMENTS), torch.randn(TRIAD_ELEMENTS), torch.randn(TRIAD_ELEMENTS)
+        a, b, c = torch.empty(elements), torch.randn(elements), torch.randn(elements)
         return lambda: torch.add(b, c, alpha=3.0, out=a)
 
     return [("lif", LIF_OP, f"x [{t}, {n}] F32", prepare_lif),
-            ("triad", TRIAD_OP, f"[{TRIAD_ELEMENTS}] x 3 F32", prepare_triad)]
+            ("triad", TRIAD_OP, f"[{elements}] x 3 F32", prepare_triad)]
 
 
 def shape_str(shape):

@@ -5,6 +5,7 @@ import dev.galvani.tensor.BackwardEngine;
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Node;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -172,7 +173,17 @@ public final class Engine implements BackwardEngine {
                 if (!retainGraph) node.free();
                 return;
             }
-            Tensor[] grads = RuleRegistry.rule(node.op()).backward(node.op(), node, g);
+            Tensor[] grads;
+            if (createGraph) grads = RuleRegistry.rule(node.op()).backward(node.op(), node, g);
+            else {
+                // The rule's temporaries (a mask, a product on the way to its result) go back to the
+                // allocator as soon as it returns, not when the caller's step scope closes; what it
+                // returns moves to the enclosing scope. (With createGraph they stay: the new graph reads them.)
+                try (var ruleScope = TensorScope.open()) {
+                    grads = RuleRegistry.rule(node.op()).backward(node.op(), node, g);
+                    if (grads != null) for (Tensor r : grads) if (r != null) ruleScope.keep(r);
+                }
+            }
             List<Tensor> inputs = node.inputs();
             if (grads == null || grads.length != inputs.size())
                 throw new IllegalStateException("derivative rule for '" + node.name() + "' returned " + (grads == null ? "null" : grads.length + " gradients")

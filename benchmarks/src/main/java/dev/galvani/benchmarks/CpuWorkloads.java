@@ -78,9 +78,6 @@ public final class CpuWorkloads {
         }
     }
 
-    /** Length of the triad's arrays: 2^25 floats, 128 MiB each. */
-    public static final int TRIAD_ELEMENTS = 1 << 25;
-
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /**

@@ -41,13 +41,13 @@ public final class SideBySide {
      * {@code warmupSeconds}, so that small operations give the JIT time to compile their kernels.
      */
     public record Config(int threads, int warmup, double warmupSeconds, int runs,
-                         int[] gemmSizes, int elements, int[] conv, Set<String> only) {
+                         int[] gemmSizes, int elements, int[] conv, int[] lif, Set<String> only) {
 
         public static Config defaults() {
             return new Config(2, 3, 1.0, 11, CpuWorkloads.GEMM_SIZES, CpuWorkloads.ELEMENTS,
                     new int[]{CpuWorkloads.CONV_INPUT[0], CpuWorkloads.CONV_INPUT[1], CpuWorkloads.CONV_INPUT[2],
                               CpuWorkloads.CONV_INPUT[3], CpuWorkloads.CONV_OUT_CHANNELS, CpuWorkloads.CONV_KERNEL},
-                    new LinkedHashSet<>(OPS));
+                    new int[]{CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS}, new LinkedHashSet<>(OPS));
         }
 
         boolean runs(String op) { return only.contains(op); }
@@ -57,7 +57,7 @@ public final class SideBySide {
             return List.of("--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
                     "--warmup-seconds", Double.toString(warmupSeconds), "--runs", Integer.toString(runs),
                     "--sizes", join(gemmSizes), "--elements", Integer.toString(elements), "--conv", join(conv),
-                    "--only", String.join(",", only));
+                    "--lif", join(lif), "--only", String.join(",", only));
         }
 
         private static String join(int[] v) {
@@ -73,7 +73,7 @@ public final class SideBySide {
 
     static final String USAGE = """
             usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
-                                [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K]
+                                [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K] [--lif T,N]
                                 [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif]
                                 [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
               --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
@@ -83,6 +83,7 @@ public final class SideBySide {
               --sizes           square SGEMM sizes
               --elements        length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs
               --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
+              --lif             T,N of the LIF rows (32,1048576); the triad's arrays have --elements floats
               --only            run only these operations (train-ops: ReLU, ReLU backward, conv forward and
                                 input gradient, linear-layer GEMMs at the Fashion-MNIST CNN's batch-128 shapes;
                                 lif: the fused LIF forward + backward at T = 32, N = 2^20 against the same neuron
@@ -242,7 +243,7 @@ public final class SideBySide {
             }));
         }
         if (c.runs("train-ops")) trainOps(cases);
-        if (c.runs("lif")) lif(cases);
+        if (c.runs("lif")) lif(cases, c);
         return cases;
     }
 
@@ -280,8 +281,8 @@ public final class SideBySide {
      * from Galvani ops, and STREAM's triad, the bandwidth limit (PyTorch times its eager loop under
      * the fused row's id, and its own triad).
      */
-    private static void lif(List<Case> cases) {
-        int t = CpuWorkloads.LIF_STEPS, n = CpuWorkloads.LIF_NEURONS, e = CpuWorkloads.TRIAD_ELEMENTS;
+    private static void lif(List<Case> cases, Config config) {
+        int t = config.lif()[0], n = config.lif()[1], e = config.elements();
         String shape = "x [%d, %d] F32".formatted(t, n);
         cases.add(new Case("lif", LIF_OP, shape, () -> {
             Tensor x = Tensor.randn(new Generator(22), t, n).mul(0.8).add(0.9), g = Tensor.randn(new Generator(23), t, n);
@@ -353,7 +354,7 @@ public final class SideBySide {
         Config d = Config.defaults();
         int threads = d.threads(), warmup = d.warmup(), runs = d.runs(), elements = d.elements();
         double warmupSeconds = d.warmupSeconds();
-        int[] sizes = d.gemmSizes(), conv = d.conv();
+        int[] sizes = d.gemmSizes(), conv = d.conv(), lif = d.lif();
         Set<String> only = d.only();
         Path out = null, json = null;
         boolean torch = true;
@@ -371,6 +372,7 @@ public final class SideBySide {
                 case "--sizes" -> sizes = ints(key, value, -1);
                 case "--elements" -> elements = positive(key, value);
                 case "--conv" -> conv = ints(key, value, 6);
+                case "--lif" -> lif = ints(key, value, 2);
                 case "--only" -> {
                     only = new LinkedHashSet<>(List.of(value.split(",")));
                     for (String op : only)
@@ -383,7 +385,7 @@ public final class SideBySide {
             }
         }
         if (out == null) out = SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
-        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, only), rounds, out, json, torch);
+        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, lif, only), rounds, out, json, torch);
     }
 
     private static double seconds(String key, String value) {
@@ -405,7 +407,7 @@ public final class SideBySide {
     private static int[] ints(String key, String value, int count) {
         int[] v = Arrays.stream(value.split(",")).mapToInt(s -> positive(key, s)).toArray();
         if (count > 0 && v.length != count)
-            throw new IllegalArgumentException(key + " needs " + count + " comma-separated integers (N,C,H,W,O,K), got '" + value + "'");
+            throw new IllegalArgumentException(key + " needs " + count + " comma-separated integers, got '" + value + "'");
         return v;
     }
 
@@ -420,6 +422,9 @@ public final class SideBySide {
         m.put("warmup", c.warmup());
         m.put("warmup_seconds", c.warmupSeconds());
         m.put("runs", c.runs());
+        m.put("elements", (double) c.elements());
+        m.put("lif_steps", (double) c.lif()[0]);
+        m.put("lif_neurons", (double) c.lif()[1]);
         List<Object> rows = new ArrayList<>();
         for (Result r : results) {
             Map<String, Object> row = new LinkedHashMap<>();

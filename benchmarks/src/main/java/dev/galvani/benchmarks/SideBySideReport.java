@@ -187,7 +187,7 @@ final class SideBySideReport {
             for (String n : notes) s.append("- ").append(n).append('\n');
         }
 
-        lifSection(s, g, t);
+        lifSection(s, galvani, g, t);
 
         s.append("\n## Machine\n\n| | |\n|---|---|\n");
         s.append("| CPU | ").append(cell(machine.cpu())).append(", ").append(machine.cores()).append(" cores (lscpu, nproc) |\n");
@@ -218,26 +218,29 @@ final class SideBySideReport {
      * neuron and PyTorch's eager loop, and its bytes per second against the triad's (both counted
      * as STREAM counts them), the bandwidth limit of this run.
      */
-    static void lifSection(StringBuilder s, Map<String, Map<String, Object>> g, Map<String, Map<String, Object>> t) {
+    static void lifSection(StringBuilder s, Map<String, Object> galvani, Map<String, Map<String, Object>> g, Map<String, Map<String, Object>> t) {
         Double fused = millis(g.get("lif")), composed = millis(g.get("lif-composed")), triad = millis(g.get("triad"));
         Double torchLoop = millis(t.get("lif")), torchTriad = millis(t.get("triad"));
         if (fused == null) return;
-        int steps = CpuWorkloads.LIF_STEPS, neurons = CpuWorkloads.LIF_NEURONS;
+        int steps = intOf(galvani.get("lif_steps"), CpuWorkloads.LIF_STEPS), neurons = intOf(galvani.get("lif_neurons"), CpuWorkloads.LIF_NEURONS);
+        double elements = intOf(galvani.get("elements"), CpuWorkloads.ELEMENTS);
         double bytes = CpuWorkloads.lifBytes(steps, neurons), gbs = bytes / (fused * 1e6);
-        s.append("\n## The fused LIF (T = ").append(steps).append(", N = 2^20, F32, forward + backward)\n\n| | |\n|---|---|\n");
+        s.append("\n## The fused LIF (T = ").append(steps).append(", N = ").append(neurons).append(", F32, forward + backward)\n\n| | |\n|---|---|\n");
         s.append(String.format(Locale.ROOT, "| fused LIF | %.1f ms; %.2f GB moved (x, S, H forward; dL/dS, H, dL/dx backward) = %.1f GB/s |%n",
                 fused, bytes / 1e9, gbs));
         if (triad != null) {
-            double limit = 12.0 * CpuWorkloads.TRIAD_ELEMENTS / (triad * 1e6);
+            double limit = 12.0 * elements / (triad * 1e6);
             s.append(String.format(Locale.ROOT, "| STREAM triad (Galvani's threads) | %.1f GB/s: the fused LIF reaches **%.0f %%** of it |%n", limit, 100 * gbs / limit));
         }
         if (torchTriad != null)
-            s.append(String.format(Locale.ROOT, "| STREAM triad (PyTorch's `add(out=)`) | %.1f GB/s |%n", 12.0 * CpuWorkloads.TRIAD_ELEMENTS / (torchTriad * 1e6)));
+            s.append(String.format(Locale.ROOT, "| STREAM triad (PyTorch's `add(out=)`) | %.1f GB/s |%n", 12.0 * elements / (torchTriad * 1e6)));
         if (composed != null)
             s.append(String.format(Locale.ROOT, "| the same neuron composed from Galvani ops | %.1f ms: fused is **%.1fx** faster |%n", composed, composed / fused));
         if (torchLoop != null)
             s.append(String.format(Locale.ROOT, "| PyTorch eager loop | %.1f ms: fused is **%.1fx** faster |%n", torchLoop, torchLoop / fused));
     }
+
+    private static int intOf(Object v, int fallback) { return v instanceof Number n ? n.intValue() : fallback; }
 
     static final double BUSY = 0.05;
 

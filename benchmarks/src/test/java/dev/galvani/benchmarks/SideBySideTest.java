@@ -22,16 +22,24 @@ class SideBySideTest {
     @Test
     void runsEveryWorkloadAtATinySize() {
         var config = new SideBySide.Config(Parallel.threads(), 1, 0.0, 3, new int[]{8, 16}, 1000,
-                new int[]{1, 2, 6, 6, 3, 3}, new LinkedHashSet<>(SideBySide.OPS));
+                new int[]{1, 2, 6, 6, 3, 3}, new int[]{3, 100}, new LinkedHashSet<>(SideBySide.OPS));
         List<SideBySide.Result> seen = new ArrayList<>();
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
         assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
-                        "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc"),
+                        "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad"),
                 results.stream().map(SideBySide.Result::id).toList());
         for (var r : results)
             assertTrue(r.skipped() == null && r.medianMs() > 0 && r.minMs() <= r.medianMs() && r.runs() == 3, r.toString());
+    }
+
+    @Test
+    void theTriadIsBPlusSTimesC() {
+        float[] a = new float[70_000], b = new float[a.length], c = new float[a.length];
+        for (int i = 0; i < a.length; i++) { b[i] = i; c[i] = 0.5f * i; }
+        CpuWorkloads.triad(a, b, c, 3f);
+        for (int i = 0; i < a.length; i++) assertEquals(b[i] + 3f * c[i], a[i], "a[" + i + "]");
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class Energy {
             }
             boolean analog = rate == null;
             double ops = analog ? 0 : steps * rate * macs;
-            counts.add(new LayerCount(e.getKey(), macs, analog ? Double.NaN : rate, ops, analog));
+            counts.add(new LayerCount(label(e.getKey(), m), macs, analog ? Double.NaN : rate, ops, analog));
             annMacs += macs;
             if (analog) firstMacs += macs;
             else synOps += ops;
@@ -82,6 +82,11 @@ public final class Energy {
 
     public static Estimate estimate(Module model, int[] inputShape, int steps, SpikeMonitor monitor) {
         return estimate(model, inputShape, steps, monitor, E_MAC_PJ, E_AC_PJ);
+    }
+
+    /** "4 (Conv2d)" for the layer a MultiStep at index 4 wraps (its name in the model is "4.layer"). */
+    private static String label(String name, Module m) {
+        return (name.endsWith(".layer") ? name.substring(0, name.length() - ".layer".length()) : name) + " (" + m.getClass().getSimpleName() + ")";
     }
 
     /** The per-sample shape after a non-synaptic layer (pooling halves, flatten flattens, the rest keep it). */

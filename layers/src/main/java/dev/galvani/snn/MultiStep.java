@@ -20,6 +20,7 @@ public class MultiStep extends Module {
 
     private final Module layer;
     private StepMode stepMode = StepMode.MULTI;
+    private boolean compactSpikes;
 
     public MultiStep(Module layer) { this.layer = registerModule("layer", layer); }
 
@@ -30,8 +31,19 @@ public class MultiStep extends Module {
         return this;
     }
 
+    /**
+     * Whether a Linear or Conv2d layer keeps a spike input (all 0 and 1) for its weight gradient as
+     * one byte per element ({@link CompactSpikes}: the results are bit for bit the same). Off by
+     * default: today every recorded node also holds its own inputs and outputs, so the float spikes
+     * stay reachable until the backward and the byte copy saves nothing yet (see CompactSpikes).
+     */
+    public MultiStep compactSpikes(boolean compact) {
+        this.compactSpikes = compact;
+        return this;
+    }
+
     @Override public Tensor forward(Tensor x) {
-        if (stepMode == StepMode.SINGLE) return layer.forward(x);
+        if (stepMode == StepMode.SINGLE) return run(x);
         if (x.dim() < 2) throw new IllegalArgumentException("MultiStep(" + layer.getClass().getSimpleName() + "): expects [T, B, ...], got " + x.shape());
         int t = x.size(0), b = x.size(1);
         if (t > 1 && x.strides()[0] == 0 && deterministicPerSample(layer)) {
@@ -41,8 +53,18 @@ public class MultiStep extends Module {
             System.arraycopy(y.shape().dims(), 0, shape, 1, y.dim());
             return y.unsqueeze(0).expand(shape);
         }
-        Tensor y = layer.forward(x.flatten(0, 1));
+        Tensor y = run(x.flatten(0, 1));
         return y.unflatten(0, t, b);
+    }
+
+    /** The layer on a batch, through {@link CompactSpikes} when that applies. */
+    private Tensor run(Tensor x) {
+        if (compactSpikes && layer instanceof dev.galvani.nn.Linear lin && x.dim() == 2 && CompactSpikes.applies(x, lin.weight.value()))
+            return CompactSpikes.linear(x, lin.weight.value(), lin.bias == null ? null : lin.bias.value());
+        if (compactSpikes && layer instanceof dev.galvani.nn.Conv.Conv2d conv && x.dim() == 4 && CompactSpikes.applies(x, conv.weight.value()))
+            return CompactSpikes.conv2d(x, conv.weight.value(), conv.bias == null ? null : conv.bias.value(), new dev.galvani.tensor.backend.Conv2dSpec(
+                    conv.stride, conv.stride, conv.padding, conv.padding, conv.dilation, conv.dilation, conv.groups));
+        return layer.forward(x);
     }
 
     /** Layers whose output for a sample depends on that sample only and draws no random numbers. */

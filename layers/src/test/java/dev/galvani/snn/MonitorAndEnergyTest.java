@@ -20,6 +20,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** Spike monitors (firing rates, rasters, plots) and the energy estimate of bio reference §9. */
 class MonitorAndEnergyTest {
 
+    /** The README's spiking example, as written there (a 784-pixel input, SLTT, a monitor and the energy table). */
+    @Test
+    void theReadmeExampleRuns() {
+        Generator gen = new Generator(42);
+        Tensor images = Tensor.rand(gen, 16, 784).mul(3.0), labels = Tensor.randint(gen, 0, 10, 16);
+        Sequential net = new Sequential(
+                new MultiStep(new Linear(784, 256, true, gen)), new LIFNode(),
+                new MultiStep(new Linear(256, 10, true, gen)));
+        var optimizer = new dev.galvani.optim.AdamW(net.parameters(), dev.galvani.optim.AdamW.options().lr(1e-3));
+        Tensor x = Encoders.direct(images, 4);
+        var r = TemporalTraining.backward(TemporalTraining.Policy.SLTT, net, x, labels, dev.galvani.nn.F::crossEntropy, 0, null);
+        optimizer.step();
+        assertEquals(4, r.outputs().size(0));
+        try (SpikeMonitor monitor = SpikeMonitor.attach(net, true)) {
+            net.forward(x);
+            assertEquals(java.util.Set.of("1"), monitor.firingRates().keySet());
+            String table = Energy.estimate(net, new int[]{784}, 4, monitor).table();
+            assertTrue(table.contains("SNN / ANN"), table);
+        }
+    }
+
     @Test
     void firingRatesAreCountedPerLayerAndNothingIsRecordedWhenOff() {
         LIFNode a = new LIFNode();

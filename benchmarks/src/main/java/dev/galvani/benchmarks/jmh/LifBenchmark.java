@@ -4,6 +4,7 @@ import dev.galvani.benchmarks.CpuWorkloads;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -14,6 +15,9 @@ import org.openjdk.jmh.annotations.State;
  * measured against). Bytes: {@link CpuWorkloads#lifBytes} for the LIF, 12 per element for the triad.
  */
 @State(Scope.Benchmark)
+// The composed neuron's step scope holds every step's temporaries until it closes (about 5 GB here).
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xms8g", "-Xmx8g", "-XX:+AlwaysPreTouch"})
 public class LifBenchmark extends CpuBenchmark {
 
     private Tensor x, gradSpikes;
@@ -23,9 +27,9 @@ public class LifBenchmark extends CpuBenchmark {
     public void setUp() {
         x = Tensor.randn(new Generator(22), CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS).mul(0.8).add(0.9);
         gradSpikes = Tensor.randn(new Generator(23), CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS);
-        a = new float[CpuWorkloads.TRIAD_ELEMENTS];
-        b = Tensor.randn(new Generator(24), CpuWorkloads.TRIAD_ELEMENTS).toFloatArray();
-        c = Tensor.randn(new Generator(25), CpuWorkloads.TRIAD_ELEMENTS).toFloatArray();
+        a = new float[CpuWorkloads.ELEMENTS];
+        b = Tensor.randn(new Generator(24), CpuWorkloads.ELEMENTS).toFloatArray();
+        c = Tensor.randn(new Generator(25), CpuWorkloads.ELEMENTS).toFloatArray();
     }
 
     @Benchmark

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The surrogate derivatives σ'(x) of {@link Surrogate} (SNN reference §4) in float, for vector lanes
  * and, with the same operations in the same order, for a scalar tail. The constants are folded
- * once per call: for ATan σ'(x) = (α/2) / (1 + (πα/2 · x)²), and so on.
+ * once per call: for ATan σ'(x) = (α/2) / (1 + (πα/2 · x)²), and so on. The exponentials are
+ * {@link VectorMath#exp}, not the Vector API's {@code EXP} lanes, whose results differ between
+ * the interpreter and compiled code (the same run would give other bits after warm-up).
  */
 final class SurrogateLanes {
 
@@ -23,7 +25,7 @@ final class SurrogateLanes {
                 yield FloatVector.broadcast(F, a / 2).div(u.mul(u).add(1f));
             }
             case SIGMOID -> {
-                FloatVector sig = FloatVector.broadcast(F, 1f).div(x.mul(-a).lanewise(VectorOperators.EXP).add(1f));
+                FloatVector sig = FloatVector.broadcast(F, 1f).div(VectorMath.exp(x.mul(-a)).add(1f));
                 yield sig.mul(a).mul(sig.neg().add(1f));
             }
             case FAST_SIGMOID -> {
@@ -35,8 +37,8 @@ final class SurrogateLanes {
                 yield ax.mul(-a * a).add(a).blend(0f, ax.compare(VectorOperators.GT, 1 / a));
             }
             case TRIANGLE -> x.abs().neg().add(1f).max(0f).mul(a);
-            case ERF -> x.mul(x).mul(-a * a).lanewise(VectorOperators.EXP).mul((float) (s.alpha() / Math.sqrt(Math.PI)));
-            case PIECEWISE_EXP -> x.abs().mul(-a).lanewise(VectorOperators.EXP).mul(a / 2);
+            case ERF -> VectorMath.exp(x.mul(x).mul(-a * a)).mul((float) (s.alpha() / Math.sqrt(Math.PI)));
+            case PIECEWISE_EXP -> VectorMath.exp(x.abs().mul(-a)).mul(a / 2);
             case SOFT_SIGN -> {
                 FloatVector d = x.mul(a).abs().add(1f);
                 yield FloatVector.broadcast(F, a / 2).div(d.mul(d));
@@ -52,7 +54,7 @@ final class SurrogateLanes {
                 yield a / 2 / (u * u + 1f);
             }
             case SIGMOID -> {
-                float sig = 1f / ((float) Math.exp(x * -a) + 1f);
+                float sig = 1f / (exp(x * -a) + 1f);
                 yield sig * a * (-sig + 1f);
             }
             case FAST_SIGMOID -> {
@@ -64,12 +66,15 @@ final class SurrogateLanes {
                 yield ax > 1 / a ? 0f : ax * (-a * a) + a;
             }
             case TRIANGLE -> Math.max(-Math.abs(x) + 1f, 0f) * a;
-            case ERF -> (float) Math.exp(x * x * (-a * a)) * (float) (s.alpha() / Math.sqrt(Math.PI));
-            case PIECEWISE_EXP -> (float) Math.exp(Math.abs(x) * -a) * (a / 2);
+            case ERF -> exp(x * x * (-a * a)) * (float) (s.alpha() / Math.sqrt(Math.PI));
+            case PIECEWISE_EXP -> exp(Math.abs(x) * -a) * (a / 2);
             case SOFT_SIGN -> {
                 float d = Math.abs(x * a) + 1f;
                 yield a / 2 / (d * d);
             }
         };
     }
+
+    /** The lanes' exp for one value, so a scalar tail gives the bits its lanes would. */
+    private static float exp(float x) { return VectorMath.exp(FloatVector.broadcast(F, x)).lane(0); }
 }
