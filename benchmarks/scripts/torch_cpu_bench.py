@@ -28,7 +28,8 @@ STEP_CONV_WEIGHT = (64, 32, 3, 3)
 STEP_FC = (128, 3136, 128)
 
 # The LIF benchmark's rows (CpuWorkloads.LIF_*; the triad's arrays have --elements floats).
-LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop)"
+LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])"
+LIF_UNBIND_OP = "lif: PyTorch eager loop over x.unbind(0) (its fastest eager form)"
 TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)"
 
 
@@ -137,7 +138,7 @@ def lif(torch, t, n, elements):
             (x,) = ctx.saved_tensors
             return grad * (alpha / 2) / (1 + (torch.pi / 2 * alpha * x) ** 2)
 
-    def prepare_lif():
+    def prepare_lif(unbind):
         with torch.inference_mode(False):
             g = torch.Generator().manual_seed(22)
             x0 = torch.randn(t, n, generator=g) * 0.8 + 0.9
@@ -146,10 +147,14 @@ def lif(torch, t, n, elements):
         def call():
             with torch.inference_mode(False), torch.enable_grad():
                 x = x0.detach().requires_grad_(True)
+                # x[step] is how SpikingJelly's multi-step loop reads its input; its backward pads each
+                # step's gradient to x's size. x.unbind(0) gives all steps as views with one backward.
+                steps = x.unbind(0) if unbind else None
                 v = torch.zeros(n)
                 spikes = []
                 for step in range(t):
-                    h = v + (x[step] - v) * 0.5          # tau = 2, decay input, V_reset = 0
+                    xt = steps[step] if unbind else x[step]
+                    h = v + (xt - v) * 0.5               # tau = 2, decay input, V_reset = 0
                     s = SpikeATan.apply(h - 1.0)
                     v = h * (1 - s)                      # hard reset to 0, reset not detached
                     spikes.append(s)
@@ -161,7 +166,8 @@ def lif(torch, t, n, elements):
         a, b, c = torch.empty(elements), torch.randn(elements), torch.randn(elements)
         return lambda: torch.add(b, c, alpha=3.0, out=a)
 
-    return [("lif", LIF_OP, f"x [{t}, {n}] F32", prepare_lif),
+    return [("lif", LIF_OP, f"x [{t}, {n}] F32", lambda: prepare_lif(False)),
+            ("lif-unbind", LIF_UNBIND_OP, f"x [{t}, {n}] F32", lambda: prepare_lif(True)),
             ("triad", TRIAD_OP, f"[{elements}] x 3 F32", prepare_triad)]
 
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * operations, for every neuron (IF, LIF with and without input decay, PLIF with and without) ×
  * reset (hard, soft) × detachReset × surrogate: the forward outputs bit for bit, and the gradients
  * with respect to the input, the initial membrane and PLIF's decay (through all three outputs)
- * within 1e-6, in F64, for T = 1 and T = 7, N = 37 (not a multiple of any vector width) and
- * N = 2100 (two kernel blocks), inputs that cross the threshold often, exact ties, and a
+ * within 1e-6, in F64, for T = 1 and T = 7, N = 37 (not a multiple of any vector width),
+ * N = 2100 and N = 16,421 (two kernel blocks of 16,384), inputs that cross the threshold often, exact ties, and a
  * non-contiguous input.
  */
 class LifFusedTest {
@@ -70,7 +70,7 @@ class LifFusedTest {
     }
 
     private static void compareF32(LifSpec spec, boolean plif, long seed) {
-        for (int[] shape : new int[][]{{3, 37}, {7, 2100}}) {
+        for (int[] shape : new int[][]{{3, 37}, {7, 2100}, {3, 16_421}}) {
             Generator g = new Generator(seed);
             Tensor x = Tensor.rand(g, DType.F32, shape).mul(2.5).sub(0.6);
             Tensor v0 = Tensor.rand(g, DType.F32, shape[1]).mul(0.5);
@@ -87,7 +87,7 @@ class LifFusedTest {
     }
 
     private static void compare(LifSpec spec, boolean plif, long seed) {
-        for (int[] shape : new int[][]{{1, 37}, {7, 37}, {7, 2100}, {7, 3, 13}}) {
+        for (int[] shape : new int[][]{{1, 37}, {7, 37}, {7, 2100}, {3, 16_421}, {7, 3, 13}}) {
             Generator g = new Generator(seed);
             // Inputs around the threshold, a few landing exactly on it from a zero membrane (a tie must spike).
             Tensor x = Tensor.rand(g, DType.F64, shape).mul(2.5).sub(0.6);

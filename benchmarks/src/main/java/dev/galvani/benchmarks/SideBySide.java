@@ -301,7 +301,7 @@ public final class SideBySide {
         }));
     }
 
-    static final String LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop)";
+    static final String LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])";
     static final String TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)";
 
     /** Holds each result, so the JIT cannot prove a timed call useless. */
