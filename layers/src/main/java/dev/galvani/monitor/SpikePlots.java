@@ -59,7 +59,9 @@ public final class SpikePlots {
         data.addSeries(th);
         renderer.setSeriesPaint(neurons, Color.GRAY);
         renderer.setSeriesStroke(neurons, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[]{6f, 4f}, 0f));
-        XYPlot plot = new XYPlot(data, new NumberAxis("time step"), new NumberAxis("membrane"), renderer);
+        NumberAxis time = new NumberAxis("time step");
+        time.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = new XYPlot(data, time, new NumberAxis("membrane"), renderer);
         plot.setBackgroundPaint(Color.WHITE);
         write(png, new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, neurons <= 10), 1000, 600);
     }
@@ -67,6 +69,7 @@ public final class SpikePlots {
     private static NumberAxis axis(String label, double lo, double hi) {
         NumberAxis a = new NumberAxis(label);
         a.setRange(lo, Math.max(hi, lo + 1));
+        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits());     // steps and neurons are whole numbers
         return a;
     }
 

@@ -311,7 +311,7 @@ public final class SnnFashionMnistTask {
         Path curves = dir.resolve("curves.png"), rasterPng = dir.resolve("raster.png"), weights = dir.resolve("model.safetensors");
         TrainingCurves.save(curves, log, dataset + " spiking CNN (T = " + o.steps + ", " + o.neuron.toUpperCase(Locale.ROOT) + ")", 1000, 700);
         log.writeCsv(dir.resolve("log.csv"));
-        SpikePlots.raster(rasterPng, raster, o.steps, rasterNeurons, "layer " + rasterLayer + " spikes, one test image (" + rasterNeurons + " neurons)");
+        SpikePlots.raster(rasterPng, raster, o.steps, rasterNeurons, "layer " + rasterLayer + " (" + model.namedModules().get(rasterLayer).getClass().getSimpleName() + ") spikes, one test image (" + rasterNeurons + " neurons)");
         Files.writeString(dir.resolve("energy.md"), energy.table());
         SafeTensors.save(weights, model.stateDict(), Map.of("task", "snn-fashion-mnist", "dataset", dataset, "neuron", o.neuron,
                 "steps", Integer.toString(o.steps), "test_accuracy", Double.toString(eval.accuracy), "epochs", Integer.toString(o.epochs)));
