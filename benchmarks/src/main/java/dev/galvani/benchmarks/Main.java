@@ -58,9 +58,15 @@ public final class Main {
     }
 
     static String usage() {
-        StringBuilder s = new StringBuilder("usage: java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \\\n"
-                + "            [-Dgalvani.threads=N] -jar galvani-benchmarks.jar <command> [arguments]\n\ncommands:\n");
+        StringBuilder s = new StringBuilder("usage: ./galvani <command> [arguments]        (<command> --help: its options)\n\ncommands:\n");
         COMMANDS.forEach((name, c) -> s.append(String.format("  %-22s %s%n", name, c.summary())));
+        s.append("""
+
+                environment:
+                  GALVANI_NUM_THREADS=N  CPU threads (default: every processor)
+                  GALVANI_JAVA_OPTS      more JVM options, after the defaults (-Xms3g -Xmx8g -XX:+AlwaysPreTouch),
+                                         so -Xmx16g there raises the heap
+                """);
         return s.toString();
     }
 }

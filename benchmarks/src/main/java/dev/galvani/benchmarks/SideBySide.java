@@ -1,5 +1,6 @@
 package dev.galvani.benchmarks;
 
+import dev.galvani.io.AtomicFiles;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.cpu.Parallel;
@@ -148,7 +149,7 @@ public final class SideBySide {
 
         Map<String, Object> galvani = bestOf(galvaniRounds);
         galvani.put("jvm_options", String.join(" ", jvmOptions));
-        if (options.json() != null) Files.writeString(options.json(), Json.write(galvani));
+        if (options.json() != null) AtomicFiles.writeString(options.json(), Json.write(galvani));
         String command = "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()) + " --rounds " + options.rounds();
         String page = SideBySideReport.render(galvani, torch, SideBySideReport.machine(loadAtStart, cpuAtStart),
                 torchMissing, command);

@@ -1,9 +1,9 @@
 package dev.galvani.benchmarks;
 
+import dev.galvani.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,17 +123,7 @@ final class SideBySideReport {
     }
 
     /** Writes the page through a temporary file and a rename, so an interrupted run never leaves half of one. */
-    static void write(Path out, String page) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, page);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
+    static void write(Path out, String page) throws IOException { AtomicFiles.writeString(out, page); }
 
     /**
      * The page. {@code torch} is null when PyTorch was not measured, and {@code torchMissing} then

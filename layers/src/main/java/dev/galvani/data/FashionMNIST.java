@@ -20,8 +20,10 @@ import java.util.function.UnaryOperator;
  * <h2>Where the files are looked for</h2>
  * The four IDX files ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
  * {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each plain or with {@code .gz})
- * are looked for, in order, in the folder named by the environment variable {@code GALVANI_DATA},
- * in its {@code fashion-mnist} subfolder, and in {@code /usr/share/datasets/fashion-mnist}, where
+ * are looked for in the folder named by the environment variable {@code GALVANI_DATA} and its
+ * {@code fashion-mnist} subfolder when it is set, and only there: a {@code GALVANI_DATA} that
+ * points nowhere is an error, not a silent fall-back to another copy. When it is not set, they are
+ * looked for in {@code /usr/share/datasets/fashion-mnist}, where
  * {@code apt-get install -y dataset-fashion-mnist} puts them.
  */
 public final class FashionMNIST {
@@ -74,6 +76,15 @@ public final class FashionMNIST {
     /** Whether both splits can be found. */
     public static boolean isAvailable() { return find().isPresent(); }
 
+    /**
+     * Throws when {@code GALVANI_DATA} is set but holds no Fashion-MNIST: a task that would otherwise
+     * fall back to generated data calls this first, so a mistyped folder is reported, not ignored.
+     */
+    public static void checkDataFolder() throws FileNotFoundException {
+        String env = System.getenv(ENV);
+        if (env != null && !env.isBlank() && find().isEmpty()) throw new FileNotFoundException(missingMessage("train", searchPath(env), env));
+    }
+
     /** {@link Transforms#normalize} with Fashion-MNIST's {@link #MEAN} and {@link #STD}: inputs get mean 0 and deviation 1. */
     public static UnaryOperator<Batch> normalize() { return Transforms.normalize(MEAN, STD); }
 
@@ -117,8 +128,9 @@ public final class FashionMNIST {
             Path base = Path.of(galvaniData);
             dirs.add(base);
             dirs.add(base.resolve("fashion-mnist"));
+        } else {
+            dirs.add(SYSTEM_DIR);
         }
-        dirs.add(SYSTEM_DIR);
         return dirs;
     }
 
@@ -129,19 +141,31 @@ public final class FashionMNIST {
         throw new FileNotFoundException(missingMessage(split, dirs, env));
     }
 
-    /** What to tell a user who does not have the data: where we looked and the two ways to fix it. */
+    /** What to tell a user who does not have the data: where we looked and the ways to fix it. */
     static String missingMessage(String split, List<Path> looked, String env) {
-        return "Fashion-MNIST not found: no " + split + "-images-idx3-ubyte[.gz] with " + split + "-labels-idx1-ubyte[.gz] in "
-                + looked + (env == null ? " (" + ENV + " is not set)" : "") + ". "
+        String files = "no " + split + "-images-idx3-ubyte[.gz] with " + split + "-labels-idx1-ubyte[.gz] in " + looked;
+        if (env != null && !env.isBlank())
+            return "Fashion-MNIST not found where " + ENV + " points: " + files + " (" + ENV + "=" + env + "). "
+                    + "Put the four files from https://github.com/zalandoresearch/fashion-mnist there, point " + ENV
+                    + " at the folder that holds them, or unset it to use the system copy (apt-get install -y dataset-fashion-mnist).";
+        return "Fashion-MNIST not found: " + files + " (" + ENV + " is not set). "
                 + "Install it with `apt-get install -y dataset-fashion-mnist` (files go to " + SYSTEM_DIR + "), "
                 + "or download the four files from https://github.com/zalandoresearch/fashion-mnist into a folder and set " + ENV + " to that folder.";
+    }
+
+    /** For a folder the caller named: only that folder is to blame, not GALVANI_DATA. */
+    static String missingInMessage(String split, Path dir) {
+        return "Fashion-MNIST not found in " + dir + ": no " + split + "-images-idx3-ubyte[.gz] with " + split + "-labels-idx1-ubyte[.gz]"
+                + (Files.isDirectory(dir) ? "" : " (the folder does not exist)") + ". Put the four files from "
+                + "https://github.com/zalandoresearch/fashion-mnist there, or call FashionMNIST.train() / test() without a folder to search "
+                + ENV + " and " + SYSTEM_DIR + ".";
     }
 
     private static TensorDataset load(Path dir, String split) throws IOException {
         Optional<Path> images = file(dir, split + "-images-idx3-ubyte");
         Optional<Path> labels = file(dir, split + "-labels-idx1-ubyte");
         if (images.isEmpty() || labels.isEmpty())
-            throw new FileNotFoundException(missingMessage(split, List.of(dir), System.getenv(ENV)));
+            throw new FileNotFoundException(missingInMessage(split, dir));
         return read(images.get(), labels.get());
     }
 

@@ -9,15 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes safetensors files: the header as compact JSON in the layout the reference implementation
@@ -192,35 +187,6 @@ final class SafeTensorsWriter {
         while (buffer.hasRemaining()) channel.write(buffer);
     }
 
-    /**
-     * Writes {@code file} through a temporary file in the same directory that is flushed to disk and
-     * then renamed over the target, so readers see either the old file or the complete new one, never
-     * a half-written one. On any failure the temporary file is removed and the target is untouched.
-     */
-    static void writeAtomically(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        // Not Files.createTempFile: it creates the file owner-only (0600), and the rename would give
-        // the checkpoint those permissions; CREATE_NEW gives the usual ones and refuses a clash.
-        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                body.writeTo(channel);
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Some file systems cannot promise atomicity; within one directory this is still a rename.
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (Throwable e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-    }
+    /** Through {@link AtomicFiles}: readers see the old file or the complete new one, never half of one. */
+    static void writeAtomically(Path file, Body body) throws IOException { AtomicFiles.writeChannel(file, body::writeTo); }
 }

@@ -1,5 +1,6 @@
 package dev.galvani.monitor;
 
+import dev.galvani.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

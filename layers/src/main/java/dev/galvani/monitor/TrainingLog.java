@@ -1,9 +1,11 @@
 package dev.galvani.monitor;
 
+import dev.galvani.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,6 +118,53 @@ public final class TrainingLog {
             w.write(csv);
             w.flush();
         });
+    }
+
+    /**
+     * Reads a log written by {@link #writeCsv}, so a resumed run continues the same log. Fails with
+     * the line number on anything {@code writeCsv} would not have written.
+     */
+    public static TrainingLog readCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) throw new IOException(file + ": empty, not a training log");
+        List<String> header = fields(lines.getFirst());
+        if (header.size() < 2 || !header.get(0).equals("epoch") || !header.get(1).equals("step"))
+            throw new IOException(file + ": line 1: a training log starts with the columns epoch,step; got " + lines.getFirst());
+        TrainingLog log = new TrainingLog();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isEmpty()) continue;
+            List<String> cells = fields(lines.get(i));
+            if (cells.size() != header.size())
+                throw new IOException(file + ": line " + (i + 1) + ": " + cells.size() + " fields, the header has " + header.size());
+            try {
+                int epoch = Integer.parseInt(cells.get(0));
+                long step = Long.parseLong(cells.get(1));
+                for (int c = 2; c < cells.size(); c++)
+                    if (!cells.get(c).isEmpty()) log.record(epoch, step, header.get(c), Double.parseDouble(cells.get(c)));
+            } catch (NumberFormatException e) {
+                throw new IOException(file + ": line " + (i + 1) + ": not a number (" + e.getMessage() + ")", e);
+            }
+        }
+        return log;
+    }
+
+    /** The fields of one CSV line (RFC 4180 quoting; a log's lines hold no line breaks). */
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { field.append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.append(c);
+            } else if (c == '"') quoted = true;
+            else if (c == ',') { out.add(field.toString()); field.setLength(0); }
+            else field.append(c);
+        }
+        out.add(field.toString());
+        return out;
     }
 
     /** A metric name as a CSV field: quoted when it holds a comma, quote or line break. */

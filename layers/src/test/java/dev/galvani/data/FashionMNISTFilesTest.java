@@ -2,6 +2,7 @@ package dev.galvani.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,16 +124,29 @@ class FashionMNISTFilesTest {
         assertEquals(images + ": byte 8: images are 2 x 2, Fashion-MNIST's are 28 x 28", e.getMessage());
     }
 
-    @Test void missingFilesSayHowToInstall() {
+    @Test void aFolderTheCallerNamedIsTheOneBlamed() {
         var e = assertThrows(FileNotFoundException.class, () -> FashionMNIST.test(dir));
         String m = e.getMessage();
-        assertTrue(m.contains("t10k-images-idx3-ubyte[.gz]") && m.contains(dir.toString()), m);
-        assertTrue(m.contains("apt-get install -y dataset-fashion-mnist"), m);
-        assertTrue(m.contains("set GALVANI_DATA"), m);
+        assertTrue(m.startsWith("Fashion-MNIST not found in " + dir + ": no t10k-images-idx3-ubyte[.gz]"), m);
+        assertFalse(m.contains("set GALVANI_DATA") || m.contains("is not set"), "GALVANI_DATA played no part: " + m);
+        var gone = assertThrows(FileNotFoundException.class, () -> FashionMNIST.train(dir.resolve("nowhere")));
+        assertTrue(gone.getMessage().contains("(the folder does not exist)"), gone.getMessage());
     }
 
-    @Test void searchPathPutsGalvaniDataFirst() {
-        assertEquals(List.of(Path.of("/data"), Path.of("/data/fashion-mnist"), FashionMNIST.SYSTEM_DIR), FashionMNIST.searchPath("/data"));
+    @Test void searchingWithoutGalvaniDataSaysHowToInstall() {
+        String m = FashionMNIST.missingMessage("train", FashionMNIST.searchPath(null), null);
+        assertTrue(m.contains("apt-get install -y dataset-fashion-mnist") && m.contains("set GALVANI_DATA") && m.contains("GALVANI_DATA is not set"), m);
+    }
+
+    @Test void aGalvaniDataThatPointsNowhereIsNamedNotIgnored() {
+        String m = FashionMNIST.missingMessage("train", FashionMNIST.searchPath("/data"), "/data");
+        assertTrue(m.startsWith("Fashion-MNIST not found where GALVANI_DATA points: no train-images-idx3-ubyte[.gz]"), m);
+        assertTrue(m.contains("[/data, /data/fashion-mnist]") && m.contains("GALVANI_DATA=/data") && m.contains("unset it"), m);
+    }
+
+    @Test void galvaniDataReplacesTheSystemFolder() {
+        assertEquals(List.of(Path.of("/data"), Path.of("/data/fashion-mnist")), FashionMNIST.searchPath("/data"));
         assertEquals(List.of(FashionMNIST.SYSTEM_DIR), FashionMNIST.searchPath(null));
+        assertEquals(List.of(FashionMNIST.SYSTEM_DIR), FashionMNIST.searchPath(" "));
     }
 }

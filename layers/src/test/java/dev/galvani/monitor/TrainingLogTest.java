@@ -63,4 +63,23 @@ class TrainingLogTest {
             assertEquals(List.of(csv), files.toList());
         }
     }
+
+    @Test void aWrittenLogReadsBackTheSame() throws IOException {
+        Path csv = dir.resolve("log.csv");
+        TrainingLog log = sample().record(2, 5, "loss, \"smoothed\"", 0.1 + 0.2);
+        log.writeCsv(csv);
+        TrainingLog back = TrainingLog.readCsv(csv);
+        assertEquals(log.toCsv(), back.toCsv());
+        assertEquals(log.metrics(), back.metrics());
+    }
+
+    @Test void aFileThatIsNotALogIsRefusedWithItsLine() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "epoch,step,loss\n0,1,2.0\n0,x,1.0\n");
+        var e = assertThrows(IOException.class, () -> TrainingLog.readCsv(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": line 3: not a number"), e.getMessage());
+        Path other = Files.writeString(dir.resolve("other.csv"), "a,b\n1,2\n");
+        assertTrue(assertThrows(IOException.class, () -> TrainingLog.readCsv(other)).getMessage().contains("line 1"));
+        Path ragged = Files.writeString(dir.resolve("ragged.csv"), "epoch,step,loss\n0,1\n");
+        assertTrue(assertThrows(IOException.class, () -> TrainingLog.readCsv(ragged)).getMessage().contains("line 2: 2 fields"));
+    }
 }

@@ -12,7 +12,7 @@ final class Creation {
     /** A new zero-filled contiguous tensor; with {@link #uninitialized}, the one place storage for user-visible tensors is allocated. */
     static Tensor empty(DType dtype, Device device, int... shape) {
         Shape s = Shape.of(shape);
-        Tensor t = new Tensor(Backends.of(device).allocate(dtype, (int) s.numel()), s, s.contiguousStrides(), 0);
+        Tensor t = new Tensor(allocate(dtype, device, s, true), s, s.contiguousStrides(), 0);
         TensorScope.track(t);
         return t;
     }
@@ -24,9 +24,21 @@ final class Creation {
      */
     static Tensor uninitialized(DType dtype, Device device, int... shape) {
         Shape s = Shape.of(shape);
-        Tensor t = new Tensor(Backends.of(device).allocateUninitialized(dtype, (int) s.numel()), s, s.contiguousStrides(), 0);
+        Tensor t = new Tensor(allocate(dtype, device, s, false), s, s.contiguousStrides(), 0);
         TensorScope.track(t);
         return t;
+    }
+
+    /** The storage for a new tensor; running out of memory says which op, what shape, how many bytes and what to do. */
+    private static dev.galvani.tensor.backend.Storage allocate(DType dtype, Device device, Shape s, boolean zeroed) {
+        Backend backend = Backends.of(device);
+        try {
+            return zeroed ? backend.allocate(dtype, (int) s.numel()) : backend.allocateUninitialized(dtype, (int) s.numel());
+        } catch (TensorOutOfMemoryError e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw TensorOutOfMemoryError.of(dtype, device, s, e);
+        }
     }
 
     /** A new contiguous tensor with {@code like}'s shape, device and the given dtype. */

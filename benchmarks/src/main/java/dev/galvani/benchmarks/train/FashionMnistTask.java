@@ -1,6 +1,7 @@
 package dev.galvani.benchmarks.train;
 
 import dev.galvani.autograd.Autograd;
+import dev.galvani.benchmarks.Cli;
 import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
 import dev.galvani.data.FashionMNIST;
@@ -8,7 +9,6 @@ import dev.galvani.data.SyntheticImages;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.SafeTensors;
 import dev.galvani.monitor.ProgressBar;
-import dev.galvani.monitor.TrainingCurves;
 import dev.galvani.monitor.TrainingLog;
 import dev.galvani.nn.Activation;
 import dev.galvani.nn.BatchNorm;
@@ -29,13 +29,12 @@ import dev.galvani.tensor.TensorScope;
 import dev.galvani.tensor.backend.MemoryStats;
 import dev.galvani.tensor.cpu.Parallel;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The runner's first task: a small CNN (two conv blocks + two linear layers) trained on
@@ -46,61 +45,64 @@ import java.util.Map;
 public final class FashionMnistTask {
 
     /** Settings, with the defaults the README quotes; {@code channels} are the two conv widths, {@code hidden} the first linear layer's. */
-    public static final class Options {
-        int epochs = 5, batchSize = 128, trainLimit = 0, channels1 = 32, channels2 = 64, hidden = 128;
-        double maxLr = 3e-3, weightDecay = 1e-4;
-        long seed = 42;
-        Path out = Path.of("runs");
+    @Command(name = "fashion-mnist", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+            description = {"Trains a small CNN on Fashion-MNIST on the CPU and reports test accuracy, epoch times and where the curves,",
+                    "the log and the weights were written. Threads: GALVANI_NUM_THREADS=N."})
+    public static final class Options implements Cli.Checked {
+        @Option(names = "--epochs", paramLabel = "N", description = "training epochs") int epochs = 5;
+        @Option(names = "--batch-size", paramLabel = "N", description = "examples per step") int batchSize = 128;
+        @Option(names = "--lr", paramLabel = "LR", description = "the one-cycle schedule's peak learning rate") double maxLr = 3e-3;
+        @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW's decoupled weight decay") double weightDecay = 1e-4;
+        @Option(names = "--channels", paramLabel = "C1,C2", split = ",", description = "the two conv layers' widths") int[] channels = {32, 64};
+        @Option(names = "--hidden", paramLabel = "N", description = "the first linear layer's width") int hidden = 128;
+        @Option(names = "--seed", paramLabel = "S", description = "seed of the weights and the shuffling") long seed = 42;
+        @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N examples only (0: all)") int trainLimit = 0;
+        @Option(names = "--out", paramLabel = "DIR", description = "where the run's folder is made") Path out = Path.of("runs");
+        @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in this folder after its last finished epoch (its settings are read from there)")
+        Path resume;
+        /** The command line, kept in the checkpoint so that {@code --resume} can rebuild these options. */
+        String[] args = new String[0];
 
-        public Options epochs(int v) { epochs = positive("--epochs", v); return this; }
-        public Options batchSize(int v) { batchSize = positive("--batch-size", v); return this; }
-        public Options trainLimit(int v) { trainLimit = positive("--train-limit", v); return this; }
+        public Options epochs(int v) { epochs = v; return this; }
+        public Options batchSize(int v) { batchSize = v; return this; }
+        public Options trainLimit(int v) { trainLimit = v; return this; }
         public Options width(int channels1, int channels2, int hidden) {
-            this.channels1 = positive("--channels", channels1);
-            this.channels2 = positive("--channels", channels2);
-            this.hidden = positive("--hidden", hidden);
+            this.channels = new int[]{channels1, channels2};
+            this.hidden = hidden;
             return this;
         }
         public Options maxLr(double v) { maxLr = v; return this; }
         public Options weightDecay(double v) { weightDecay = v; return this; }
         public Options seed(long v) { seed = v; return this; }
         public Options out(Path v) { out = v; return this; }
+        public Options resume(Path v) { resume = v; return this; }
 
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("-h") || a.equals("--help")) {
-                    System.out.println(USAGE);
-                    System.exit(0);
-                }
-                if (i + 1 >= args.length) throw new IllegalArgumentException("fashion-mnist: " + a + " needs a value\n" + USAGE);
-                String v = args[++i];
-                switch (a) {
-                    case "--epochs" -> o.epochs(Integer.parseInt(v));
-                    case "--batch-size" -> o.batchSize(Integer.parseInt(v));
-                    case "--lr" -> o.maxLr(Double.parseDouble(v));
-                    case "--weight-decay" -> o.weightDecay(Double.parseDouble(v));
-                    case "--seed" -> o.seed(Long.parseLong(v));
-                    case "--train-limit" -> o.trainLimit(Integer.parseInt(v));
-                    case "--out" -> o.out(Path.of(v));
-                    default -> throw new IllegalArgumentException("fashion-mnist: unknown option '" + a + "'\n" + USAGE);
-                }
-            }
-            return o;
+        @Override public void check() {
+            positive("--epochs", epochs);
+            positive("--batch-size", batchSize);
+            positive("--hidden", hidden);
+            if (channels.length != 2) throw new IllegalArgumentException("fashion-mnist: --channels takes two widths, e.g. 32,64");
+            positive("--channels", channels[0]);
+            positive("--channels", channels[1]);
+            if (trainLimit < 0) throw new IllegalArgumentException("fashion-mnist: --train-limit must be 0 (all) or positive, got " + trainLimit);
+            if (trainLimit > 0 && trainLimit < batchSize)
+                throw new IllegalArgumentException("fashion-mnist: --train-limit " + trainLimit + " is below --batch-size " + batchSize
+                        + ": not one full batch to train on (steps drop the last, short batch)");
+            if (!(maxLr > 0)) throw new IllegalArgumentException("fashion-mnist: --lr must be positive, got " + maxLr);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("fashion-mnist: --weight-decay must be non-negative, got " + weightDecay);
         }
 
-        private static int positive(String option, int n) {
+        /** The settings that define the run, as checkpoint metadata: a resumed run must match them. */
+        Map<String, String> settings() {
+            return new java.util.TreeMap<>(Map.of("task", "fashion-mnist", "epochs", Integer.toString(epochs), "batch_size", Integer.toString(batchSize),
+                    "lr", Double.toString(maxLr), "weight_decay", Double.toString(weightDecay), "channels", channels[0] + "," + channels[1],
+                    "hidden", Integer.toString(hidden), "seed", Long.toString(seed), "train_limit", Integer.toString(trainLimit)));
+        }
+
+        private static void positive(String option, int n) {
             if (n <= 0) throw new IllegalArgumentException("fashion-mnist: " + option + " must be positive, got " + n);
-            return n;
         }
     }
-
-    static final String USAGE = """
-            usage: ./galvani fashion-mnist [--epochs 5] [--batch-size 128] [--lr 3e-3] [--weight-decay 1e-4]
-                                           [--seed 42] [--train-limit N] [--out runs]
-            Trains a small CNN on Fashion-MNIST (CPU; threads: -Dgalvani.threads=N) and reports test accuracy,
-            epoch times and where the curves and weights were written.""";
 
     /** What a run produced. */
     public record Result(String dataset, double testAccuracy, double testLoss, List<Double> epochSeconds, List<Double> batchLosses,
@@ -115,7 +117,15 @@ public final class FashionMnistTask {
     }
 
     public static void main(String[] args) throws Exception {
-        run(Options.parse(args), System.out);
+        Options o = Cli.parseOrExit(new Options(), args);
+        String[] runArgs = args;
+        if (o.resume != null) {      // the stored command line, then the flags given now
+            Path dir = o.resume;
+            runArgs = RunDirectory.argsToResume(dir, args);
+            o = Cli.parseOrExit(new Options(), runArgs).resume(dir);
+        }
+        o.args = runArgs;
+        run(o, System.out);
     }
 
     /** The model: two conv blocks (conv 3x3, batch norm, ReLU, 2x2 max pool) and two linear layers. */
@@ -127,8 +137,12 @@ public final class FashionMnistTask {
     }
 
     public static Result run(Options o, PrintStream out) throws Exception {
+        o.check();
+        // The outputs' folder first: an unwritable --out fails now, not after the training.
+        RunDirectory run = o.resume != null ? RunDirectory.existing(o.resume) : RunDirectory.create(o.out, "fashion-mnist");
         TensorDataset train, test;
         String dataset;
+        FashionMNIST.checkDataFolder();     // a GALVANI_DATA that points nowhere is an error, not a reason to fall back
         if (FashionMNIST.isAvailable()) {
             train = FashionMNIST.normalized(FashionMNIST.train());
             test = FashionMNIST.normalized(FashionMNIST.test());
@@ -143,7 +157,7 @@ public final class FashionMnistTask {
         if (o.trainLimit > 0 && o.trainLimit < train.size()) train = train.subset(0, o.trainLimit);
 
         Generator gen = new Generator(o.seed);
-        Sequential model = model(o.channels1, o.channels2, o.hidden, gen);
+        Sequential model = model(o.channels[0], o.channels[1], o.hidden, gen);
         DataLoader loader = DataLoader.builder(train).batchSize(o.batchSize).shuffle(o.seed).dropLast(true).build();
         AdamW optimizer = new AdamW(model.parameters(), AdamW.options().lr(o.maxLr).weightDecay(o.weightDecay));
         OneCycleLR schedule = new OneCycleLR(optimizer, OneCycleLR.options(o.maxLr).epochs(o.epochs, loader.size()));
@@ -154,8 +168,17 @@ public final class FashionMnistTask {
         List<Double> epochSeconds = new ArrayList<>();
         List<Double> batchLosses = new ArrayList<>();
         long step = 0;
+        int firstEpoch = 1;
+        Map<String, String> settings = RunDirectory.settings(o.settings(), o.args);
+        if (o.resume != null) {
+            var resumed = run.load(model, optimizer, schedule, o.settings());
+            log = resumed.log();
+            step = resumed.step();
+            firstEpoch = resumed.epoch() + 1;
+            out.printf("resuming %s after epoch %d of %d%n", run.dir, resumed.epoch(), o.epochs);
+        }
         Evaluation eval = null;
-        for (int epoch = 1; epoch <= o.epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch <= o.epochs; epoch++) {
             model.train();
             Device.CPU.resetPeakMemoryStats();
             MemoryStats memoryAtStart = Device.CPU.memoryStats();
@@ -163,7 +186,7 @@ public final class FashionMnistTask {
             double lossSum = 0;
             long correct = 0, seen = 0;
             try (ProgressBar bar = ProgressBar.builder(loader.size()).label("epoch " + epoch + "/" + o.epochs).out(out).build()) {
-                for (Batch b : loader) {
+                for (Batch b : loader.epoch(epoch - 1)) {
                     // A scope per step: the step's activations, gradients and batch go back to the
                     // allocator when it closes, and the next step reuses them (optimizer state is never the scope's).
                     try (var stepScope = TensorScope.open()) {
@@ -195,19 +218,19 @@ public final class FashionMnistTask {
             log.record(epoch, step, "test accuracy", eval.accuracy);
             out.printf("epoch %d: %.1f s (%.0f images/s), train loss %.4f, train accuracy %.2f%%, test loss %.4f, test accuracy %.2f%%%n",
                     epoch, seconds, seen / seconds, lossSum / seen, 100.0 * correct / seen, eval.loss, 100 * eval.accuracy);
+            run.saveEpoch(epoch, step, log, dataset + " CNN", model, optimizer, schedule, settings);
         }
+        if (eval == null) eval = evaluate(model, test, 500);     // resumed after the last epoch: nothing left to train
 
-        Path dir = o.out.resolve("fashion-mnist-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
-        Path curves = dir.resolve("curves.png"), weights = dir.resolve("model.safetensors");
-        TrainingCurves.save(curves, log, dataset + " CNN", 1000, 700);
-        log.writeCsv(dir.resolve("log.csv"));
+        Path dir = run.dir;
+        Path curves = run.resolve(RunDirectory.CURVES), weights = dir.resolve("model.safetensors");
         SafeTensors.save(weights, model.stateDict(), Map.of("task", "fashion-mnist", "dataset", dataset,
                 "test_accuracy", Double.toString(eval.accuracy), "epochs", Integer.toString(o.epochs)));
         double meanEpoch = epochSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         out.printf("%ntest accuracy %.2f%% (%s, %d test images); mean epoch time %.1f s%n", 100 * eval.accuracy, dataset, test.size(), meanEpoch);
         out.println("curves: " + curves.toAbsolutePath());
-        out.println("log:    " + dir.resolve("log.csv").toAbsolutePath());
+        out.println("log:    " + run.resolve(RunDirectory.LOG).toAbsolutePath());
+        out.println("checkpoint (--resume " + dir + "): " + run.resolve(RunDirectory.CHECKPOINT).toAbsolutePath());
         out.println("model:  " + weights.toAbsolutePath());
         return new Result(dataset, eval.accuracy, eval.loss, epochSeconds, batchLosses, curves, weights);
     }

@@ -1,15 +1,17 @@
 package dev.galvani.benchmarks.train;
 
+import dev.galvani.io.AtomicFiles;
 import dev.galvani.autograd.Autograd;
+import dev.galvani.benchmarks.Cli;
 import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
 import dev.galvani.data.FashionMNIST;
 import dev.galvani.data.SyntheticImages;
 import dev.galvani.data.TensorDataset;
+import dev.galvani.data.Transforms;
 import dev.galvani.io.SafeTensors;
 import dev.galvani.monitor.ProgressBar;
 import dev.galvani.monitor.SpikePlots;
-import dev.galvani.monitor.TrainingCurves;
 import dev.galvani.monitor.TrainingLog;
 import dev.galvani.nn.BatchNorm;
 import dev.galvani.nn.Conv;
@@ -39,14 +41,13 @@ import dev.galvani.tensor.backend.MemoryStats;
 import dev.galvani.tensor.backend.Surrogate;
 import dev.galvani.tensor.cpu.Parallel;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A spiking CNN on Fashion-MNIST, the SNN quick start: direct encoding over T steps, two conv blocks
@@ -59,105 +60,117 @@ import java.util.Map;
 public final class SnnFashionMnistTask {
 
     /** Settings, with the defaults the README quotes. */
-    public static final class Options {
-        int epochs = 8, batchSize = 128, trainLimit = 0, testLimit = 0, steps = 4, k = 2, channels1 = 32, channels2 = 64, hidden = 256;
-        double maxLr = 5e-3, weightDecay = 1e-4, dropout = 0.25;
-        String neuron = "plif", surrogate = "atan";
-        TemporalTraining.Policy policy = TemporalTraining.Policy.BPTT;
-        long seed = 42;
-        Path out = Path.of("runs");
+    @Command(name = "snn-fashion-mnist", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+            description = {"Trains a spiking CNN on Fashion-MNIST (direct encoding, surrogate gradients) on the CPU and reports test accuracy,",
+                    "epoch times, per-layer firing rates, the energy estimate against the same ANN, and where the curves, the raster",
+                    "plot, the log, the checkpoint and the weights were written. Threads: GALVANI_NUM_THREADS=N."})
+    public static final class Options implements Cli.Checked {
+        @Option(names = "--epochs", paramLabel = "N", description = "training epochs") int epochs = 8;
+        @Option(names = "--steps", paramLabel = "T", description = "time steps per image") int steps = 4;
+        @Option(names = "--neuron", paramLabel = "KIND", description = "lif or plif (learnable time constant)") String neuron = "plif";
+        @Option(names = "--surrogate", paramLabel = "NAME", description = "the spike's surrogate gradient: " + SURROGATES) String surrogate = "atan";
+        @Option(names = "--policy", paramLabel = "P", description = "training through time: bptt, sltt or sltt-k") String policy = "bptt";
+        @Option(names = "--k", paramLabel = "K", description = "SLTT-K: backward passes at K random steps") int k = 2;
+        @Option(names = "--batch-size", paramLabel = "N", description = "examples per step") int batchSize = 128;
+        @Option(names = "--lr", paramLabel = "LR", description = "the one-cycle schedule's peak learning rate") double maxLr = 5e-3;
+        @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW's decoupled weight decay") double weightDecay = 1e-4;
+        @Option(names = "--dropout", paramLabel = "P", description = "dropout before the readout, one mask for all steps") double dropout = 0.25;
+        @Option(names = "--augment", paramLabel = "A", description = "flip: mirror training images left-right at random; none") String augment = "flip";
+        @Option(names = "--channels", paramLabel = "C1,C2", split = ",", description = "the two conv layers' widths") int[] channels = {32, 64};
+        @Option(names = "--hidden", paramLabel = "N", description = "the hidden linear layer's width") int hidden = 256;
+        @Option(names = "--seed", paramLabel = "S", description = "seed of the weights, the shuffling and the augmentation") long seed = 42;
+        @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N examples only (0: all)") int trainLimit = 0;
+        @Option(names = "--test-limit", paramLabel = "N", description = "test on the first N examples only (0: all)") int testLimit = 0;
+        @Option(names = "--out", paramLabel = "DIR", description = "where the run's folder is made") Path out = Path.of("runs");
+        @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in this folder after its last finished epoch (its settings are read from there)")
+        Path resume;
+        /** The command line, kept in the checkpoint so that {@code --resume} can rebuild these options. */
+        String[] args = new String[0];
 
-        public Options epochs(int v) { epochs = positive("--epochs", v); return this; }
-        public Options batchSize(int v) { batchSize = positive("--batch-size", v); return this; }
-        public Options trainLimit(int v) { trainLimit = positive("--train-limit", v); return this; }
-        public Options testLimit(int v) { testLimit = positive("--test-limit", v); return this; }
-        public Options steps(int v) { steps = positive("--steps", v); return this; }
-        public Options k(int v) { k = positive("--k", v); return this; }
+        public Options epochs(int v) { epochs = v; return this; }
+        public Options batchSize(int v) { batchSize = v; return this; }
+        public Options trainLimit(int v) { trainLimit = v; return this; }
+        public Options testLimit(int v) { testLimit = v; return this; }
+        public Options steps(int v) { steps = v; return this; }
+        public Options k(int v) { k = v; return this; }
         public Options width(int channels1, int channels2, int hidden) {
-            this.channels1 = positive("--channels", channels1);
-            this.channels2 = positive("--channels", channels2);
-            this.hidden = positive("--hidden", hidden);
+            this.channels = new int[]{channels1, channels2};
+            this.hidden = hidden;
             return this;
         }
         public Options maxLr(double v) { maxLr = v; return this; }
         public Options weightDecay(double v) { weightDecay = v; return this; }
-        public Options dropout(double v) {
-            if (!(v >= 0 && v < 1)) throw new IllegalArgumentException("snn-fashion-mnist: --dropout must be in [0, 1), got " + v);
-            dropout = v;
-            return this;
+        public Options dropout(double v) { dropout = v; return this; }
+        public Options neuron(String v) { neuron = v; return this; }
+        public Options surrogate(String v) { surrogate = v; return this; }
+        /** {@code flip}: mirror each training image left-right with probability 1/2 (clothes are symmetric); {@code none}. */
+        public Options augment(String v) { augment = v; return this; }
+        public Options policy(String v) { policy = v; return this; }
+        public Options seed(long v) { seed = v; return this; }
+        public Options out(Path v) { out = v; return this; }
+        public Options resume(Path v) { resume = v; return this; }
+
+        @Override public void check() {
+            positive("--epochs", epochs);
+            positive("--steps", steps);
+            positive("--k", k);
+            positive("--batch-size", batchSize);
+            positive("--hidden", hidden);
+            if (channels.length != 2) throw new IllegalArgumentException("snn-fashion-mnist: --channels takes two widths, e.g. 32,64");
+            positive("--channels", channels[0]);
+            positive("--channels", channels[1]);
+            if (trainLimit < 0 || testLimit < 0) throw new IllegalArgumentException("snn-fashion-mnist: --train-limit and --test-limit are 0 (all) or positive");
+            if (trainLimit > 0 && trainLimit < batchSize)
+                throw new IllegalArgumentException("snn-fashion-mnist: --train-limit " + trainLimit + " is below --batch-size " + batchSize
+                        + ": not one full batch to train on (steps drop the last, short batch)");
+            if (!(maxLr > 0)) throw new IllegalArgumentException("snn-fashion-mnist: --lr must be positive, got " + maxLr);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("snn-fashion-mnist: --weight-decay must be non-negative, got " + weightDecay);
+            if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("snn-fashion-mnist: --dropout must be in [0, 1), got " + dropout);
+            if (!neuron.equals("lif") && !neuron.equals("plif")) throw new IllegalArgumentException("snn-fashion-mnist: --neuron is lif or plif, got '" + neuron + "'");
+            if (!augment.equals("flip") && !augment.equals("none")) throw new IllegalArgumentException("snn-fashion-mnist: --augment is flip or none, got '" + augment + "'");
+            surrogateOf(surrogate);
+            TemporalTraining.Policy p = policy();
+            if (p == TemporalTraining.Policy.SLTT_K && k > steps)
+                throw new IllegalArgumentException("snn-fashion-mnist: --k " + k + " exceeds --steps " + steps);
         }
-        public Options neuron(String v) {
-            if (!v.equals("lif") && !v.equals("plif")) throw new IllegalArgumentException("snn-fashion-mnist: --neuron is lif or plif, got '" + v + "'");
-            neuron = v;
-            return this;
-        }
-        public Options surrogate(String v) { surrogateOf(v); surrogate = v; return this; }
-        public Options policy(String v) {
-            policy = switch (v.toLowerCase(Locale.ROOT)) {
+
+        TemporalTraining.Policy policy() {
+            return switch (policy.toLowerCase(Locale.ROOT)) {
                 case "bptt" -> TemporalTraining.Policy.BPTT;
                 case "sltt" -> TemporalTraining.Policy.SLTT;
                 case "sltt-k" -> TemporalTraining.Policy.SLTT_K;
-                default -> throw new IllegalArgumentException("snn-fashion-mnist: --policy is bptt, sltt or sltt-k, got '" + v + "'");
+                default -> throw new IllegalArgumentException("snn-fashion-mnist: --policy is bptt, sltt or sltt-k, got '" + policy + "'");
             };
-            return this;
-        }
-        public Options seed(long v) { seed = v; return this; }
-        public Options out(Path v) { out = v; return this; }
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("-h") || a.equals("--help")) {
-                    System.out.println(USAGE);
-                    System.exit(0);
-                }
-                if (i + 1 >= args.length) throw new IllegalArgumentException("snn-fashion-mnist: " + a + " needs a value\n" + USAGE);
-                String v = args[++i];
-                switch (a) {
-                    case "--epochs" -> o.epochs(Integer.parseInt(v));
-                    case "--steps" -> o.steps(Integer.parseInt(v));
-                    case "--neuron" -> o.neuron(v);
-                    case "--surrogate" -> o.surrogate(v);
-                    case "--policy" -> o.policy(v);
-                    case "--k" -> o.k(Integer.parseInt(v));
-                    case "--batch-size" -> o.batchSize(Integer.parseInt(v));
-                    case "--lr" -> o.maxLr(Double.parseDouble(v));
-                    case "--weight-decay" -> o.weightDecay(Double.parseDouble(v));
-                    case "--dropout" -> o.dropout(Double.parseDouble(v));
-                    case "--channels" -> {
-                        String[] c = v.split(",");
-                        if (c.length != 2) throw new IllegalArgumentException("snn-fashion-mnist: --channels takes two widths, e.g. 32,64");
-                        o.width(Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim()), o.hidden);
-                    }
-                    case "--hidden" -> o.width(o.channels1, o.channels2, Integer.parseInt(v));
-                    case "--seed" -> o.seed(Long.parseLong(v));
-                    case "--train-limit" -> o.trainLimit(Integer.parseInt(v));
-                    case "--test-limit" -> o.testLimit(Integer.parseInt(v));
-                    case "--out" -> o.out(Path.of(v));
-                    default -> throw new IllegalArgumentException("snn-fashion-mnist: unknown option '" + a + "'\n" + USAGE);
-                }
-            }
-            if (o.policy == TemporalTraining.Policy.SLTT_K && o.k > o.steps)
-                throw new IllegalArgumentException("snn-fashion-mnist: --k " + o.k + " exceeds --steps " + o.steps);
-            return o;
         }
 
-        private static int positive(String option, int n) {
+        /** The settings that define the run, as checkpoint metadata: a resumed run must match them. */
+        Map<String, String> settings() {
+            Map<String, String> m = new java.util.TreeMap<>();
+            m.put("task", "snn-fashion-mnist");
+            m.put("epochs", Integer.toString(epochs));
+            m.put("steps", Integer.toString(steps));
+            m.put("neuron", neuron);
+            m.put("surrogate", surrogate);
+            m.put("policy", policy.toLowerCase(Locale.ROOT));
+            m.put("k", Integer.toString(k));
+            m.put("batch_size", Integer.toString(batchSize));
+            m.put("lr", Double.toString(maxLr));
+            m.put("weight_decay", Double.toString(weightDecay));
+            m.put("dropout", Double.toString(dropout));
+            m.put("augment", augment);
+            m.put("channels", channels[0] + "," + channels[1]);
+            m.put("hidden", Integer.toString(hidden));
+            m.put("seed", Long.toString(seed));
+            m.put("train_limit", Integer.toString(trainLimit));
+            return m;
+        }
+
+        private static void positive(String option, int n) {
             if (n <= 0) throw new IllegalArgumentException("snn-fashion-mnist: " + option + " must be positive, got " + n);
-            return n;
         }
     }
 
-    static final String USAGE = """
-            usage: ./galvani snn-fashion-mnist [--epochs 8] [--steps 4] [--neuron plif|lif] [--surrogate atan|sigmoid|...]
-                                               [--policy bptt|sltt|sltt-k] [--k 2] [--batch-size 128] [--lr 5e-3]
-                                               [--weight-decay 1e-4] [--dropout 0.25] [--channels 32,64] [--hidden 256]
-                                               [--seed 42] [--train-limit N] [--test-limit N] [--out runs]
-            Trains a spiking CNN on Fashion-MNIST (direct encoding, surrogate gradients; CPU, threads: -Dgalvani.threads=N)
-            and reports test accuracy, epoch times, per-layer firing rates, the energy estimate against the same ANN,
-            and where the curves, the raster plot and the weights were written.
-            Surrogates: atan, sigmoid, fast-sigmoid, piecewise-quadratic, triangle, erf, piecewise-exp, soft-sign.""";
+    static final String SURROGATES = "atan, sigmoid, fast-sigmoid, piecewise-quadratic, triangle, erf, piecewise-exp, soft-sign";
 
     static Surrogate surrogateOf(String name) {
         return switch (name) {
@@ -169,7 +182,7 @@ public final class SnnFashionMnistTask {
             case "erf" -> Surrogate.erf();
             case "piecewise-exp" -> Surrogate.piecewiseExp();
             case "soft-sign" -> Surrogate.softSign();
-            default -> throw new IllegalArgumentException("snn-fashion-mnist: unknown surrogate '" + name + "'\n" + USAGE);
+            default -> throw new IllegalArgumentException("snn-fashion-mnist: unknown surrogate '" + name + "' (there are: " + SURROGATES + ")");
         };
     }
 
@@ -186,7 +199,15 @@ public final class SnnFashionMnistTask {
     }
 
     public static void main(String[] args) throws Exception {
-        run(Options.parse(args), System.out);
+        Options o = Cli.parseOrExit(new Options(), args);
+        String[] runArgs = args;
+        if (o.resume != null) {      // the stored command line, then the flags given now
+            Path dir = o.resume;
+            runArgs = RunDirectory.argsToResume(dir, args);
+            o = Cli.parseOrExit(new Options(), runArgs).resume(dir);
+        }
+        o.args = runArgs;
+        run(o, System.out);
     }
 
     /**
@@ -196,7 +217,7 @@ public final class SnnFashionMnistTask {
      * so {@link MultiStep} runs them once.
      */
     public static Sequential model(Options o, Generator gen) {
-        int c1 = o.channels1, c2 = o.channels2;
+        int c1 = o.channels[0], c2 = o.channels[1];
         return new Sequential(
                 new MultiStep(new Conv.Conv2d(1, c1, 3, 1, 1, 1, 1, false, gen)), new MultiStep(new BatchNorm.BatchNorm2d(c1)), neuron(o),
                 new MultiStep(new Pool.MaxPool2d(2)),
@@ -214,8 +235,12 @@ public final class SnnFashionMnistTask {
     }
 
     public static Result run(Options o, PrintStream out) throws Exception {
+        o.check();
+        // The outputs' folder first: an unwritable --out fails now, not after the training.
+        RunDirectory run = o.resume != null ? RunDirectory.existing(o.resume) : RunDirectory.create(o.out, "snn-fashion-mnist");
         TensorDataset train, test;
         String dataset;
+        FashionMNIST.checkDataFolder();     // a GALVANI_DATA that points nowhere is an error, not a reason to fall back
         if (FashionMNIST.isAvailable()) {
             train = FashionMNIST.normalized(FashionMNIST.train());
             test = FashionMNIST.normalized(FashionMNIST.test());
@@ -232,21 +257,35 @@ public final class SnnFashionMnistTask {
 
         Generator gen = new Generator(o.seed);
         Sequential model = model(o, gen);
-        DataLoader loader = DataLoader.builder(train).batchSize(o.batchSize).shuffle(o.seed).dropLast(true).build();
+        var loaderBuilder = DataLoader.builder(train).batchSize(o.batchSize).shuffle(o.seed).dropLast(true);
+        if (o.augment.equals("flip")) loaderBuilder.transform(Transforms.randomHorizontalFlip(new Generator(o.seed + 3)));
+        DataLoader loader = loaderBuilder.build();
         AdamW optimizer = new AdamW(model.parameters(), AdamW.options().lr(o.maxLr).weightDecay(o.weightDecay));
         OneCycleLR schedule = new OneCycleLR(optimizer, OneCycleLR.options(o.maxLr).epochs(o.epochs, loader.size()));
-        String policy = o.policy == TemporalTraining.Policy.SLTT_K ? "SLTT-K (K = " + o.k + ")" : o.policy.name();
+        TemporalTraining.Policy policy = o.policy();
+        String policyName = policy == TemporalTraining.Policy.SLTT_K ? "SLTT-K (K = " + o.k + ")" : policy.name();
         out.printf("%s: %d training, %d test images; spiking CNN (%s neurons, %s surrogate, T = %d, direct encoding, %s); %,d parameters%n",
-                dataset, train.size(), test.size(), o.neuron.toUpperCase(Locale.ROOT), o.surrogate, o.steps, policy, model.parameterCount());
-        out.printf("batch %d, %d epochs, AdamW + one-cycle (max lr %s); %d threads%n", o.batchSize, o.epochs, o.maxLr, Parallel.threads());
+                dataset, train.size(), test.size(), o.neuron.toUpperCase(Locale.ROOT), o.surrogate, o.steps, policyName, model.parameterCount());
+        out.printf("batch %d, %d epochs, AdamW + one-cycle (max lr %s), augmentation: %s; %d threads%n",
+                o.batchSize, o.epochs, o.maxLr, o.augment.equals("flip") ? "random horizontal flip" : "none", Parallel.threads());
 
         TrainingLog log = new TrainingLog();
         List<Double> epochSeconds = new ArrayList<>();
         List<Double> batchLosses = new ArrayList<>();
         Generator slttGen = new Generator(o.seed + 7);
         long step = 0;
+        int firstEpoch = 1;
+        Map<String, String> settings = RunDirectory.settings(o.settings(), o.args);
+        if (o.resume != null) {
+            var resumed = run.load(model, optimizer, schedule, o.settings());
+            log = resumed.log();
+            step = resumed.step();
+            firstEpoch = resumed.epoch() + 1;
+            out.printf("resuming %s after epoch %d of %d%n", run.dir, resumed.epoch(), o.epochs);
+        }
+        String title = dataset + " spiking CNN (T = " + o.steps + ", " + o.neuron.toUpperCase(Locale.ROOT) + ")";
         Evaluation eval = null;
-        for (int epoch = 1; epoch <= o.epochs; epoch++) {
+        for (int epoch = firstEpoch; epoch <= o.epochs; epoch++) {
             model.train();
             Device.CPU.resetPeakMemoryStats();
             MemoryStats memoryAtStart = Device.CPU.memoryStats();
@@ -254,12 +293,12 @@ public final class SnnFashionMnistTask {
             double lossSum = 0;
             long correct = 0, seen = 0;
             try (ProgressBar bar = ProgressBar.builder(loader.size()).label("epoch " + epoch + "/" + o.epochs).out(out).build()) {
-                for (Batch b : loader) {
+                for (Batch b : loader.epoch(epoch - 1)) {
                     // A scope per step: activations, gradients and the batch go back to the allocator when it closes.
                     try (var stepScope = TensorScope.open()) {
                         model.zeroGrad();
                         Tensor x = Encoders.direct(b.inputs(), o.steps);
-                        var r = TemporalTraining.backward(o.policy, model, x, b.targets(), F::crossEntropy, o.k, slttGen);
+                        var r = TemporalTraining.backward(policy, model, x, b.targets(), F::crossEntropy, o.k, slttGen);
                         optimizer.step();
                         schedule.step();
                         double l = r.loss().item();
@@ -284,7 +323,9 @@ public final class SnnFashionMnistTask {
             log.record(epoch, step, "test accuracy", eval.accuracy);
             out.printf("epoch %d: %.1f s (%.0f images/s), train loss %.4f, train accuracy %.2f%%, test loss %.4f, test accuracy %.2f%%%n",
                     epoch, seconds, seen / seconds, lossSum / seen, 100.0 * correct / seen, eval.loss, 100 * eval.accuracy);
+            run.saveEpoch(epoch, step, log, title, model, optimizer, schedule, settings);
         }
+        if (eval == null) eval = evaluate(model, test, o.steps, 500, null);     // resumed after the last epoch: nothing left to train
 
         // Firing rates and energy over the whole test set, with the trained weights.
         Map<String, Double> rates;
@@ -306,20 +347,18 @@ public final class SnnFashionMnistTask {
         out.println("\nenergy estimate (bio reference §9; the first layer's input is analog):");
         out.print(energy.table());
 
-        Path dir = o.out.resolve("snn-fashion-mnist-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
-        Path curves = dir.resolve("curves.png"), rasterPng = dir.resolve("raster.png"), weights = dir.resolve("model.safetensors");
-        TrainingCurves.save(curves, log, dataset + " spiking CNN (T = " + o.steps + ", " + o.neuron.toUpperCase(Locale.ROOT) + ")", 1000, 700);
-        log.writeCsv(dir.resolve("log.csv"));
+        Path dir = run.dir;
+        Path curves = run.resolve(RunDirectory.CURVES), rasterPng = dir.resolve("raster.png"), weights = dir.resolve("model.safetensors");
         SpikePlots.raster(rasterPng, raster, o.steps, rasterNeurons, "layer " + rasterLayer + " (" + model.namedModules().get(rasterLayer).getClass().getSimpleName() + ") spikes, one test image (" + rasterNeurons + " neurons)");
-        Files.writeString(dir.resolve("energy.md"), energy.table());
+        AtomicFiles.writeString(dir.resolve("energy.md"), energy.table());
         SafeTensors.save(weights, model.stateDict(), Map.of("task", "snn-fashion-mnist", "dataset", dataset, "neuron", o.neuron,
                 "steps", Integer.toString(o.steps), "test_accuracy", Double.toString(eval.accuracy), "epochs", Integer.toString(o.epochs)));
         double meanEpoch = epochSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         out.printf("%ntest accuracy %.2f%% (%s, %d test images); mean epoch time %.1f s%n", 100 * eval.accuracy, dataset, test.size(), meanEpoch);
         out.println("curves: " + curves.toAbsolutePath());
         out.println("raster: " + rasterPng.toAbsolutePath());
-        out.println("log:    " + dir.resolve("log.csv").toAbsolutePath());
+        out.println("log:    " + run.resolve(RunDirectory.LOG).toAbsolutePath());
+        out.println("checkpoint (--resume " + dir + "): " + run.resolve(RunDirectory.CHECKPOINT).toAbsolutePath());
         out.println("model:  " + weights.toAbsolutePath());
         return new Result(dataset, eval.accuracy, eval.loss, epochSeconds, batchLosses, rates, energy, curves, rasterPng, weights);
     }

@@ -1,5 +1,6 @@
 package dev.galvani.benchmarks.train;
 
+import dev.galvani.io.AtomicFiles;
 import dev.galvani.nn.F;
 import dev.galvani.nn.Sequential;
 import dev.galvani.snn.Encoders;
@@ -69,7 +70,7 @@ public final class SnnMemoryTask {
         Map<TemporalTraining.Policy, double[]> peaks = measure(steps, batch, k, System.out);
         String page = report(steps, batch, k, peaks, out.getFileName().toString().replace(".md", ".png"));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, page);
+        AtomicFiles.writeString(out, page);
         plot(out.resolveSibling(out.getFileName().toString().replace(".md", ".png")), steps, peaks);
         System.out.println();
         System.out.print(page);

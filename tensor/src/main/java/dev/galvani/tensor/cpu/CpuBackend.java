@@ -33,7 +33,24 @@ public final class CpuBackend implements Backend {
 
         @Override public String deviceType() { return Device.CPU.type(); }
 
-        @Override public Backend open(int index) { return INSTANCE; }
+        @Override public Backend open(int index) {
+            requireVectorModule();
+            return INSTANCE;
+        }
+    }
+
+    /**
+     * The kernels are Vector API code: without the incubator module the first one to run would
+     * fail with a bare {@code NoClassDefFoundError}. Checked once, when the backend first opens, so
+     * the first tensor made says which flags are missing instead.
+     */
+    static void requireVectorModule() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+            throw new IllegalStateException("""
+                    Galvani's CPU backend needs the JVM flags --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED, \
+                    and this JVM was started without the first: java --add-modules jdk.incubator.vector ... ; \
+                    JShell: ./galvani jshell, or jshell -R--add-modules -Rjdk.incubator.vector ... ; \
+                    Maven Surefire: <argLine>--add-modules jdk.incubator.vector</argLine>""");
     }
 
     /** The backing array of a CPU operand (float[], double[], int[], long[] or boolean[]). */

@@ -7,8 +7,8 @@ import java.util.concurrent.RecursiveAction;
  * Galvani's own ForkJoin pool. Work is split into chunks of at least {@code grain} elements; work
  * smaller than one grain runs on the calling thread, so small tensors never pay for a hand-off.
  *
- * <p>Threads: system property {@code galvani.threads}, else environment {@code GALVANI_NUM_THREADS},
- * else the number of available processors.
+ * <p>Threads: environment {@code GALVANI_NUM_THREADS} (or the system property {@code galvani.threads},
+ * which wins), else the number of available processors; see {@link #configuredThreads()}.
  */
 public final class Parallel {
 
@@ -23,8 +23,20 @@ public final class Parallel {
 
     private static final ForkJoinPool POOL = createPool();
 
+    /**
+     * The most threads the pool takes: more than a few per processor only adds hand-offs (at 32,767,
+     * ForkJoinPool's own limit, training ran 100 times slower), so larger settings are clamped.
+     */
+    static int maxThreads() { return Math.max(4 * Runtime.getRuntime().availableProcessors(), 8); }
+
+    /** Never throws: a bad setting is reported and replaced, so this class stays usable for the life of the JVM. */
     private static ForkJoinPool createPool() {
-        int threads = configuredThreads();
+        int threads;
+        try {
+            threads = configuredThreads();
+        } catch (RuntimeException e) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
         var counter = new java.util.concurrent.atomic.AtomicInteger();
         return new ForkJoinPool(threads, pool -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -34,18 +46,43 @@ public final class Parallel {
         }, null, false);
     }
 
+    /**
+     * The thread count asked for: {@code GALVANI_NUM_THREADS} (the documented way, which reaches
+     * every launcher: {@code ./galvani}, Maven, JShell, a notebook kernel), or the system property
+     * {@code galvani.threads} set from Java before the first parallel kernel runs, which wins when
+     * both are set. Not a positive integer: warns and uses every processor. Above {@link #maxThreads()}:
+     * warns and clamps.
+     */
     static int configuredThreads() {
+        String source = "galvani.threads";
         String p = System.getProperty("galvani.threads");
-        if (p == null) p = System.getenv("GALVANI_NUM_THREADS");
-        if (p != null) {
-            try {
-                int n = Integer.parseInt(p.trim());
-                if (n >= 1) return n;
-            } catch (NumberFormatException ignored) { /* fall through to the default */ }
-            System.getLogger("dev.galvani").log(System.Logger.Level.WARNING,
-                    "ignoring galvani.threads / GALVANI_NUM_THREADS = \"" + p + "\": not a positive integer");
+        if (p == null) {
+            source = "GALVANI_NUM_THREADS";
+            p = System.getenv("GALVANI_NUM_THREADS");
         }
-        return Runtime.getRuntime().availableProcessors();
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (p == null) return processors;
+        long n;
+        try {
+            n = Long.parseLong(p.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            warn("ignoring " + source + " = \"" + p + "\": not a positive integer; using " + processors + " threads (the processors)");
+            return processors;
+        }
+        int max = maxThreads();
+        if (n > max) {
+            warn(source + " = " + n + " is more than " + max + " (4 per processor, " + processors + " processors); using " + max
+                    + " threads: more only add hand-offs");
+            return max;
+        }
+        return (int) n;
+    }
+
+    private static void warn(String message) {
+        System.getLogger("dev.galvani").log(System.Logger.Level.WARNING, message);
     }
 
     /** Number of worker threads. */
