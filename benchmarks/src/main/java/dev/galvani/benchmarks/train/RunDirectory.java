@@ -79,7 +79,12 @@ final class RunDirectory {
             stored = file.metadata().get(ARGS);
         }
         if (stored == null) throw new IOException("--resume " + dir + ": the checkpoint does not record the command line that started the run");
-        java.util.List<String> args = new java.util.ArrayList<>(stored.isEmpty() ? java.util.List.of() : java.util.List.of(stored.split("\n")));
+        java.util.List<String> args = new java.util.ArrayList<>();
+        String[] before = stored.isEmpty() ? new String[0] : stored.split("\n");
+        for (int i = 0; i < before.length; i++) {
+            if (before[i].equals("--stop-after")) i++;          // the interruption was that run's; this one runs on
+            else if (!before[i].startsWith("--stop-after=")) args.add(before[i]);
+        }
         for (int i = 0; i < now.length; i++) {
             if (now[i].equals("--resume")) i++;                 // the folder is the caller's to keep, not part of the run's settings
             else if (!now[i].startsWith("--resume=")) args.add(now[i]);

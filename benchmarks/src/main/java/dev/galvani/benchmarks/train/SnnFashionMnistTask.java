@@ -84,6 +84,8 @@ public final class SnnFashionMnistTask {
         @Option(names = "--out", paramLabel = "DIR", description = "where the run's folder is made") Path out = Path.of("runs");
         @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in this folder after its last finished epoch (its settings are read from there)")
         Path resume;
+        @Option(names = "--stop-after", paramLabel = "E", description = "stop after epoch E, as an interrupted run would; --resume continues it (0: run all)")
+        int stopAfter = 0;
         /** The command line, kept in the checkpoint so that {@code --resume} can rebuild these options. */
         String[] args = new String[0];
 
@@ -109,6 +111,7 @@ public final class SnnFashionMnistTask {
         public Options seed(long v) { seed = v; return this; }
         public Options out(Path v) { out = v; return this; }
         public Options resume(Path v) { resume = v; return this; }
+        public Options stopAfter(int epoch) { stopAfter = epoch; return this; }
 
         @Override public void check() {
             positive("--epochs", epochs);
@@ -324,6 +327,10 @@ public final class SnnFashionMnistTask {
             out.printf("epoch %d: %.1f s (%.0f images/s), train loss %.4f, train accuracy %.2f%%, test loss %.4f, test accuracy %.2f%%%n",
                     epoch, seconds, seen / seconds, lossSum / seen, 100.0 * correct / seen, eval.loss, 100 * eval.accuracy);
             run.saveEpoch(epoch, step, log, title, model, optimizer, schedule, settings);
+            if (epoch == o.stopAfter && epoch < o.epochs) {
+                out.printf("stopped after epoch %d of %d (--stop-after); continue with --resume %s%n", epoch, o.epochs, run.dir);
+                break;
+            }
         }
         if (eval == null) eval = evaluate(model, test, o.steps, 500, null);     // resumed after the last epoch: nothing left to train
 
