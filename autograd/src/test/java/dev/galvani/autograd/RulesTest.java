@@ -39,6 +39,20 @@ class RulesTest {
     }
 
     @Test
+    void maxAlongADimSendsTheGradientToTheIndexItReturns() {
+        // PyTorch: max(dim) routes the gradient to the returned index (the first of ties), unlike amax.
+        Tensor x = Tensor.of(new double[]{1, 5, 5, 2, 2, 0}, 2, 3).requiresGrad(true);
+        var r = x.max(1);
+        assertArrayEquals(new long[]{1, 0}, r.indices().toLongArray());
+        r.values().backward(Tensor.of(new double[]{10, 20}));
+        assertArrayEquals(new double[]{0, 10, 0, 20, 0, 0}, x.grad().toDoubleArray());
+        Tensor y = Tensor.of(new double[]{4, 1, 1}).requiresGrad(true);
+        y.min(0, true).values().sum().backward();
+        assertArrayEquals(new double[]{0, 1, 0}, y.grad().toDoubleArray());
+        assertArrayEquals(new double[]{0, 0.5, 0.5}, grad(Tensor::max, 1, 3, 3), "max() without a dim is amax: ties share");
+    }
+
+    @Test
     void maximumAndMinimumSplitTies() {
         Tensor a = Tensor.of(new double[]{1, 2, 3}).requiresGrad(true), b = Tensor.of(new double[]{2, 2, 1}).requiresGrad(true);
         a.maximum(b).sum().backward();

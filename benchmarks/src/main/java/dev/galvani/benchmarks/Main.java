@@ -60,6 +60,7 @@ public final class Main {
     static String usage() {
         StringBuilder s = new StringBuilder("usage: ./galvani <command> [arguments]        (<command> --help: its options)\n\ncommands:\n");
         COMMANDS.forEach((name, c) -> s.append(String.format("  %-22s %s%n", name, c.summary())));
+        s.append(String.format("  %-22s %s%n", "jshell", "JShell with Galvani on the class path and its packages imported (the ./galvani script runs it)"));
         s.append("""
 
                 environment:

@@ -69,6 +69,64 @@ final class Creation {
         return wrap(copy, dtype, Device.CPU, dims);
     }
 
+    /**
+     * A tensor from a nested Java array ({@code float[][]}, {@code double[][][]}, {@code long[][]}, ...):
+     * the shape is read from the nesting, and every row must be as long as its siblings, as in
+     * {@code torch.tensor([[1, 2], [3, 4]])}.
+     */
+    static Tensor ofNested(Object data) {
+        if (data == null) throw new IllegalArgumentException("Tensor.of: data is null");
+        java.util.List<Integer> dims = new java.util.ArrayList<>();
+        Class<?> leaf = data.getClass();
+        for (Object level = data; level != null && level.getClass().isArray(); ) {
+            dims.add(Array.getLength(level));
+            leaf = level.getClass().getComponentType();
+            level = Array.getLength(level) > 0 && !leaf.isPrimitive() ? Array.get(level, 0) : null;
+        }
+        while (leaf.isArray()) leaf = leaf.getComponentType();      // an empty outer level still names the element type
+        DType dtype = leaf == float.class ? DType.F32 : leaf == double.class ? DType.F64 : leaf == int.class ? DType.I32
+                : leaf == long.class ? DType.I64 : leaf == boolean.class ? DType.BOOL : null;
+        if (dtype == null) throw new IllegalArgumentException("Tensor.of: arrays of " + leaf.getSimpleName() + " are not a tensor's elements (float, double, int, long, boolean)");
+        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
+        Object flat = Array.newInstance(leaf, Math.toIntExact(Shape.of(shape).numel()));
+        if (Array.getLength(flat) > 0) flatten(data, 0, shape, flat, new int[]{0}, new int[shape.length]);
+        return wrap(flat, dtype, Device.CPU, shape);
+    }
+
+    private static void flatten(Object level, int depth, int[] shape, Object flat, int[] at, int[] index) {
+        if (level == null) throw new IllegalArgumentException("Tensor.of: the row at " + Arrays.toString(Arrays.copyOf(index, depth)) + " is null");
+        int n = Array.getLength(level);
+        if (n != shape[depth])
+            throw new IllegalArgumentException("Tensor.of: ragged array: the row at " + Arrays.toString(Arrays.copyOf(index, depth)) + " has " + n
+                    + " elements, its first sibling " + shape[depth]);
+        if (depth == shape.length - 1) {
+            System.arraycopy(level, 0, flat, at[0], n);
+            at[0] += n;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            index[depth] = i;
+            flatten(Array.get(level, i), depth + 1, shape, flat, at, index);
+        }
+    }
+
+    /** The elements as nested lists (PyTorch's {@code tolist()}): a boxed value for a 0-d tensor. */
+    static Object toList(Tensor t) {
+        Object flat = toHost(t.contiguous());
+        int[] shape = t.shape().raw();
+        if (shape.length == 0) return Array.get(flat, 0);
+        return nest(flat, shape, 0, 0, Shape.of(shape).contiguousStrides());
+    }
+
+    private static java.util.List<Object> nest(Object flat, int[] shape, int depth, int start, int[] strides) {
+        java.util.List<Object> out = new java.util.ArrayList<>(shape[depth]);
+        for (int i = 0; i < shape[depth]; i++) {
+            int at = start + i * strides[depth];
+            out.add(depth == shape.length - 1 ? Array.get(flat, at) : nest(flat, shape, depth + 1, at, strides));
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
     static Tensor full(DType dtype, double value, Device device, int... shape) {
         if (value == 0) return empty(dtype, device, shape);
         Tensor t = uninitialized(dtype, device, shape);

@@ -60,6 +60,25 @@ public final class Tensor {
 
     public static Tensor of(boolean[] data, int... shape) { return Creation.of(data, DType.BOOL, shape); }
 
+    /**
+     * A tensor shaped like a nested array, as {@code torch.tensor([[1., 2.], [3., 4.]])}:
+     * {@code Tensor.of(new float[][]{{1, 2}, {3, 4}})} is F32 [2, 2]. Rows must not be ragged.
+     */
+    public static Tensor of(float[][] data) { return Creation.ofNested(data); }
+    /** {@link #of(float[][])} for three levels, e.g. [batch, rows, columns]. */
+    public static Tensor of(float[][][] data) { return Creation.ofNested(data); }
+    public static Tensor of(double[][] data) { return Creation.ofNested(data); }
+    public static Tensor of(double[][][] data) { return Creation.ofNested(data); }
+    public static Tensor of(int[][] data) { return Creation.ofNested(data); }
+    public static Tensor of(long[][] data) { return Creation.ofNested(data); }
+    public static Tensor of(boolean[][] data) { return Creation.ofNested(data); }
+
+    /**
+     * A tensor from a primitive array nested to any depth ({@code float[][][][]}, ...); the dtype
+     * follows the element type.
+     */
+    public static Tensor ofNested(Object array) { return Creation.ofNested(array); }
+
     /** A 0-dimensional F32 tensor. */
     public static Tensor scalar(double value) { return Creation.full(DType.F32, value, Device.CPU); }
 
@@ -160,6 +179,18 @@ public final class Tensor {
     /** Zeros and ones (this tensor's dtype), one with the probability held in each element of this tensor. */
     public Tensor bernoulli(Generator gen) { return Random.bernoulli(gen, this); }
 
+    /**
+     * Seeds the default generator that {@link #rand(int...)}, {@link #randn(int...)} and the
+     * other generator-less factories draw from, as {@code torch.manual_seed(seed)}.
+     */
+    public static void manualSeed(long seed) { Generator.global().manualSeed(seed); }
+
+    /** Uniform [0, 1) F32 from the default generator ({@link #manualSeed}), as {@code torch.rand(2, 3)}. */
+    public static Tensor rand(int... shape) { return rand(Generator.global(), shape); }
+
+    /** Standard normal F32 from the default generator ({@link #manualSeed}), as {@code torch.randn(2, 3)}. */
+    public static Tensor randn(int... shape) { return randn(Generator.global(), shape); }
+
     /** A random permutation of {@code 0 .. n-1}, I64. */
     public static Tensor randperm(Generator gen, int n) { return Random.permutation(gen, n, Device.CPU); }
 
@@ -171,6 +202,9 @@ public final class Tensor {
 
     /** Number of dimensions (PyTorch's {@code dim()}). */
     public int dim() { return shape.rank(); }
+
+    /** The shape, as PyTorch's {@code size()}; the same as {@link #shape()}. */
+    public Shape size() { return shape; }
 
     /** Size of dimension {@code d}; negative counts from the end. */
     public int size(int d) { return shape.raw()[Shape.normalizeDim("size", d, dim())]; }
@@ -204,6 +238,13 @@ public final class Tensor {
     public long[] toLongArray() { return (long[]) Creation.toHost(to(DType.I64)); }
 
     public boolean[] toBooleanArray() { return (boolean[]) Creation.toHost(to(DType.BOOL)); }
+
+    /**
+     * The elements as nested, unmodifiable lists of boxed values (Float, Double, Integer, Long,
+     * Boolean), as PyTorch's {@code tolist()}: {@code List<List<Float>>} for a 2-D F32 tensor, the
+     * boxed value itself for a 0-d tensor.
+     */
+    public Object toList() { return Creation.toList(this); }
 
     /** The value of a one-element tensor, as a float. */
     public float item() { return (float) itemDouble(); }
@@ -324,6 +365,9 @@ public final class Tensor {
 
     /** The transpose of a 2-D tensor (0-D and 1-D tensors are returned as they are, as in PyTorch). */
     public Tensor T() { return Views.matrixTranspose(this); }
+
+    /** PyTorch's {@code t()}: {@link #T()}. */
+    public Tensor t() { return T(); }
 
     /** Removes every size-1 dimension. */
     public Tensor squeeze() { return Views.squeeze(this); }
@@ -504,6 +548,38 @@ public final class Tensor {
     public Tensor argmax(int dim, boolean keepDim) { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMAX, this, dim, keepDim); }
     public Tensor argmin() { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMIN, this, null, false); }
     public Tensor argmin(int dim, boolean keepDim) { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMIN, this, dim, keepDim); }
+    /** {@code argmax(dim, false)}, as PyTorch's {@code argmax(dim)}. */
+    public Tensor argmax(int dim) { return argmax(dim, false); }
+    /** {@code argmin(dim, false)}, as PyTorch's {@code argmin(dim)}. */
+    public Tensor argmin(int dim) { return argmin(dim, false); }
+
+    /** What PyTorch's {@code max(dim)} and {@code min(dim)} return: the values and where they are (I64). */
+    public record ValuesIndices(Tensor values, Tensor indices) {}
+
+    /** The largest element, as PyTorch's {@code max()}: {@link #amax()} (a gradient is shared among ties). */
+    public Tensor max() { return amax(); }
+    /** The smallest element, as PyTorch's {@code min()}: {@link #amin()}. */
+    public Tensor min() { return amin(); }
+    /** {@code max(dim, false)}. */
+    public ValuesIndices max(int dim) { return max(dim, false); }
+    /**
+     * The largest values along {@code dim} and their indices (the first on ties), as PyTorch's
+     * {@code max(dim, keepdim)}: the gradient goes to the index returned, as in PyTorch.
+     */
+    public ValuesIndices max(int dim, boolean keepDim) { return valuesAt(argmax(dim, true), dim, keepDim); }
+    /** {@code min(dim, false)}. */
+    public ValuesIndices min(int dim) { return min(dim, false); }
+    /** The smallest values along {@code dim} and their indices (the first on ties), as PyTorch's {@code min(dim, keepdim)}. */
+    public ValuesIndices min(int dim, boolean keepDim) { return valuesAt(argmin(dim, true), dim, keepDim); }
+    /** The element-wise maximum, as PyTorch's {@code max(other)}: {@link #maximum(Tensor)}. */
+    public Tensor max(Tensor other) { return maximum(other); }
+    /** The element-wise minimum, as PyTorch's {@code min(other)}: {@link #minimum(Tensor)}. */
+    public Tensor min(Tensor other) { return minimum(other); }
+
+    private ValuesIndices valuesAt(Tensor index, int dim, boolean keepDim) {
+        Tensor values = gather(dim, index);           // differentiable: the gradient lands on the chosen element only
+        return keepDim ? new ValuesIndices(values, index) : new ValuesIndices(values.squeeze(dim), index.squeeze(dim));
+    }
 
     /** log(sum(exp(x))) computed without overflow. */
     public Tensor logsumexp(int dim, boolean keepDim) { return Reductions.logsumexp(this, new int[]{dim}, keepDim); }

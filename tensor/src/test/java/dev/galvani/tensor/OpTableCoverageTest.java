@@ -23,7 +23,9 @@ class OpTableCoverageTest {
             // autograd and in-place state: the autograd module's tests, InPlaceTest
             "requiresGrad", "grad", "backward", "retainGrad", "copyFrom", "addInPlace", "subInPlace", "mulInPlace", "divInPlace", "fill", "zero",
             // views over several parts: ErrorMessagesTest.splitAndChunkReturnViews
-            "split", "chunk");
+            "split", "chunk",
+            // PyTorch's spellings of ops that have rows (max/min: amax/amin and maximum/minimum; t: T): PyTorchHabitsTest
+            "max", "min", "t", "ofNested");
 
     @Test
     void everyTensorOperationHasARow() {

@@ -1,5 +1,6 @@
 package dev.galvani.benchmarks.train;
 
+import dev.galvani.benchmarks.Cli;
 import dev.galvani.io.AtomicFiles;
 import dev.galvani.nn.F;
 import dev.galvani.nn.Sequential;
@@ -21,6 +22,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -41,35 +44,30 @@ public final class SnnMemoryTask {
 
     private SnnMemoryTask() {}
 
-    static final String USAGE = """
-            usage: ./galvani snn-memory [--steps 4,8,16,32] [--batch-size 128] [--k 2] [--out benchmarks/results/snn-memory-<date>.md]
-            Peak allocator memory of one training step of the snn-fashion-mnist network under BPTT, SLTT and SLTT-K,
-            for each T; writes a Markdown table and a PNG plot next to it.""";
+    @Command(name = "snn-memory", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+            description = {"Peak allocator memory of one training step of the snn-fashion-mnist network under BPTT, SLTT and SLTT-K,",
+                    "for each T; writes a Markdown table and a PNG plot next to it."})
+    static final class Options implements Cli.Checked {
+        @Option(names = "--steps", paramLabel = "T,...", split = ",", description = "the values of T") int[] steps = {4, 8, 16, 32};
+        @Option(names = "--batch-size", paramLabel = "N", description = "examples per step") int batch = 128;
+        @Option(names = "--k", paramLabel = "K", description = "SLTT-K's backward passes per step") int k = 2;
+        @Option(names = "--out", paramLabel = "FILE", description = "the Markdown page (the plot goes next to it)")
+        Path out = Path.of("benchmarks", "results", "snn-memory-" + LocalDate.now() + ".md");
+
+        @Override public void check() {
+            if (batch <= 0 || k <= 0) throw new IllegalArgumentException("snn-memory: --batch-size and --k must be positive");
+            for (int t : steps) if (t < k) throw new IllegalArgumentException("snn-memory: every T must be at least --k " + k + ", got " + t);
+        }
+    }
 
     public static void main(String[] args) throws IOException {
-        int[] steps = {4, 8, 16, 32};
-        int batch = 128, k = 2;
-        Path out = Path.of("benchmarks", "results", "snn-memory-" + LocalDate.now() + ".md");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (i + 1 >= args.length) throw new IllegalArgumentException("snn-memory: " + a + " needs a value\n" + USAGE);
-            String v = args[++i];
-            switch (a) {
-                case "--steps" -> steps = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-                case "--batch-size" -> batch = Integer.parseInt(v);
-                case "--k" -> k = Integer.parseInt(v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new IllegalArgumentException("snn-memory: unknown option '" + a + "'\n" + USAGE);
-            }
-        }
-        for (int t : steps) if (t < k) throw new IllegalArgumentException("snn-memory: every T must be at least --k " + k + ", got " + t);
+        Options o = Cli.parseOrExit(new Options(), args);
+        int[] steps = o.steps;
+        int batch = o.batch, k = o.k;
+        Path out = o.out;
+        Files.createDirectories(out.toAbsolutePath().getParent());     // before the measurement: an unwritable --out fails now
         Map<TemporalTraining.Policy, double[]> peaks = measure(steps, batch, k, System.out);
         String page = report(steps, batch, k, peaks, out.getFileName().toString().replace(".md", ".png"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
         AtomicFiles.writeString(out, page);
         plot(out.resolveSibling(out.getFileName().toString().replace(".md", ".png")), steps, peaks);
         System.out.println();
