@@ -17,9 +17,13 @@ import dev.galvani.tensor.backend.UnaryOp;
  * (the expand rule does). The switches over {@link UnaryOp} and {@link BinaryOp} are exhaustive:
  * a new op does not compile until it has a derivative here.
  *
- * <p>At points where a function has no derivative the rules follow PyTorch: abs and relu take 0
- * at 0; maximum/minimum split the gradient evenly between tied inputs; floor, ceil, round and sign
- * have gradient 0.
+ * <p>At points where a function has no derivative, and at NaN, the rules follow PyTorch (the
+ * edge-point sweep, {@code EdgePointsTest}, replays PyTorch's record): abs and relu take 0 at 0,
+ * abs 0 at NaN (sign(NaN) = 0), relu passes the gradient at NaN (it masks where the output is
+ * <= 0); maximum/minimum of two tensors split the gradient evenly between tied inputs and give it
+ * to both when one is NaN; against a number (clampMin, clampMax, clamp) the gradient passes on the
+ * bound itself, as torch.clamp's does, and not at NaN; atan2's gradient is 0 at the origin; floor,
+ * ceil, round and sign have gradient 0.
  */
 public final class ElementwiseRules implements DerivativeRules {
 
@@ -48,7 +52,7 @@ public final class ElementwiseRules implements DerivativeRules {
             case ABS -> g.mul(n.input(0).sign());                                  // sign(0) = 0
             case SIGN, FLOOR, CEIL, ROUND -> meta(n, 0).zerosLike();
             case SQUARE -> g.mul(n.input(0).mul(2.0));
-            case RELU -> Tensor.where(n.input(0).gt(0.0), g, 0.0);
+            case RELU -> Tensor.where(n.output().le(0.0), 0.0, g);                 // masks output <= 0 only: NaN passes, as in PyTorch
             case EXP -> g.mul(n.output());                                         // (e^x)' = e^x
             case EXPM1 -> g.mul(n.output().add(1.0));                              // (e^x - 1)' = y + 1
             case LOG -> g.div(n.input(0));
@@ -101,7 +105,8 @@ public final class ElementwiseRules implements DerivativeRules {
             case MINIMUM -> extremum(n, g, false);
             case ATAN2 -> {                                                        // atan2(a, b): da = b / (a^2 + b^2), db = -a / (a^2 + b^2)
                 Tensor a = n.input(0), b = n.input(1);
-                Tensor scaled = g.div(a.square().add(b.square()));
+                Tensor r2 = a.square().add(b.square());
+                Tensor scaled = Tensor.where(r2.eq(0.0), 0.0, g.div(r2));          // 0 at the origin, as in PyTorch
                 yield of(needs(n, 0) ? scaled.mul(b) : null, needs(n, 1) ? scaled.mul(a).neg() : null);
             }
             case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR -> throw notDifferentiable(op.op());
@@ -120,12 +125,17 @@ public final class ElementwiseRules implements DerivativeRules {
         return of(dx, dy);
     }
 
-    /** maximum/minimum: the gradient goes to the larger (smaller) input; ties split it in halves. */
+    /**
+     * maximum/minimum: the gradient goes to the larger (smaller) input; ties split it in halves.
+     * As PyTorch's rule it is written as "zero where the input loses", so a NaN, which neither wins
+     * nor loses, passes the gradient to both inputs.
+     */
     private static Tensor[] extremum(Node n, Tensor g, boolean max) {
         Tensor x = n.input(0), y = n.input(1);
-        Tensor tie = Tensor.where(x.eq(y), g.mul(0.5), 0.0);
-        Tensor xWins = max ? x.gt(y) : x.lt(y), yWins = max ? y.gt(x) : y.lt(x);
-        return of(needs(n, 0) ? Tensor.where(xWins, g, tie) : null, needs(n, 1) ? Tensor.where(yWins, g, tie) : null);
+        Tensor tie = x.eq(y), half = g.mul(0.5);
+        Tensor xLoses = max ? x.lt(y) : x.gt(y), yLoses = max ? y.lt(x) : y.gt(x);
+        return of(needs(n, 0) ? Tensor.where(tie, half, Tensor.where(xLoses, 0.0, g)) : null,
+                needs(n, 1) ? Tensor.where(tie, half, Tensor.where(yLoses, 0.0, g)) : null);
     }
 
     /** dx for y = op(x, s) or op(s, x), s a Java number (the rules above with one side constant). */
@@ -145,14 +155,14 @@ public final class ElementwiseRules implements DerivativeRules {
                 }
                 yield s == 0 ? meta(n, 0).zerosLike() : g.mul(x.pow(s - 1)).mul(s);          // d(x^s) = s x^(s-1); 0 for s = 0
             }
-            case MAXIMUM, MINIMUM -> {                                                       // clampMin / clampMax: ties share in halves
-                Tensor x = n.input(0);
-                Tensor wins = op.op() == BinaryOp.MAXIMUM ? x.gt(s) : x.lt(s);
-                yield Tensor.where(wins, g, Tensor.where(x.eq(s), g.mul(0.5), 0.0));
+            case MAXIMUM, MINIMUM -> {                                                       // clampMin / clampMax: torch.clamp's rule,
+                Tensor x = n.input(0);                                                       // the bound itself passes; NaN does not
+                yield Tensor.where(op.op() == BinaryOp.MAXIMUM ? x.ge(s) : x.le(s), g, 0.0);
             }
             case ATAN2 -> {                                                                  // atan2(x, s) or atan2(s, x)
                 Tensor x = n.input(0);
-                Tensor scaled = g.div(x.square().add(s * s));
+                Tensor r2 = x.square().add(s * s);
+                Tensor scaled = Tensor.where(r2.eq(0.0), 0.0, g.div(r2));
                 yield first ? scaled.mul(-s) : scaled.mul(s);
             }
             case EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR -> throw notDifferentiable(op.op());

@@ -100,8 +100,11 @@ public final class F {
     /** max(0, x) + slope * min(0, x). */
     public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Tensor.where(x.gt(0L), x, x.mul(negativeSlope)); }
 
-    /** x for x &gt; 0, alpha (e^x - 1) otherwise (Clevert et al. 2016). */
-    public static Tensor elu(Tensor x, double alpha) { return Tensor.where(x.gt(0L), x, x.clampMax(0).expm1().mul(alpha)); }
+    /**
+     * x for x &gt; 0, alpha (e^x - 1) otherwise (Clevert et al. 2016). As in PyTorch, the gradient
+     * at 0 is alpha (the branch for x &lt;= 0) and at NaN 1.
+     */
+    public static Tensor elu(Tensor x, double alpha) { return Tensor.where(x.le(0L), x.clampMax(0).expm1().mul(alpha), x); }
 
     /** exp(x - max) / sum, along {@code dim}. */
     public static Tensor softmax(Tensor x, int dim) {

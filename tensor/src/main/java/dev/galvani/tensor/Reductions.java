@@ -141,13 +141,25 @@ final class Reductions {
     static Tensor norm(Tensor x, double p, int[] dims, boolean keepDim) {
         requireFloat("norm", x);
         Tensor a = x.abs();
-        if (p == 2) return sum(a.square(), dims, keepDim).sqrt();
+        if (p == 2) return rootWithZeroGradientAtZero(sum(a.square(), dims, keepDim), 2);
         if (p == 1) return sum(a, dims, keepDim);
         if (p == Double.POSITIVE_INFINITY) return amax(a, dims, keepDim);
         if (p == Double.NEGATIVE_INFINITY) return amin(a, dims, keepDim);
         if (p == 0) return sum(a.ne(0.0).to(x.dtype()), dims, keepDim);
         if (!(p > 0)) throw new IllegalArgumentException("norm: p must be positive, 0 or infinite, got " + p);
-        return sum(a.pow(p), dims, keepDim).pow(1.0 / p);
+        return rootWithZeroGradientAtZero(sum(a.pow(p), dims, keepDim), p);
+    }
+
+    /**
+     * {@code v^(1/p)} whose gradient is 0 where {@code v = 0}, PyTorch's convention for norms and
+     * standard deviations (the plain root's derivative there is infinite, and 0 * inf is NaN). The
+     * root is taken of 1 where v = 0, so that the branch {@code where} discards has a finite
+     * derivative too.
+     */
+    static Tensor rootWithZeroGradientAtZero(Tensor v, double p) {
+        Tensor zero = v.eq(0.0);
+        Tensor safe = Tensor.where(zero, 1.0, v);
+        return Tensor.where(zero, 0.0, p == 2 ? safe.sqrt() : safe.pow(1.0 / p));
     }
 
     static Tensor all(Tensor x, int[] dims, boolean keepDim) { return sum(x.eq(0L), dims, keepDim).eq(0L); }

@@ -539,9 +539,10 @@ public final class Tensor {
     public Tensor var(int dim, boolean unbiased, boolean keepDim) { return Reductions.var(this, new int[]{dim}, unbiased, keepDim); }
     public Tensor var(int[] dims, boolean unbiased, boolean keepDim) { return Reductions.var(this, dims, unbiased, keepDim); }
 
-    public Tensor std(boolean unbiased) { return var(unbiased).sqrt(); }
-    public Tensor std(int dim, boolean unbiased, boolean keepDim) { return var(dim, unbiased, keepDim).sqrt(); }
-    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return var(dims, unbiased, keepDim).sqrt(); }
+    /** The standard deviation; as in PyTorch, its gradient is 0 (not NaN) where all the values are equal. */
+    public Tensor std(boolean unbiased) { return Reductions.rootWithZeroGradientAtZero(var(unbiased), 2); }
+    public Tensor std(int dim, boolean unbiased, boolean keepDim) { return Reductions.rootWithZeroGradientAtZero(var(dim, unbiased, keepDim), 2); }
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) { return Reductions.rootWithZeroGradientAtZero(var(dims, unbiased, keepDim), 2); }
 
     /** Index of the largest element of the flattened tensor (first one on ties), I64. */
     public Tensor argmax() { return Reductions.arg(dev.galvani.tensor.backend.ReduceOp.ARGMAX, this, null, false); }

@@ -12,7 +12,8 @@ public enum BinaryOp {
     /** True division; integer inputs are promoted to floating point before it is reached. */
     DIV { public double apply(double a, double b) { return a / b; } public long applyLong(long a, long b) { throw new ArithmeticException("div: integer division reaches the backend"); } },
     POW {
-        public double apply(double a, double b) { return Math.pow(a, b); }
+        /** C's pow (which PyTorch follows) where Java's differs: 1^y = 1 and (-1)^±inf = 1, even for y = NaN. */
+        public double apply(double a, double b) { return a == 1 || (a == -1 && Double.isInfinite(b)) ? 1.0 : Math.pow(a, b); }
         public long applyLong(long a, long b) {
             if (b < 0) {
                 if (a == 1) return 1;

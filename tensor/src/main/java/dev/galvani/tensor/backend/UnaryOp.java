@@ -17,7 +17,7 @@ public enum UnaryOp {
         public long applyLong(long x) { return Math.abs(x); }
     },
     SIGN(false) {
-        public double apply(double x) { return Double.isNaN(x) ? x : Math.signum(x); }
+        public double apply(double x) { return Double.isNaN(x) ? 0.0 : Math.signum(x); }     // sign(NaN) = 0, as torch.sign
         public long applyLong(long x) { return Long.signum(x); }
     },
     SQUARE(false) {

@@ -57,7 +57,7 @@ public final class OpTable {
     private static void unaryOps(List<OpInfo> t) {
         t.add(unary("neg", Tensor::neg, x -> -x, -10, 10, NUMBERS, false));
         t.add(unary("abs", Tensor::abs, Math::abs, -10, 10, NUMBERS, false));
-        t.add(unary("sign", Tensor::sign, x -> x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : Double.NaN, -10, 10, NUMBERS, false));
+        t.add(unary("sign", Tensor::sign, x -> x > 0 ? 1 : x < 0 ? -1 : 0 /* 0 and NaN: torch.sign(nan) is 0 */, -10, 10, NUMBERS, false));
         t.add(unary("square", Tensor::square, x -> x * x, -10, 10, NUMBERS, false));
         t.add(unary("relu", Tensor::relu, x -> Double.isNaN(x) ? x : x > 0 ? x : 0, -10, 10, NUMBERS, false));
         t.add(unary("floor", Tensor::floor, Math::floor, -10, 10, NUMBERS, false));
