@@ -17,6 +17,12 @@ import java.util.Map;
  * implementation where the format leaves no room for doubt: the header must start with {@code '{'}
  * and only whitespace may follow the closing brace; duplicate names, unknown or missing fields,
  * fractional, negative or exponent numbers and non-string metadata values are errors.
+ *
+ * <p>Why our own and not a JSON library: a checkpoint reader must refuse what the format forbids
+ * (duplicate names, which general parsers merge or let the last one win; numbers a {@code long}
+ * cannot hold exactly) and say at which byte of the file the problem is, so that a user can find
+ * it in a hex dump; a general parser gives a tree without byte offsets and needs a second pass
+ * for the checks. The format's grammar is small and fixed, so the reader stays small.
  */
 final class HeaderParser {
 
