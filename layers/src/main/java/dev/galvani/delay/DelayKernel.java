@@ -1,0 +1,86 @@
+package dev.galvani.delay;
+
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Tensor;
+
+/**
+ * Builds the dense delay kernel of a DCLS layer from its weights, positions and widths: each synapse's
+ * continuous position {@code P} is interpolated onto the {@code D} integer taps of a 1-D convolution
+ * over time (DCLS reference §2, {@code ConstructKernel1d}).
+ *
+ * <p>Shapes follow the DCLS package, so checkpoints read the same: weight {@code [Cout, Cin, KC]},
+ * positions and widths {@code [1, Cout, Cin, KC]}; the kernel is {@code [Cout, Cin, D]}, the sum over
+ * the KC elements of each synapse. Per synapse and element, with {@code μ = P + ⌊D/2⌋}:
+ * <ul>
+ *   <li>{@link Version#GAUSS}: {@code g_k = exp(−(k − μ)² / (2 s²))}, {@code s = |σ| + 0.27}</li>
+ *   <li>{@link Version#MAX}: {@code g_k = max(0, |σ| + 1 − |k − μ|)}; one-hot at an integer μ when σ = 0</li>
+ *   <li>{@link Version#V1}: {@code g_k = max(0, 1 − |k − μ|)}</li>
+ *   <li>{@link Version#V0}: bilinear between taps {@code ⌊μ⌋} and {@code ⌊μ⌋ + 1}</li>
+ * </ul>
+ * then {@code n_k = g_k / (Σ_j g_j + 1e-7)} and {@code K[o, i, k] = Σ_c W[o, i, c] n_k}.
+ *
+ * <p>The kernel is built from recorded tensor operations, so autograd differentiates it: the
+ * gradients with respect to W, P and σ are those of reference §10 (tested against the analytic
+ * formulas and central differences in F64).
+ */
+public final class DelayKernel {
+
+    /** How a position is spread over the taps (reference §2). */
+    public enum Version { GAUSS, MAX, V1, V0 }
+
+    /** The width offset of the gauss version, hard-coded in DCLS: {@code s = |σ| + 0.27}. */
+    public static final double GAUSS_WIDTH_OFFSET = 0.27;
+    /** Added to each synapse's tap sum before normalising (DCLS). */
+    public static final double NORMALISATION_EPSILON = 1e-7;
+
+    private DelayKernel() {}
+
+    /**
+     * The kernel {@code [Cout, Cin, D]}.
+     *
+     * @param weight    {@code [Cout, Cin, KC]}
+     * @param positions {@code [1, Cout, Cin, KC]}, in taps relative to the centre: {@code [−⌊D/2⌋, ⌊D/2⌋]}
+     * @param sigma     {@code [1, Cout, Cin, KC]}; ignored by V1 and V0 (may be null there)
+     * @param taps      D, the kernel length (odd)
+     */
+    public static Tensor build(Version version, Tensor weight, Tensor positions, Tensor sigma, int taps) {
+        check(version, weight, positions, sigma, taps);
+        DType dtype = weight.dtype();
+        // [Cout, Cin, KC, 1] against taps [D]: one row of D taps per synapse element.
+        Tensor mu = positions.squeeze(0).add(taps / 2).unsqueeze(-1);
+        Tensor k = Tensor.arange(dtype, 0, taps, 1).to(weight.device());
+        Tensor offset = k.sub(mu);                                            // k − μ
+        Tensor profile = switch (version) {
+            case GAUSS -> {
+                Tensor s = sigma.squeeze(0).abs().add(GAUSS_WIDTH_OFFSET).unsqueeze(-1);
+                yield offset.square().div(s.square().mul(-2.0)).exp();
+            }
+            case MAX -> sigma.squeeze(0).abs().add(1.0).unsqueeze(-1).sub(offset.abs()).clampMin(0);
+            case V1 -> offset.abs().rsub(1.0).clampMin(0);
+            case V0 -> {
+                // Bilinear: the two taps around μ get 1 − frac and frac (frac = μ − ⌊μ⌋); the
+                // weights are differentiable in μ, the tap indices are not.
+                Tensor floor = mu.floor().detach();
+                Tensor frac = mu.sub(floor);
+                Tensor lower = k.sub(floor).eq(0.0).to(dtype), upper = k.sub(floor).eq(1.0).to(dtype);
+                yield lower.mul(frac.rsub(1.0)).add(upper.mul(frac));
+            }
+        };
+        Tensor normalised = profile.div(profile.sum(-1, true).add(NORMALISATION_EPSILON));
+        return normalised.mul(weight.unsqueeze(-1)).sum(2, false);          // Σ over the KC elements
+    }
+
+    private static void check(Version version, Tensor weight, Tensor positions, Tensor sigma, int taps) {
+        if (taps < 1 || taps % 2 == 0) throw new IllegalArgumentException("DelayKernel: the kernel length D must be odd and positive, got " + taps);
+        if (weight.dim() != 3) throw new IllegalArgumentException("DelayKernel: weight must be [Cout, Cin, KC], got " + weight.shape());
+        int[] w = weight.shape().dims();
+        int[] expected = {1, w[0], w[1], w[2]};
+        if (!java.util.Arrays.equals(positions.shape().dims(), expected))
+            throw new IllegalArgumentException("DelayKernel: positions must be " + java.util.Arrays.toString(expected) + " (1, Cout, Cin, KC), got " + positions.shape());
+        if (version == Version.GAUSS || version == Version.MAX) {
+            if (sigma == null) throw new IllegalArgumentException("DelayKernel: the " + version + " version needs sigma");
+            if (!java.util.Arrays.equals(sigma.shape().dims(), expected))
+                throw new IllegalArgumentException("DelayKernel: sigma must be " + java.util.Arrays.toString(expected) + ", got " + sigma.shape());
+        }
+    }
+}
