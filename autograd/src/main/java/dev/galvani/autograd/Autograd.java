@@ -26,9 +26,14 @@ public final class Autograd {
     /** Turns recording on until the guard is closed, e.g. inside a {@code noGrad} block. */
     public static GradMode.Guard enableGrad() { return GradMode.enable(); }
 
+    /** Whether operations on this thread are recorded now, as {@code torch.is_grad_enabled()}. */
     public static boolean isGradEnabled() { return GradMode.isEnabled(); }
 
-    /** d(outputs)/d(inputs) for one-element outputs (implicit seed 1); fails if an input was not used. */
+    /**
+     * d(outputs)/d(inputs) for one-element outputs (implicit seed 1), as
+     * {@code torch.autograd.grad(outputs, inputs)}; fails if an input was not used. No tensor's
+     * {@code grad()} is read or written.
+     */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs) { return grad(outputs, inputs, null, false, false); }
 
     /**
@@ -55,9 +60,16 @@ public final class Autograd {
         return ENGINE.grad(outputs, seeds, inputs, retainGraph, createGraph, allowUnused);
     }
 
-    /** Accumulates the gradients of {@code sum_i <roots[i], seeds[i]>} into the leaves, freeing the graph. */
+    /**
+     * Accumulates the gradients of {@code sum_i <roots[i], seeds[i]>} into the leaves' {@code grad()},
+     * freeing the graph, as {@code torch.autograd.backward(roots, seeds)}.
+     */
     public static void backward(List<Tensor> roots, List<Tensor> seeds) { ENGINE.backward(roots, seeds, false, false); }
 
+    /**
+     * As {@link #backward(List, List)}; with {@code retainGraph} the graph is kept for another pass, as
+     * {@code torch.autograd.backward(roots, seeds, retain_graph=True)}.
+     */
     public static void backward(List<Tensor> roots, List<Tensor> seeds, boolean retainGraph) { ENGINE.backward(roots, seeds, retainGraph, false); }
 
     /** With {@code createGraph} the accumulated gradients keep their graph and can be differentiated again. */

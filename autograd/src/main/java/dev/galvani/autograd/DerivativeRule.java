@@ -29,5 +29,9 @@ import dev.galvani.tensor.Tensor;
 @FunctionalInterface
 public interface DerivativeRule<R extends Op> {
 
+    /**
+     * The gradients with respect to the node's inputs, one entry per input (null where an input gets none),
+     * given the gradient of its output.
+     */
     Tensor[] backward(R op, Node node, Tensor gradOutput);
 }

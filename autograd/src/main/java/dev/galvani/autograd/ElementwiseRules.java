@@ -20,7 +20,7 @@ import dev.galvani.tensor.backend.UnaryOp;
  * <p>At points where a function has no derivative, and at NaN, the rules follow PyTorch (the
  * edge-point sweep, {@code EdgePointsTest}, replays PyTorch's record): abs and relu take 0 at 0,
  * abs 0 at NaN (sign(NaN) = 0), relu passes the gradient at NaN (it masks where the output is
- * <= 0); maximum/minimum of two tensors split the gradient evenly between tied inputs and give it
+ * &lt;= 0); maximum/minimum of two tensors split the gradient evenly between tied inputs and give it
  * to both when one is NaN; against a number (clampMin, clampMax, clamp) the gradient passes on the
  * bound itself, as torch.clamp's does, and not at NaN; atan2's gradient is 0 at the origin; floor,
  * ceil, round and sign have gradient 0.

@@ -37,6 +37,7 @@ import java.util.Set;
  */
 public final class Engine implements BackwardEngine {
 
+    /** An engine; it keeps no state between passes, so one instance serves every thread. */
     public Engine() {}
 
     @Override

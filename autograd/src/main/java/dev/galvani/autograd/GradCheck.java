@@ -51,6 +51,10 @@ public final class GradCheck {
     /** A check of {@code f} at {@code inputs}; the inputs to perturb are those that require grad (they must be F64). */
     public static GradCheck of(java.util.function.Function<List<Tensor>, Tensor> f, List<Tensor> inputs) { return new GradCheck(f, inputs); }
 
+    /**
+     * A check of a function of one input {@code x} (F64, requiring grad):
+     * {@code GradCheck.of(Tensor::tanh, x).run().orThrow()}.
+     */
     public static GradCheck of(UnaryOperator<Tensor> f, Tensor x) { return new GradCheck(in -> f.apply(in.get(0)), List.of(x)); }
 
     /** Runs a check with the default settings. */
@@ -83,6 +87,11 @@ public final class GradCheck {
         return this;
     }
 
+    /**
+     * Runs the check: the analytic gradient of {@code sum(f(inputs) * R)} against central differences for
+     * each checked element of each input that requires grad (those must be F64); the inputs are restored
+     * afterwards.
+     */
     public Result run() {
         List<Integer> checked = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {

@@ -15,5 +15,9 @@ import dev.galvani.tensor.Tensor;
 @FunctionalInterface
 public interface MultiOutputRule<R extends Op> {
 
+    /**
+     * The gradients with respect to the node's inputs, one entry per input (null where an input gets none),
+     * given one gradient per output (null where none reached it).
+     */
     Tensor[] backward(R op, Node node, Tensor[] gradOutputs);
 }

@@ -14,6 +14,10 @@ public final class SurrogateGradients {
 
     private static final double INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 
+    /**
+     * The surrogate's derivative at {@code x} (the membrane minus the threshold), element-wise, with recorded
+     * operations: the same values as {@link Surrogate#derivative(double)}.
+     */
     public static Tensor derivative(Surrogate s, Tensor x) {
         double a = s.alpha();
         return switch (s.kind()) {

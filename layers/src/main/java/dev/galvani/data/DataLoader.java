@@ -108,6 +108,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         return dropLast ? datasetSize / batchSize : (datasetSize + batchSize - 1) / batchSize;
     }
 
+    /** The number of examples per batch (the last batch may be shorter unless {@code dropLast}). */
     public int batchSize() { return batchSize; }
 
     /** Number of examples in the data set (not all of them are visited when {@code dropLast} is set). */
@@ -312,6 +313,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             return this;
         }
 
+        /** The loader with these settings. */
         public DataLoader build() { return new DataLoader(this); }
     }
 }

@@ -47,6 +47,7 @@ public final class SafeTensors {
      * when the file has none). Both maps are read-only.
      */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** Copies both maps into read-only maps that keep their order. */
         public Contents {
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));

@@ -12,25 +12,44 @@ import dev.galvani.tensor.DType;
  * can still be opened (its layout is checked with their sizes) but reading such a tensor fails.
  */
 public enum SafeTensorsDType {
+    /** Booleans, one byte; read as BOOL. */
     BOOL(1, DType.BOOL),
+    /** Unsigned 8-bit integers; read as I32. */
     U8(1, DType.I32),
+    /** Signed 8-bit integers; read as I32. */
     I8(1, DType.I32),
+    /** Signed 16-bit integers; read as I32. */
     I16(2, DType.I32),
+    /** Unsigned 16-bit integers; read as I32. */
     U16(2, DType.I32),
+    /** IEEE half precision; read as F32. */
     F16(2, DType.F32),
+    /** bfloat16; read as F32. */
     BF16(2, DType.F32),
+    /** Signed 32-bit integers; read as I32. */
     I32(4, DType.I32),
+    /** Unsigned 32-bit integers; read as I64. */
     U32(4, DType.I64),
+    /** 32-bit floats; read as F32. */
     F32(4, DType.F32),
+    /** 64-bit floats; read as F64. */
     F64(8, DType.F64),
+    /** Signed 64-bit integers; read as I64. */
     I64(8, DType.I64),
     // Known to the format, not representable in Galvani without loss.
+    /** Unsigned 64-bit integers; not readable (no exact Galvani type). */
     U64(8, null),
+    /** Complex numbers of two 32-bit floats; not readable. */
     C64(8, null),
+    /** 8-bit float, 5 exponent and 2 mantissa bits; not readable. */
     F8_E5M2(1, null),
+    /** 8-bit float, 4 exponent and 3 mantissa bits; not readable. */
     F8_E4M3(1, null),
+    /** 8-bit float E4M3, finite, no negative zero; not readable. */
     F8_E4M3FNUZ(1, null),
+    /** 8-bit float E5M2, finite, no negative zero; not readable. */
     F8_E5M2FNUZ(1, null),
+    /** 8-bit exponent-only scale (E8M0); not readable. */
     F8_E8M0(1, null);
 
     private final int byteSize;

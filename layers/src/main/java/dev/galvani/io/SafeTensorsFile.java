@@ -55,6 +55,7 @@ public final class SafeTensorsFile implements AutoCloseable {
      * region, as in the header; {@link #fileOffset()} is where the data starts in the file.
      */
     public record Entry(String name, SafeTensorsDType dtype, long[] shape, long begin, long end, long fileOffset) {
+        /** Keeps a copy of the shape. */
         public Entry {
             shape = shape.clone();
         }
@@ -176,6 +177,7 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     // ---- queries ------------------------------------------------------------------------------------
 
+    /** The file this reader has open. */
     public Path path() { return file; }
 
     /** The {@code __metadata__} map, in file order; empty when the file has none. */
@@ -187,6 +189,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     /** Header entries in header order. */
     public List<Entry> entries() { return List.copyOf(entries.values()); }
 
+    /** Whether the file holds a tensor called {@code name}. */
     public boolean contains(String name) { return entries.containsKey(name); }
 
     /** The header entry of {@code name}. */

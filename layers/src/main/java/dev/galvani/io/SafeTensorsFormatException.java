@@ -13,6 +13,10 @@ public final class SafeTensorsFormatException extends IOException {
     private final transient Path file;
     private final long offset;
 
+    /**
+     * A format error in {@code file} at byte {@code offset}; the message is
+     * {@code "<file>: byte <offset>: <problem>"}.
+     */
     public SafeTensorsFormatException(Path file, long offset, String problem) {
         super(file + ": byte " + offset + ": " + problem);
         this.file = file;

@@ -215,6 +215,7 @@ public final class ProgressBar implements AutoCloseable {
         /** The time source in nanoseconds (default {@code System::nanoTime}); tests pass a fake one. */
         public Builder clock(LongSupplier nanos) { this.clock = Objects.requireNonNull(nanos); return this; }
 
+        /** The progress bar with these settings. */
         public ProgressBar build() { return new ProgressBar(this); }
     }
 }

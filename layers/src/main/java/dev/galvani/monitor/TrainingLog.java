@@ -39,6 +39,7 @@ public final class TrainingLog {
 
     /** One metric over the run: the epochs, steps and values of the rows that have it. */
     public record Series(String name, int[] epochs, long[] steps, double[] values) {
+        /** The number of recorded values. */
         public int size() { return values.length; }
     }
 

@@ -10,9 +10,13 @@ import dev.galvani.tensor.Tensor;
  */
 public class BatchNorm extends Module {
 
+    /** The number of channels C. */
     public final int numFeatures;
+    /** The value added to the variance for numerical stability. */
     public final double eps;
+    /** The running statistics' momentum, or null for the cumulative average. */
     public final Double momentum;
+    /** The per-channel scale and shift [C] (ones and zeros at first; null without affine). */
     public final Parameter weight, bias;
     private final int expectedRankLow, expectedRankHigh;
     /**
@@ -67,8 +71,16 @@ public class BatchNorm extends Module {
 
     /** Over [N, C] or [N, C, L]. */
     public static final class BatchNorm1d extends BatchNorm {
+        /**
+         * Batch normalisation with PyTorch's defaults (eps 1e-5, momentum 0.1, affine, running statistics),
+         * as {@code nn.BatchNorm1d(C)}.
+         */
         public BatchNorm1d(int numFeatures) { this(numFeatures, 1e-5, 0.1, true, true); }
 
+        /**
+         * As {@code nn.BatchNorm1d(C, eps, momentum, affine, track_running_stats)}; a null momentum is the
+         * cumulative average.
+         */
         public BatchNorm1d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
             super(numFeatures, eps, momentum, affine, trackRunningStats, 2, 3);
         }
@@ -76,8 +88,16 @@ public class BatchNorm extends Module {
 
     /** Over [N, C, H, W]. */
     public static final class BatchNorm2d extends BatchNorm {
+        /**
+         * Batch normalisation with PyTorch's defaults (eps 1e-5, momentum 0.1, affine, running statistics),
+         * as {@code nn.BatchNorm2d(C)}.
+         */
         public BatchNorm2d(int numFeatures) { this(numFeatures, 1e-5, 0.1, true, true); }
 
+        /**
+         * As {@code nn.BatchNorm2d(C, eps, momentum, affine, track_running_stats)}; a null momentum is the
+         * cumulative average.
+         */
         public BatchNorm2d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
             super(numFeatures, eps, momentum, affine, trackRunningStats, 4, 4);
         }

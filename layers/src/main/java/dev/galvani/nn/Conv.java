@@ -11,11 +11,22 @@ public final class Conv {
 
     /** Conv1d: [N, C, L] to [N, O, L'], weight [O, C/groups, K]. */
     public static final class Conv1d extends Module {
+        /** The layer's geometry, as given to the constructor (PyTorch's names). */
         public final int inChannels, outChannels, kernelSize, stride, padding, dilation, groups;
+        /** The weight and the bias [O] (null without one), registered as {@code weight} and {@code bias}. */
         public final Parameter weight, bias;
 
+        /**
+         * A 1-D convolution with stride 1, no padding, a bias, initialised from the default generator, as
+         * {@code nn.Conv1d(in, out, kernel_size)}.
+         */
         public Conv1d(int inChannels, int outChannels, int kernelSize) { this(inChannels, outChannels, kernelSize, 1, 0, 1, 1, true, Generator.global()); }
 
+        /**
+         * A 1-D convolution as
+         * {@code nn.Conv1d(in, out, kernel_size, stride, padding, dilation, groups, bias)}, initialised from
+         * {@code gen}; the groups must divide both channel counts.
+         */
         public Conv1d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation, int groups, boolean bias, Generator gen) {
             checkGroups("Conv1d", inChannels, outChannels, groups);
             this.inChannels = inChannels;
@@ -39,15 +50,30 @@ public final class Conv {
 
     /** Conv2d: [N, C, H, W] to [N, O, H', W'], weight [O, C/groups, k, k]. */
     public static final class Conv2d extends Module {
+        /** The layer's geometry, as given to the constructor (PyTorch's names). */
         public final int inChannels, outChannels, kernelSize, stride, padding, dilation, groups;
+        /** The weight and the bias [O] (null without one), registered as {@code weight} and {@code bias}. */
         public final Parameter weight, bias;
 
+        /**
+         * A 2-D convolution with a square kernel, stride 1, no padding, a bias, initialised from the default
+         * generator, as {@code nn.Conv2d(in, out, kernel_size)}.
+         */
         public Conv2d(int inChannels, int outChannels, int kernelSize) { this(inChannels, outChannels, kernelSize, 1, 0, 1, 1, true, Generator.global()); }
 
+        /**
+         * A 2-D convolution with a bias, initialised from the default generator, as
+         * {@code nn.Conv2d(in, out, kernel_size, stride, padding)}.
+         */
         public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
             this(inChannels, outChannels, kernelSize, stride, padding, 1, 1, true, Generator.global());
         }
 
+        /**
+         * A 2-D convolution as
+         * {@code nn.Conv2d(in, out, kernel_size, stride, padding, dilation, groups, bias)}, initialised from
+         * {@code gen}; the groups must divide both channel counts.
+         */
         public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation, int groups, boolean bias, Generator gen) {
             checkGroups("Conv2d", inChannels, outChannels, groups);
             this.inChannels = inChannels;
@@ -76,13 +102,24 @@ public final class Conv {
      * [N, O, (H - 1) stride - 2 padding + dilation (k - 1) + outputPadding + 1, ...], weight [C, O/groups, k, k].
      */
     public static final class ConvTranspose2d extends Module {
+        /** The layer's geometry, as given to the constructor (PyTorch's names). */
         public final int inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups;
+        /** The weight and the bias [O] (null without one), registered as {@code weight} and {@code bias}. */
         public final Parameter weight, bias;
 
+        /**
+         * A transposed 2-D convolution with no padding, a bias, initialised from the default generator, as
+         * {@code nn.ConvTranspose2d(in, out, kernel_size, stride)}.
+         */
         public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride) {
             this(inChannels, outChannels, kernelSize, stride, 0, 0, 1, 1, true, Generator.global());
         }
 
+        /**
+         * A transposed 2-D convolution as
+         * {@code nn.ConvTranspose2d(in, out, kernel_size, stride, padding, output_padding, groups, bias, dilation)},
+         * initialised from {@code gen}; the output padding must be smaller than the stride or the dilation.
+         */
         public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int outputPadding,
                                int dilation, int groups, boolean bias, Generator gen) {
             checkGroups("ConvTranspose2d", inChannels, outChannels, groups);

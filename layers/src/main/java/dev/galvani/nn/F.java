@@ -18,11 +18,21 @@ public final class F {
     private F() {}
 
     /** How a loss reduces its per-element values. */
-    public enum Reduction { NONE, MEAN, SUM }
+    public enum Reduction {
+        /** The per-element losses, unreduced ({@code reduction='none'}). */
+        NONE,
+        /** Their mean ({@code reduction='mean'}, the default). */
+        MEAN,
+        /** Their sum ({@code reduction='sum'}). */
+        SUM
+    }
 
     // ================================ linear and embedding ================================
 
-    /** x W^T + b; x [..., in], weight [out, in], bias [out] or null. */
+    /**
+     * {@code x W^T + b}, as {@code F.linear(x, weight, bias)}: x [..., in], weight [out, in], bias [out] or
+     * null, into [..., out]; differentiable.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         if (x.dim() == 0 || x.size(-1) != weight.size(1))
             throw new IllegalArgumentException("linear: input " + x.shape() + " has " + (x.dim() == 0 ? 0 : x.size(-1))
@@ -31,7 +41,10 @@ public final class F {
         return bias == null ? y : y.add(bias);
     }
 
-    /** Rows of {@code weight} [num, dim] picked by the integer tensor {@code indices}: shape indices.shape + [dim]. */
+    /**
+     * Rows of {@code weight} [num, dim] picked by the integer tensor {@code indices}, as
+     * {@code F.embedding(indices, weight)}: shape indices.shape + [dim]; differentiable in the weight.
+     */
     public static Tensor embedding(Tensor indices, Tensor weight) {
         int[] shape = Arrays.copyOf(indices.shape().dims(), indices.dim() + 1);
         shape[indices.dim()] = weight.size(1);
@@ -40,22 +53,45 @@ public final class F {
 
     // ================================ convolution and pooling ================================
 
-    /** 1-D convolution of [N, C, L] by [O, C/groups, K]; bias [O] or null. */
+    /**
+     * 1-D convolution of [N, C, L] by [O, C/groups, K], bias [O] or null, as
+     * {@code F.conv1d(x, weight, bias, stride, padding, dilation, groups)}; differentiable.
+     */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
         return Convolution.conv1d(x, weight, bias, stride, padding, dilation, groups);
     }
 
-    /** 2-D convolution of [N, C, H, W] by [O, C/groups, kH, kW]; bias [O] or null. */
+    /**
+     * 2-D convolution of [N, C, H, W] by [O, C/groups, kH, kW], bias [O] or null, as
+     * {@code F.conv2d(x, weight, bias, stride, padding, dilation, groups)}; differentiable.
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
         return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
+    /**
+     * Max pooling of [N, C, L], as {@code F.max_pool1d(x, kernel, stride, padding)} (dilation 1, no ceil
+     * mode); differentiable.
+     */
     public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding) { return Pooling.maxPool1d(x, kernel, stride, padding, 1, false); }
 
+    /**
+     * Max pooling of [N, C, H, W] with a square kernel, as {@code F.max_pool2d(x, kernel, stride, padding)}
+     * (dilation 1, no ceil mode); differentiable.
+     */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) { return Pooling.maxPool2d(x, kernel, stride, padding); }
 
+    /**
+     * Average pooling of [N, C, L], as {@code F.avg_pool1d(x, kernel, stride, padding)} (padding counted in
+     * the divisor, no ceil mode); differentiable.
+     */
     public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding) { return Pooling.avgPool1d(x, kernel, stride, padding, false, true); }
 
+    /**
+     * Average pooling of [N, C, H, W] with a square kernel, as
+     * {@code F.avg_pool2d(x, kernel, stride, padding)} (padding counted in the divisor, no ceil mode);
+     * differentiable.
+     */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) { return Pooling.avgPool2d(x, kernel, stride, padding); }
 
     /**
@@ -85,16 +121,22 @@ public final class F {
 
     // ================================ activations ================================
 
+    /** {@code max(x, 0)} element-wise, as {@code F.relu(x)}: {@link Tensor#relu()}. */
     public static Tensor relu(Tensor x) { return x.relu(); }
 
+    /** GELU (the exact erf form) element-wise, as {@code F.gelu(x)}: {@link Tensor#gelu()}. */
     public static Tensor gelu(Tensor x) { return x.gelu(); }
 
+    /** {@code x * sigmoid(x)} element-wise, as {@code F.silu(x)}: {@link Tensor#silu()}. */
     public static Tensor silu(Tensor x) { return x.silu(); }
 
+    /** {@code 1 / (1 + e^-x)} element-wise, as {@code torch.sigmoid(x)}: {@link Tensor#sigmoid()}. */
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
 
+    /** The hyperbolic tangent element-wise, as {@code torch.tanh(x)}: {@link Tensor#tanh()}. */
     public static Tensor tanh(Tensor x) { return x.tanh(); }
 
+    /** {@code log(1 + e^x)} element-wise, as {@code F.softplus(x)}: {@link Tensor#softplus()}. */
     public static Tensor softplus(Tensor x) { return x.softplus(); }
 
     /** max(0, x) + slope * min(0, x). */
@@ -106,14 +148,17 @@ public final class F {
      */
     public static Tensor elu(Tensor x, double alpha) { return Tensor.where(x.le(0L), x.clampMax(0).expm1().mul(alpha), x); }
 
-    /** exp(x - max) / sum, along {@code dim}. */
+    /** {@code exp(x - max) / sum} along {@code dim}, as {@code F.softmax(x, dim)}; differentiable. */
     public static Tensor softmax(Tensor x, int dim) {
         Tensor shifted = x.sub(x.amax(dim, true).detach());
         Tensor e = shifted.exp();
         return e.div(e.sum(dim, true));
     }
 
-    /** x - logsumexp(x), along {@code dim}: the log of softmax without its overflow. */
+    /**
+     * {@code x - logsumexp(x)} along {@code dim}, the log of softmax without its overflow, as
+     * {@code F.log_softmax(x, dim)}; differentiable.
+     */
     public static Tensor logSoftmax(Tensor x, int dim) { return x.sub(x.logsumexp(dim, true)); }
 
     // ================================ regularisation and normalisation ================================
@@ -199,15 +244,31 @@ public final class F {
         };
     }
 
+    /**
+     * The mean of {@code (input - target)^2}, as {@code F.mse_loss(input, target)}: a 0-d tensor; the shapes
+     * must be equal.
+     */
     public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
 
+    /**
+     * {@code (input - target)^2} per element, reduced by {@code reduction}, as
+     * {@code F.mse_loss(input, target, reduction=...)}; the shapes must be equal.
+     */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         checkSameShape("mseLoss", input, target);
         return reduce(input.sub(target).square(), reduction);
     }
 
+    /**
+     * The mean of {@code |input - target|}, as {@code F.l1_loss(input, target)}: a 0-d tensor; the shapes
+     * must be equal.
+     */
     public static Tensor l1Loss(Tensor input, Tensor target) { return l1Loss(input, target, Reduction.MEAN); }
 
+    /**
+     * {@code |input - target|} per element, reduced by {@code reduction}, as
+     * {@code F.l1_loss(input, target, reduction=...)}; the shapes must be equal.
+     */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
         checkSameShape("l1Loss", input, target);
         return reduce(input.sub(target).abs(), reduction);
@@ -222,6 +283,10 @@ public final class F {
         return reduce(Tensor.where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), reduction);
     }
 
+    /**
+     * {@link #smoothL1Loss(Tensor, Tensor, double, Reduction)} with beta 1 and the mean, as
+     * {@code F.smooth_l1_loss(input, target)}.
+     */
     public static Tensor smoothL1Loss(Tensor input, Tensor target) { return smoothL1Loss(input, target, 1.0, Reduction.MEAN); }
 
     /**
@@ -238,23 +303,36 @@ public final class F {
         return reduce(loss, reduction);
     }
 
+    /**
+     * The mean binary cross-entropy of {@code logits} against {@code target} probabilities of the same shape,
+     * without weights, as {@code F.binary_cross_entropy_with_logits(logits, target)}.
+     */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
         return binaryCrossEntropyWithLogits(logits, target, null, null, Reduction.MEAN);
     }
 
     /** Options of {@link #crossEntropy(Tensor, Tensor, CrossEntropy)} and {@link #nllLoss}; defaults as in PyTorch. */
     public record CrossEntropy(Tensor weight, int ignoreIndex, Reduction reduction, double labelSmoothing) {
+        /** PyTorch's defaults: no class weights, ignore index -100, the mean, no label smoothing. */
         public static final CrossEntropy DEFAULT = new CrossEntropy(null, -100, Reduction.MEAN, 0.0);
 
+        /** Checks that the label smoothing lies in [0, 1] and the reduction is not null. */
         public CrossEntropy {
             if (labelSmoothing < 0 || labelSmoothing > 1)
                 throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing);
             if (reduction == null) throw new IllegalArgumentException("crossEntropy: reduction is null");
         }
 
+        /** These options with per-class weights {@code w} [C] (null for none), PyTorch's {@code weight=}. */
         public CrossEntropy withWeight(Tensor w) { return new CrossEntropy(w, ignoreIndex, reduction, labelSmoothing); }
+        /**
+         * These options with target class {@code i} ignored (it adds 0 and does not count in the mean),
+         * PyTorch's {@code ignore_index=}.
+         */
         public CrossEntropy withIgnoreIndex(int i) { return new CrossEntropy(weight, i, reduction, labelSmoothing); }
+        /** These options with reduction {@code r}, PyTorch's {@code reduction=}. */
         public CrossEntropy withReduction(Reduction r) { return new CrossEntropy(weight, ignoreIndex, r, labelSmoothing); }
+        /** These options with label smoothing {@code s} in [0, 1], PyTorch's {@code label_smoothing=}. */
         public CrossEntropy withLabelSmoothing(double s) { return new CrossEntropy(weight, ignoreIndex, reduction, s); }
     }
 
@@ -318,6 +396,10 @@ public final class F {
         };
     }
 
+    /**
+     * {@link #nllLoss(Tensor, Tensor, CrossEntropy)} with PyTorch's defaults (no weights, ignore index -100,
+     * mean), as {@code F.nll_loss(logp, target)}.
+     */
     public static Tensor nllLoss(Tensor logProbabilities, Tensor target) { return nllLoss(logProbabilities, target, CrossEntropy.DEFAULT); }
 
     /** -w[y] logp[y] per target element (0 where the target is ignored). */

@@ -7,8 +7,12 @@ public final class Flatten extends Module {
 
     private final int startDim, endDim;
 
+    /** Flattens everything but the batch dimension, as {@code nn.Flatten()}. */
     public Flatten() { this(1, -1); }
 
+    /**
+     * Flattens dimensions {@code startDim..endDim} (inclusive), as {@code nn.Flatten(start_dim, end_dim)}.
+     */
     public Flatten(int startDim, int endDim) {
         this.startDim = startDim;
         this.endDim = endDim;

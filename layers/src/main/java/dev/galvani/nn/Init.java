@@ -31,5 +31,6 @@ public final class Init {
         return uniform(gen, Math.sqrt(6.0 / (fanIn + fanOut)), shape);
     }
 
+    /** F32 values drawn N(0, std^2) from {@code gen}, as {@code nn.init.normal_(t, 0, std)}. */
     public static Tensor normal(Generator gen, double std, int... shape) { return Tensor.randn(gen, shape).mul(std); }
 }

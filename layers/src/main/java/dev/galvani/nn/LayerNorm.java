@@ -7,11 +7,21 @@ import java.util.Arrays;
 public final class LayerNorm extends Module {
 
     private final int[] normalizedShape;
+    /** The value added to the variance for numerical stability. */
     public final double eps;
+    /**
+     * The element-wise scale and shift of the normalized shape (ones and zeros at first; null without
+     * affine).
+     */
     public final Parameter weight, bias;
 
+    /**
+     * Layer normalisation over the trailing {@code normalizedShape} dimensions, eps 1e-5, with affine, as
+     * {@code nn.LayerNorm(shape)}.
+     */
     public LayerNorm(int... normalizedShape) { this(normalizedShape, 1e-5, true); }
 
+    /** Layer normalisation as {@code nn.LayerNorm(shape, eps, elementwise_affine)}. */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;

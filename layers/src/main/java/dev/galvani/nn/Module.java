@@ -35,6 +35,10 @@ public abstract class Module {
 
     // ---- registration ---------------------------------------------------------------------------
 
+    /**
+     * Registers {@code p} under {@code name} (non-empty, no '.', not yet used), as
+     * {@code register_parameter}; null removes it. Returns {@code p}.
+     */
     protected final Parameter registerParameter(String name, Parameter p) {
         checkName(name);
         if (p == null) parameters.remove(name);
@@ -56,6 +60,10 @@ public abstract class Module {
         return value;
     }
 
+    /**
+     * Registers a child module under {@code name}, as {@code add_module}: its parameters and buffers appear
+     * under {@code name.}. Returns {@code module}.
+     */
     protected final <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         children.put(name, module);
@@ -110,6 +118,7 @@ public abstract class Module {
     /** Direct children by name. */
     public final Map<String, Module> namedChildren() { return Collections.unmodifiableMap(children); }
 
+    /** The direct children in registration order, as {@code list(m.children())}. */
     public final List<Module> children() { return new ArrayList<>(children.values()); }
 
     /** This module and all descendants by dotted name ("" for this one). */
@@ -126,7 +135,10 @@ public abstract class Module {
         children.forEach((n, c) -> c.visit(prefix + n + ".", v));
     }
 
-    /** Number of trainable elements. */
+    /**
+     * The number of elements of all parameters, frozen ones included, as
+     * {@code sum(p.numel() for p in m.parameters())}.
+     */
     public final long parameterCount() { return parameters().stream().mapToLong(Parameter::numel).sum(); }
 
     // ---- modes ----------------------------------------------------------------------------------
@@ -134,6 +146,10 @@ public abstract class Module {
     /** Training mode (dropout active, batch norm uses batch statistics); applies to all descendants. */
     public Module train() { return train(true); }
 
+    /**
+     * Sets training mode on ({@code true}) or off for this module and all descendants, as
+     * {@code m.train(mode)}; returns this.
+     */
     public Module train(boolean mode) {
         visit("", (p, m) -> m.training = mode);
         return this;
@@ -142,6 +158,7 @@ public abstract class Module {
     /** Evaluation mode. */
     public Module eval() { return train(false); }
 
+    /** Whether this module is in training mode, PyTorch's {@code m.training}. */
     public final boolean isTraining() { return training; }
 
     /** Clears the gradients of all parameters. */

@@ -21,6 +21,10 @@ public final class Parameter {
      */
     public Parameter(Tensor initial) { this(initial, true); }
 
+    /**
+     * A parameter holding {@code initial} (detached from any graph), trained when {@code requiresGrad}, as
+     * {@code nn.Parameter(t, requires_grad=...)}; only floating-point tensors can require grad.
+     */
     public Parameter(Tensor initial, boolean requiresGrad) {
         if (!initial.dtype().isFloatingPoint() && requiresGrad)
             throw new IllegalArgumentException("Parameter: only floating-point tensors can be trained, got " + initial.dtype());
@@ -33,15 +37,21 @@ public final class Parameter {
     /** The accumulated gradient, or null. */
     public Tensor grad() { return value.grad(); }
 
+    /** Whether the optimizer trains this parameter (its tensor requires grad). */
     public boolean requiresGrad() { return value.requiresGrad(); }
 
+    /**
+     * Freezes ({@code false}) or unfreezes the parameter, as {@code p.requires_grad_(flag)}; returns this.
+     */
     public Parameter requiresGrad(boolean flag) {
         value.requiresGrad(flag);
         return this;
     }
 
+    /** A copy of the tensor's sizes. */
     public int[] shape() { return value.shape().dims(); }
 
+    /** The number of elements, as {@code p.numel()}. */
     public long numel() { return value.numel(); }
 
     /** Replaces the tensor (same shape), keeping requiresGrad; the gradient is dropped. */
@@ -57,6 +67,7 @@ public final class Parameter {
         if (!value.device().equals(device)) set(detachedCopy(() -> value.to(device)));
     }
 
+    /** Converts the tensor to {@code dtype} (a no-op when it already has it); the gradient is dropped. */
     public void to(DType dtype) {
         if (value.dtype() != dtype) set(detachedCopy(() -> value.to(dtype)));
     }
@@ -68,6 +79,7 @@ public final class Parameter {
         }
     }
 
+    /** Clears the gradient (sets it to null, as PyTorch's {@code set_to_none=True}). */
     public void zeroGrad() { value.setGrad(null); }
 
     /** A conversion made without recording: a parameter's new tensor is a leaf, never the result of a graph. */

@@ -28,14 +28,33 @@ public class Adam extends Optimizer {
     public static final class Options {
         private final Map<String, Object> values = new LinkedHashMap<>();
 
+        /** The learning rate (default 1e-3), PyTorch's {@code lr}; returns these options. */
         public Options lr(double lr) { values.put("lr", lr); return this; }
+        /**
+         * The decay rates of the moment estimates (default 0.9, 0.999), PyTorch's {@code betas}; returns
+         * these options.
+         */
         public Options betas(double beta1, double beta2) { values.put("beta1", beta1); values.put("beta2", beta2); return this; }
+        /** The term added to the denominator (default 1e-8), PyTorch's {@code eps}; returns these options. */
         public Options eps(double eps) { values.put("eps", eps); return this; }
+        /**
+         * The weight decay (default 0 for Adam, 0.01 for AdamW), PyTorch's {@code weight_decay}: an L2 term
+         * in Adam, decoupled in AdamW; returns these options.
+         */
         public Options weightDecay(double weightDecay) { values.put("weight_decay", weightDecay); return this; }
+        /** The AMSGrad variant (default false), PyTorch's {@code amsgrad}; returns these options. */
         public Options amsgrad(boolean amsgrad) { values.put("amsgrad", amsgrad); return this; }
+        /**
+         * Maximizes the objective instead of minimizing it (default false), PyTorch's {@code maximize};
+         * returns these options.
+         */
         public Options maximize(boolean maximize) { values.put("maximize", maximize); return this; }
     }
 
+    /**
+     * Empty options: every unset option keeps the optimizer's default. Chain the setters:
+     * {@code Adam.options().lr(3e-4)}.
+     */
     public static Options options() { return new Options(); }
 
     static Map<String, Object> builtIn(double weightDecay) {
@@ -53,10 +72,20 @@ public class Adam extends Optimizer {
     /** True for AdamW: decay the weights directly instead of adding an L2 term to the gradient. */
     private final boolean decoupledWeightDecay;
 
+    /** Adam over {@code params} with the default options, as {@code torch.optim.Adam(model.parameters())}. */
     public Adam(Iterable<Parameter> params) { this(params, options()); }
 
+    /**
+     * Adam over {@code params} (one group) with {@code options}, as
+     * {@code torch.optim.Adam(params, lr=3e-4)}:
+     * {@code new Adam(model.parameters(), Adam.options().lr(3e-4))}.
+     */
     public Adam(Iterable<Parameter> params, Options options) { this(List.of(new ParamGroup(params)), options); }
 
+    /**
+     * Adam over parameter groups, each overriding some of {@code options}, as {@code torch.optim.Adam([{...},
+     * {...}], lr=...)}.
+     */
     public Adam(List<ParamGroup> groups, Options options) { this(groups, options, 0.0, false); }
 
     Adam(List<ParamGroup> groups, Options options, double defaultWeightDecay, boolean decoupledWeightDecay) {

@@ -14,9 +14,21 @@ import java.util.List;
  */
 public final class AdamW extends Adam {
 
+    /**
+     * AdamW over {@code params} with the default options (weight decay 0.01), as
+     * {@code torch.optim.AdamW(model.parameters())}.
+     */
     public AdamW(Iterable<Parameter> params) { this(params, options()); }
 
+    /**
+     * AdamW over {@code params} (one group) with {@code options} ({@link Adam.Options}), as
+     * {@code torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)}.
+     */
     public AdamW(Iterable<Parameter> params, Options options) { this(List.of(new ParamGroup(params)), options); }
 
+    /**
+     * AdamW over parameter groups, each overriding some of {@code options}, as {@code
+     * torch.optim.AdamW([{...}, {...}], ...)}.
+     */
     public AdamW(List<ParamGroup> groups, Options options) { super(groups, options, 0.01, true); }
 }

@@ -21,6 +21,10 @@ public final class CosineAnnealingLR extends LRScheduler {
     /** PyTorch's default {@code eta_min} 0. */
     public CosineAnnealingLR(Optimizer optimizer, int tMax) { this(optimizer, tMax, 0.0); }
 
+    /**
+     * Cosine annealing from the base rate to {@code etaMin} (finite, at least 0) over {@code tMax} (at least
+     * 1) epochs, as {@code CosineAnnealingLR(opt, T_max, eta_min)}.
+     */
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
         require(tMax >= 1, "CosineAnnealingLR", "tMax must be at least 1, got " + tMax);
         require(Double.isFinite(etaMin) && etaMin >= 0, "CosineAnnealingLR", "etaMin must be a finite number >= 0, got " + etaMin);

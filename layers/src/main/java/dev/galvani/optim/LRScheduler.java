@@ -32,6 +32,10 @@ public abstract class LRScheduler {
     private int lastEpoch = -1;
     private double[] lastLr;
 
+    /**
+     * Attaches the schedule to {@code optimizer}: sets each group's {@code initial_lr} if no schedule did
+     * yet, takes it as the base rate and applies epoch 0.
+     */
     protected LRScheduler(Optimizer optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         for (ParamGroup g : optimizer.paramGroups())
@@ -70,6 +74,7 @@ public abstract class LRScheduler {
     /** The number of steps taken (PyTorch's {@code last_epoch}). */
     public int lastEpoch() { return lastEpoch; }
 
+    /** The optimizer whose groups this schedule sets. */
     public Optimizer optimizer() { return optimizer; }
 
     /** The base learning rate of a group (its {@code initial_lr} when the schedule was made). */

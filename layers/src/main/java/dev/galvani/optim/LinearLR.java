@@ -21,6 +21,11 @@ public final class LinearLR extends LRScheduler {
     /** PyTorch's defaults: from 1/3 to 1 over 5 epochs. */
     public LinearLR(Optimizer optimizer) { this(optimizer, 1.0 / 3, 1.0, 5); }
 
+    /**
+     * Scales the learning rate linearly from {@code startFactor} (in (0, 1]) to {@code endFactor} (in [0, 1])
+     * over {@code totalIters} (at least 1) epochs, as
+     * {@code LinearLR(opt, start_factor, end_factor, total_iters)}.
+     */
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         require(startFactor > 0 && startFactor <= 1, "LinearLR", "startFactor must be in (0, 1], got " + startFactor);
         require(endFactor >= 0 && endFactor <= 1, "LinearLR", "endFactor must be in [0, 1], got " + endFactor);

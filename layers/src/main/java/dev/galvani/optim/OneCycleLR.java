@@ -53,6 +53,10 @@ public final class OneCycleLR extends LRScheduler {
         public Options epochs(int epochs, int stepsPerEpoch) { this.epochs = epochs; this.stepsPerEpoch = stepsPerEpoch; return this; }
         /** The fraction of the cycle spent increasing the rate (0.3). */
         public Options pctStart(double pctStart) { this.pctStart = pctStart; return this; }
+        /**
+         * How each phase moves between its values (default {@link Anneal#COS}), PyTorch's
+         * {@code anneal_strategy}; returns these options.
+         */
         public Options anneal(Anneal anneal) { this.anneal = Objects.requireNonNull(anneal, "anneal"); return this; }
         /** Whether momentum / beta1 moves inversely to the rate (true). */
         public Options cycleMomentum(boolean cycleMomentum) { this.cycleMomentum = cycleMomentum; return this; }
@@ -64,6 +68,10 @@ public final class OneCycleLR extends LRScheduler {
         public Options divFactor(double divFactor) { this.divFactor = divFactor; return this; }
         /** min_lr = initial_lr / finalDivFactor (1e4). */
         public Options finalDivFactor(double finalDivFactor) { this.finalDivFactor = finalDivFactor; return this; }
+        /**
+         * The paper's three phases: up, back down to the initial rate symmetrically, then down to the minimum
+         * (default false), PyTorch's {@code three_phase}; returns these options.
+         */
         public Options threePhase(boolean threePhase) { this.threePhase = threePhase; return this; }
     }
 
@@ -84,6 +92,11 @@ public final class OneCycleLR extends LRScheduler {
     /** The default policy peaking at {@code maxLr} over {@code totalSteps} steps. */
     public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps) { this(optimizer, options(maxLr).totalSteps(totalSteps)); }
 
+    /**
+     * The 1cycle policy on {@code optimizer} with the settings {@code o}, as
+     * {@code OneCycleLR(opt, max_lr, ...)}:
+     * {@code new OneCycleLR(opt, OneCycleLR.options(0.1).epochs(10, loader.size()))}.
+     */
     public OneCycleLR(Optimizer optimizer, Options o) {
         Objects.requireNonNull(optimizer, "optimizer");
         List<ParamGroup> groups = optimizer.paramGroups();
@@ -145,6 +158,7 @@ public final class OneCycleLR extends LRScheduler {
         return values.clone();
     }
 
+    /** The number of steps in the cycle, PyTorch's {@code total_steps}. */
     public int totalSteps() { return totalSteps; }
 
     /** Where {@code step} falls: its phase and the fraction of that phase done. */

@@ -36,11 +36,13 @@ public final class ParamGroup {
         this.params = Collections.unmodifiableList(list);
     }
 
+    /** The group's parameters (unmodifiable), PyTorch's {@code group['params']}. */
     public List<Parameter> params() { return params; }
 
     /** The options set on this group, by name (Double or Boolean values). */
     public Map<String, Object> options() { return Collections.unmodifiableMap(options); }
 
+    /** Whether option {@code name} is set on this group. */
     public boolean has(String name) { return options.containsKey(name); }
 
     /** A numeric option. */
@@ -55,22 +57,28 @@ public final class ParamGroup {
         throw new IllegalArgumentException(missing(name, "a flag"));
     }
 
+    /** Sets numeric option {@code name}, as {@code group[name] = value}; returns this group. */
     public ParamGroup set(String name, double value) {
         options.put(checkName(name), value);
         return this;
     }
 
+    /** Sets flag option {@code name}, as {@code group[name] = value}; returns this group. */
     public ParamGroup set(String name, boolean value) {
         options.put(checkName(name), value);
         return this;
     }
 
+    /** The learning rate, {@code group['lr']} (an error when it is not set). */
     public double lr() { return get("lr"); }
 
+    /** Sets the learning rate, {@code group['lr'] = lr}; returns this group. */
     public ParamGroup lr(double lr) { return set("lr", lr); }
 
+    /** The weight decay, {@code group['weight_decay']} (an error when it is not set). */
     public double weightDecay() { return get("weight_decay"); }
 
+    /** Sets the weight decay, {@code group['weight_decay'] = weightDecay}; returns this group. */
     public ParamGroup weightDecay(double weightDecay) { return set("weight_decay", weightDecay); }
 
     /** A copy with the same parameters and the given options (the optimizer's filled-in group). */

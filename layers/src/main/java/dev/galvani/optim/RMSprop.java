@@ -25,15 +25,41 @@ public final class RMSprop extends Optimizer {
     public static final class Options {
         private final Map<String, Object> values = new LinkedHashMap<>();
 
+        /** The learning rate (default 1e-2), PyTorch's {@code lr}; returns these options. */
         public Options lr(double lr) { values.put("lr", lr); return this; }
+        /**
+         * The smoothing constant of the squared-gradient average (default 0.99), PyTorch's {@code alpha};
+         * returns these options.
+         */
         public Options alpha(double alpha) { values.put("alpha", alpha); return this; }
+        /** The term added to the denominator (default 1e-8), PyTorch's {@code eps}; returns these options. */
         public Options eps(double eps) { values.put("eps", eps); return this; }
+        /**
+         * The L2 penalty added to the gradient (default 0), PyTorch's {@code weight_decay}; returns these
+         * options.
+         */
         public Options weightDecay(double weightDecay) { values.put("weight_decay", weightDecay); return this; }
+        /**
+         * The momentum factor on the normalized step (default 0), PyTorch's {@code momentum}; returns these
+         * options.
+         */
         public Options momentum(double momentum) { values.put("momentum", momentum); return this; }
+        /**
+         * The centered variant, normalizing by an estimate of the variance (default false), PyTorch's
+         * {@code centered}; returns these options.
+         */
         public Options centered(boolean centered) { values.put("centered", centered); return this; }
+        /**
+         * Maximizes the objective instead of minimizing it (default false), PyTorch's {@code maximize};
+         * returns these options.
+         */
         public Options maximize(boolean maximize) { values.put("maximize", maximize); return this; }
     }
 
+    /**
+     * Empty options: every unset option keeps PyTorch's default. Chain the setters:
+     * {@code RMSprop.options().lr(1e-3)}.
+     */
     public static Options options() { return new Options(); }
 
     private static Map<String, Object> builtIn() {
@@ -48,10 +74,22 @@ public final class RMSprop extends Optimizer {
         return d;
     }
 
+    /**
+     * RMSprop over {@code params} with the default options, as
+     * {@code torch.optim.RMSprop(model.parameters())}.
+     */
     public RMSprop(Iterable<Parameter> params) { this(params, options()); }
 
+    /**
+     * RMSprop over {@code params} (one group) with {@code options}, as
+     * {@code torch.optim.RMSprop(params, lr=1e-3)}.
+     */
     public RMSprop(Iterable<Parameter> params, Options options) { this(List.of(new ParamGroup(params)), options); }
 
+    /**
+     * RMSprop over parameter groups, each overriding some of {@code options}, as {@code
+     * torch.optim.RMSprop([{...}, {...}], ...)}.
+     */
     public RMSprop(List<ParamGroup> groups, Options options) { super(groups, builtIn(), options.values); }
 
     @Override protected void validate(ParamGroup g) {

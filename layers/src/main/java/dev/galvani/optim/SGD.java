@@ -21,14 +21,33 @@ public final class SGD extends Optimizer {
     public static final class Options {
         private final Map<String, Object> values = new LinkedHashMap<>();
 
+        /** The learning rate (default 1e-3), PyTorch's {@code lr}; returns these options. */
         public Options lr(double lr) { values.put("lr", lr); return this; }
+        /** The momentum factor (default 0), PyTorch's {@code momentum}; returns these options. */
         public Options momentum(double momentum) { values.put("momentum", momentum); return this; }
+        /** The dampening of the momentum (default 0), PyTorch's {@code dampening}; returns these options. */
         public Options dampening(double dampening) { values.put("dampening", dampening); return this; }
+        /**
+         * The L2 penalty added to the gradient (default 0), PyTorch's {@code weight_decay}; returns these
+         * options.
+         */
         public Options weightDecay(double weightDecay) { values.put("weight_decay", weightDecay); return this; }
+        /**
+         * Nesterov momentum (default false; needs a momentum and zero dampening), PyTorch's {@code nesterov};
+         * returns these options.
+         */
         public Options nesterov(boolean nesterov) { values.put("nesterov", nesterov); return this; }
+        /**
+         * Maximizes the objective instead of minimizing it (default false), PyTorch's {@code maximize};
+         * returns these options.
+         */
         public Options maximize(boolean maximize) { values.put("maximize", maximize); return this; }
     }
 
+    /**
+     * Empty options: every unset option keeps PyTorch's default. Chain the setters:
+     * {@code SGD.options().lr(0.1).momentum(0.9)}.
+     */
     public static Options options() { return new Options(); }
 
     private static Map<String, Object> builtIn() {
@@ -42,10 +61,20 @@ public final class SGD extends Optimizer {
         return d;
     }
 
+    /** SGD over {@code params} with the default options, as {@code torch.optim.SGD(model.parameters())}. */
     public SGD(Iterable<Parameter> params) { this(params, options()); }
 
+    /**
+     * SGD over {@code params} (one group) with {@code options}, as
+     * {@code torch.optim.SGD(params, lr=0.1, momentum=0.9)}:
+     * {@code new SGD(model.parameters(), SGD.options().lr(0.1).momentum(0.9))}.
+     */
     public SGD(Iterable<Parameter> params, Options options) { this(List.of(new ParamGroup(params)), options); }
 
+    /**
+     * SGD over parameter groups, each overriding some of {@code options}, as {@code torch.optim.SGD([{...},
+     * {...}], lr=...)}.
+     */
     public SGD(List<ParamGroup> groups, Options options) { super(groups, builtIn(), options.values); }
 
     @Override protected void validate(ParamGroup g) {

@@ -20,6 +20,11 @@ public final class SequentialLR extends LRScheduler {
     private final List<LRScheduler> schedulers;
     private final int[] milestones;
 
+    /**
+     * Runs {@code schedulers} (all on {@code optimizer}) one after another, switching at the increasing
+     * {@code milestones} (one fewer than the schedulers), as
+     * {@code SequentialLR(opt, schedulers, milestones)}.
+     */
     public SequentialLR(Optimizer optimizer, List<LRScheduler> schedulers, int... milestones) {
         Objects.requireNonNull(schedulers, "schedulers");
         require(!schedulers.isEmpty(), "SequentialLR", "needs at least one scheduler");
@@ -41,6 +46,7 @@ public final class SequentialLR extends LRScheduler {
         return new SequentialLR(optimizer, List.of(new LinearLR(optimizer, startFactor, 1.0, warmupSteps), then), warmupSteps);
     }
 
+    /** The schedules in the order they run (unmodifiable). */
     public List<LRScheduler> schedulers() { return schedulers; }
 
     /** The schedule in charge at {@code epoch}: the number of milestones at or before it (PyTorch's bisect_right). */

@@ -21,6 +21,7 @@ import java.util.Objects;
  */
 public record StateDict(Map<String, Tensor> tensors, Map<String, String> metadata) {
 
+    /** Copies both maps into unmodifiable maps that keep their order; neither may be null. */
     public StateDict {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata")));

@@ -15,6 +15,10 @@ public final class StepLR extends LRScheduler {
     /** PyTorch's default {@code gamma} 0.1. */
     public StepLR(Optimizer optimizer, int stepSize) { this(optimizer, stepSize, 0.1); }
 
+    /**
+     * Multiplies the learning rate by {@code gamma} (finite, at least 0) every {@code stepSize} (at least 1)
+     * epochs, as {@code StepLR(opt, step_size, gamma)}.
+     */
     public StepLR(Optimizer optimizer, int stepSize, double gamma) {
         require(stepSize >= 1, "StepLR", "stepSize must be at least 1, got " + stepSize);
         require(Double.isFinite(gamma) && gamma >= 0, "StepLR", "gamma must be a finite number >= 0, got " + gamma);

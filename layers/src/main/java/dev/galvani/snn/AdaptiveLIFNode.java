@@ -14,11 +14,20 @@ import java.util.List;
  */
 public class AdaptiveLIFNode extends SpikingNeuron {
 
+    /**
+     * The membrane time constant τ, the threshold's time constant τ_adapt (in steps) and the threshold jump β
+     * per spike.
+     */
     public final double tau, tauAdapt, beta;
     private Tensor membrane, threshold;
 
+    /** An adaptive-threshold LIF neuron with τ = 2, τ_adapt = 800, β = 1.8 and the shared defaults. */
     public AdaptiveLIFNode() { this(2.0, 800, 1.8, new Options()); }
 
+    /**
+     * An adaptive-threshold LIF neuron: {@code tau} and {@code tauAdapt} at least 1, {@code beta}
+     * non-negative.
+     */
     public AdaptiveLIFNode(double tau, double tauAdapt, double beta, Options options) {
         super(options);
         if (!(tau >= 1) || !(tauAdapt >= 1)) throw new IllegalArgumentException("AdaptiveLIFNode: tau and tauAdapt must be at least 1, got " + tau + " and " + tauAdapt);
@@ -47,6 +56,7 @@ public class AdaptiveLIFNode extends SpikingNeuron {
         return Tensor.stack(spikes, 0);
     }
 
+    /** The membrane after the last step (null before the first call or after a reset). */
     public Tensor membrane() { return membrane; }
 
     /** The adaptive threshold B after the last step. */

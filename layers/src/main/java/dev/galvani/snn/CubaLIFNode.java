@@ -14,11 +14,17 @@ import java.util.List;
  */
 public class CubaLIFNode extends SpikingNeuron {
 
+    /** The current decay α_I and the voltage decay α_V, each in [0, 1]. */
     public final double currentDecay, voltageDecay;
     private Tensor membrane, current;
 
+    /** A CUBA LIF neuron with SpikingJelly's defaults: α_I = 0.5, α_V = 0.75, V_th = 0.5. */
     public CubaLIFNode() { this(0.5, 0.75, new Options().vThreshold(0.5)); }
 
+    /**
+     * A CUBA LIF neuron with decays {@code currentDecay} and {@code voltageDecay} in [0, 1] and the shared
+     * {@code options}.
+     */
     public CubaLIFNode(double currentDecay, double voltageDecay, Options options) {
         super(options);
         if (!(currentDecay >= 0 && currentDecay <= 1 && voltageDecay >= 0 && voltageDecay <= 1))
@@ -45,8 +51,10 @@ public class CubaLIFNode extends SpikingNeuron {
         return Tensor.stack(spikes, 0);
     }
 
+    /** The membrane V after the last step (null before the first call or after a reset). */
     public Tensor membrane() { return membrane; }
 
+    /** The synaptic current I after the last step (null before the first call or after a reset). */
     public Tensor current() { return current; }
 
     @Override public void resetState() {

@@ -19,6 +19,7 @@ public final class Energy {
 
     private Energy() {}
 
+    /** The default energies in pJ of one multiply-accumulate and one accumulate (Horowitz, fp32, 45 nm). */
     public static final double E_MAC_PJ = 4.6, E_AC_PJ = 0.9;
 
     /** One synaptic layer's counts: MACs per sample and step, input firing rate, SynOps per sample. */
@@ -80,6 +81,11 @@ public final class Energy {
         return new Estimate(counts, steps, eMac * annMacs, eMac * steps * firstMacs + eAc * synOps, eMac, eAc);
     }
 
+    /**
+     * The estimate for {@code model} on one sample of {@code inputShape} over {@code steps} time steps, with
+     * the firing rates {@code monitor} recorded and the default energies {@link #E_MAC_PJ} and
+     * {@link #E_AC_PJ}.
+     */
     public static Estimate estimate(Module model, int[] inputShape, int steps, SpikeMonitor monitor) {
         return estimate(model, inputShape, steps, monitor, E_MAC_PJ, E_AC_PJ);
     }

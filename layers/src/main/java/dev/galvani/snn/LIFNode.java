@@ -12,15 +12,30 @@ import dev.galvani.tensor.backend.LifSpec;
  */
 public class LIFNode extends SpikingNeuron {
 
+    /** The membrane time constant τ (at least 1; the decay is 1/τ). */
     public final double tau;
+    /** Whether the input is divided by τ too (SpikingJelly's {@code decay_input}, default true). */
     public final boolean decayInput;
     private boolean fused = true;
     private Tensor membrane;
 
+    /**
+     * A LIF neuron with SpikingJelly's defaults: τ = 2, decay_input, threshold 1, hard reset to 0, Sigmoid
+     * surrogate.
+     */
     public LIFNode() { this(2.0); }
 
+    /**
+     * A LIF neuron with time constant {@code tau} (at least 1) and the other defaults, as
+     * {@code LIFNode(tau=tau)}.
+     */
     public LIFNode(double tau) { this(tau, true, new Options()); }
 
+    /**
+     * A LIF neuron with time constant {@code tau} (at least 1), {@code decayInput} and the shared
+     * {@code options}, as
+     * {@code LIFNode(tau, decay_input, v_threshold, v_reset, surrogate_function, detach_reset)}.
+     */
     public LIFNode(double tau, boolean decayInput, Options options) {
         super(options);
         if (!(tau >= 1)) throw new IllegalArgumentException("LIFNode: tau must be at least 1 (the decay 1/tau in (0, 1]), got " + tau);

@@ -22,10 +22,16 @@ public class MultiStep extends Module {
     private StepMode stepMode = StepMode.MULTI;
     private boolean compactSpikes;
 
+    /**
+     * Wraps a stateless {@code layer} (registered as {@code layer}) to run over [T, B, ...], as
+     * SpikingJelly's {@code SeqToANNContainer(layer)}.
+     */
     public MultiStep(Module layer) { this.layer = registerModule("layer", layer); }
 
+    /** The wrapped layer. */
     public Module layer() { return layer; }
 
+    /** Sets multi-step ([T, B, ...], the default) or single-step ([B, ...]) input; returns this. */
     public MultiStep stepMode(StepMode mode) {
         this.stepMode = mode;
         return this;

@@ -13,8 +13,10 @@ import java.util.List;
  */
 public class NonSpikingIntegrator extends Module {
 
+    /** The time constant τ (at least 1). */
     public final double tau;
 
+    /** A leaky integrator with time constant {@code tau} (at least 1), as Norse's {@code LI}. */
     public NonSpikingIntegrator(double tau) {
         if (!(tau >= 1)) throw new IllegalArgumentException("NonSpikingIntegrator: tau must be at least 1, got " + tau);
         this.tau = tau;

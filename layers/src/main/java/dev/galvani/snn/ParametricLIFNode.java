@@ -11,10 +11,18 @@ import dev.galvani.tensor.Tensor;
  */
 public class ParametricLIFNode extends LIFNode {
 
+    /** The learnable scalar w, with 1/τ = sigmoid(w); registered as {@code w}, SpikingJelly's name. */
     public final Parameter w;
 
+    /**
+     * A PLIF neuron with SpikingJelly's defaults: initial τ = 2 (w = 0), decay_input, the shared defaults.
+     */
     public ParametricLIFNode() { this(2.0, true, new Options()); }
 
+    /**
+     * A PLIF neuron starting at τ = {@code initTau} (greater than 1), as
+     * {@code ParametricLIFNode(init_tau, decay_input, ...)}.
+     */
     public ParametricLIFNode(double initTau, boolean decayInput, Options options) {
         super(initTau, decayInput, options);
         if (!(initTau > 1)) throw new IllegalArgumentException("ParametricLIFNode: initTau must be greater than 1, got " + initTau);

@@ -17,14 +17,29 @@ import java.util.List;
  */
 public class RecurrentLIFNode extends SpikingNeuron {
 
+    /** The size of the last dimension: the number of neurons. */
     public final int features;
+    /** The membrane time constant τ. */
     public final double tau;
+    /** True for a [features, features] recurrent matrix, false for one weight per neuron. */
     public final boolean allToAll;
+    /**
+     * W_rec: [features, features] (all-to-all) or [features] (one-to-one), initialised uniform on
+     * ±1/sqrt(features) as {@code nn.Linear}'s weight; registered as {@code recurrent_weight}.
+     */
     public final Parameter recurrentWeight;
     private Tensor membrane, lastSpikes;
 
+    /**
+     * A recurrent LIF layer of {@code features} neurons with τ = 2 and the shared defaults, W_rec drawn from
+     * {@code gen}.
+     */
     public RecurrentLIFNode(int features, boolean allToAll, Generator gen) { this(features, allToAll, 2.0, new Options(), gen); }
 
+    /**
+     * A recurrent LIF layer of {@code features} neurons with time constant {@code tau} and the shared
+     * {@code options}, W_rec drawn from {@code gen}.
+     */
     public RecurrentLIFNode(int features, boolean allToAll, double tau, Options options, Generator gen) {
         super(options);
         if (features < 1) throw new IllegalArgumentException("RecurrentLIFNode: features must be positive, got " + features);

@@ -13,17 +13,20 @@ import dev.galvani.tensor.Tensor;
  */
 public class SequenceDropout extends Module implements Stateful {
 
+    /** The probability of zeroing a neuron for a whole sequence, in [0, 1). */
     public final double p;
     private final Generator gen;
     private StepMode stepMode = StepMode.MULTI;
     private Tensor mask;
 
+    /** Sequence dropout with probability {@code p} in [0, 1), masks drawn from {@code gen}. */
     public SequenceDropout(double p, Generator gen) {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("SequenceDropout: p must be in [0, 1), got " + p);
         this.p = p;
         this.gen = gen;
     }
 
+    /** Sets multi-step ([T, B, ...], the default) or single-step ([B, ...]) input; returns this. */
     public SequenceDropout stepMode(StepMode mode) {
         this.stepMode = mode;
         return this;

@@ -37,6 +37,7 @@ public final class SpikeMonitor implements AutoCloseable {
             this.neuron = neuron;
         }
 
+        /** The neuron's dotted name in the model. */
         public String name() { return name; }
 
         /** Spikes per neuron per step so far (a read of the device). */

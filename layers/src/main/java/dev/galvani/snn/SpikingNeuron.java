@@ -22,10 +22,13 @@ import java.util.Arrays;
  */
 public abstract class SpikingNeuron extends Module implements Stateful {
 
+    /** The firing threshold V_th (SpikingJelly's {@code v_threshold}, default 1). */
     protected final double vThreshold;
     /** The hard-reset value, or NaN for a soft (subtractive) reset. */
     protected final double vReset;
+    /** Whether the reset is cut from the graph (SpikingJelly's {@code detach_reset}, default false). */
     protected final boolean detachReset;
+    /** The surrogate gradient of the spike function (default Sigmoid, alpha 4). */
     protected final Surrogate surrogate;
     private StepMode stepMode = StepMode.MULTI;
     private boolean carryState, detachState;
@@ -34,6 +37,7 @@ public abstract class SpikingNeuron extends Module implements Stateful {
     /** The recorder of a {@link SpikeMonitor}, or null (off: nothing is recorded). */
     SpikeMonitor.Recorder recorder;
 
+    /** A neuron with the shared options {@code o} (threshold, reset, detach_reset, surrogate). */
     protected SpikingNeuron(Options o) {
         this.vThreshold = o.vThreshold;
         this.vReset = o.vReset == null ? Double.NaN : o.vReset;
@@ -48,12 +52,24 @@ public abstract class SpikingNeuron extends Module implements Stateful {
         boolean detachReset;
         Surrogate surrogate = Surrogate.sigmoid();
 
+        /**
+         * The firing threshold V_th (1 by default), SpikingJelly's {@code v_threshold}; returns these
+         * options.
+         */
         public Options vThreshold(double v) { this.vThreshold = v; return this; }
         /** The hard-reset value (0 by default). */
         public Options vReset(double v) { this.vReset = v; return this; }
         /** A soft (subtractive) reset: V = H − V_th S. */
         public Options softReset() { this.vReset = null; return this; }
+        /**
+         * Cuts the reset from the graph (false by default), SpikingJelly's {@code detach_reset}; returns
+         * these options.
+         */
         public Options detachReset(boolean d) { this.detachReset = d; return this; }
+        /**
+         * The surrogate gradient of the spike (Sigmoid, alpha 4, by default), SpikingJelly's
+         * {@code surrogate_function}; returns these options.
+         */
         public Options surrogate(Surrogate s) { this.surrogate = s; return this; }
     }
 
@@ -104,11 +120,17 @@ public abstract class SpikingNeuron extends Module implements Stateful {
         spent.clear();
     }
 
+    /**
+     * Sets how calls take their input: {@link StepMode#MULTI} (the default) a sequence [T, B, ...],
+     * {@link StepMode#SINGLE} one step [B, ...], as SpikingJelly's {@code step_mode='m'} / {@code 's'};
+     * returns this.
+     */
     public SpikingNeuron stepMode(StepMode mode) {
         this.stepMode = mode;
         return this;
     }
 
+    /** How calls take their input ({@link StepMode#MULTI} by default). */
     public StepMode stepMode() { return stepMode; }
 
     /** In multi-step mode, continue from the state the previous call left (sequences in chunks); off by default. */
@@ -124,10 +146,13 @@ public abstract class SpikingNeuron extends Module implements Stateful {
         return this;
     }
 
+    /** Whether the carried state is cut from the graph ({@link #detachState(boolean)}). */
     public boolean detachesState() { return detachState; }
 
+    /** The surrogate gradient of the spike function. */
     public Surrogate surrogate() { return surrogate; }
 
+    /** The name used in error messages: the class's simple name. */
     protected String name() { return getClass().getSimpleName(); }
 
     @Override protected String extraRepr() {

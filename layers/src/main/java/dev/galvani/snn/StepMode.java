@@ -5,4 +5,9 @@ package dev.galvani.snn;
  * step [B, ...] per call with the state carried between calls; {@code MULTI}, a whole time-major
  * sequence [T, B, ...] per call.
  */
-public enum StepMode { SINGLE, MULTI }
+public enum StepMode {
+    /** One time step [B, ...] per call, the state carried between calls ({@code step_mode='s'}). */
+    SINGLE,
+    /** A whole sequence [T, B, ...] per call ({@code step_mode='m'}). */
+    MULTI
+}

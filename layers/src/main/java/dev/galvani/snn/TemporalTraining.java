@@ -29,7 +29,15 @@ public final class TemporalTraining {
 
     private TemporalTraining() {}
 
-    public enum Policy { BPTT, SLTT, SLTT_K }
+    /** How the gradient travels through time (see the class comment). */
+    public enum Policy {
+        /** Backpropagation through time: the whole sequence in multi-step mode, one backward through all steps. */
+        BPTT,
+        /** Spatial learning through time: a backward after every step, the membrane's step-to-step path cut. */
+        SLTT,
+        /** SLTT with only K randomly drawn steps recording and running backward. */
+        SLTT_K
+    }
 
     /** The outputs of all steps [T, B, ...] and the mini-batch's loss, both detached (values to log). */
     public record Result(Tensor outputs, Tensor loss) {}

@@ -65,6 +65,10 @@ public final class Convolution {
         return inputGrad("conv2dInputGrad", gradOut, w, inputShape, spec, gradOut, w);
     }
 
+    /**
+     * {@link #conv2dInputGrad(Tensor, Tensor, int[], Conv2dSpec)} with the geometry given argument by
+     * argument (PyTorch's {@code torch.nn.grad.conv2d_input}).
+     */
     public static Tensor conv2dInputGrad(Tensor gradOut, Tensor w, int[] inputShape, int strideH, int strideW,
                                          int padH, int padW, int dilH, int dilW, int groups) {
         return conv2dInputGrad(gradOut, w, inputShape, spec("conv2dInputGrad", strideH, strideW, padH, padW, dilH, dilW, groups));
@@ -75,6 +79,10 @@ public final class Convolution {
         return weightGrad("conv2dWeightGrad", x, gradOut, weightShape, spec, x, gradOut);
     }
 
+    /**
+     * {@link #conv2dWeightGrad(Tensor, Tensor, int[], Conv2dSpec)} with the geometry given argument by
+     * argument (PyTorch's {@code torch.nn.grad.conv2d_weight}).
+     */
     public static Tensor conv2dWeightGrad(Tensor x, Tensor gradOut, int[] weightShape, int strideH, int strideW,
                                           int padH, int padW, int dilH, int dilW, int groups) {
         return conv2dWeightGrad(x, gradOut, weightShape, spec("conv2dWeightGrad", strideH, strideW, padH, padW, dilH, dilW, groups));
@@ -82,8 +90,16 @@ public final class Convolution {
 
     // ---- 1-D -----------------------------------------------------------------------------------
 
+    /**
+     * 1-D convolution of x [N, C, L] with w [O, C, K], no bias, stride 1, no padding, as
+     * {@code F.conv1d(x, w)}; differentiable.
+     */
     public static Tensor conv1d(Tensor x, Tensor w) { return conv1d(x, w, null, 1, 0, 1, 1); }
 
+    /**
+     * 1-D convolution of x [N, C, L] with w [O, C, K] plus bias [O] (or null), stride 1, no padding, as
+     * {@code F.conv1d(x, w, bias)}; differentiable.
+     */
     public static Tensor conv1d(Tensor x, Tensor w, Tensor bias) { return conv1d(x, w, bias, 1, 0, 1, 1); }
 
     /** 1-D convolution: x [N, C, L], w [O, C / groups, K], bias [O] or null, into [N, O, (L + 2 padding - dilation (K - 1) - 1) / stride + 1]. */

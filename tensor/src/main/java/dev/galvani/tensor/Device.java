@@ -9,8 +9,12 @@ import dev.galvani.tensor.backend.MemoryStats;
  */
 public record Device(String type, int index) {
 
+    /** The CPU, {@code torch.device("cpu")}; where tensors are made when no device is given. */
     public static final Device CPU = new Device("cpu", 0);
 
+    /**
+     * Checks the type (a non-blank lower-case name without ':') and the index (non-negative; 0 for the CPU).
+     */
     public Device {
         if (type == null || type.isBlank() || !type.equals(type.toLowerCase()) || type.contains(":"))
             throw new IllegalArgumentException("Device: the type must be a lower-case name such as \"cpu\" or \"cuda\", got \"" + type + "\"");
@@ -18,6 +22,7 @@ public record Device(String type, int index) {
         if (type.equals("cpu") && index != 0) throw new IllegalArgumentException("Device: the CPU has index 0, not " + index);
     }
 
+    /** The CUDA device {@code index}, as {@code torch.device("cuda", index)}. */
     public static Device cuda(int index) { return new Device("cuda", index); }
 
     /** "cpu", "cuda" (index 0), "cuda:1", ... as PyTorch writes devices. */
@@ -31,8 +36,10 @@ public record Device(String type, int index) {
         }
     }
 
+    /** True for the CPU. */
     public boolean isCpu() { return type.equals("cpu"); }
 
+    /** True for a CUDA device. */
     public boolean isCuda() { return type.equals("cuda"); }
 
     /** Waits until every operation issued on this device has finished (the one place a caller waits for a device). */

@@ -11,6 +11,7 @@ public final class GradMode {
 
     private GradMode() {}
 
+    /** Whether operations on this thread are recorded now, as {@code torch.is_grad_enabled()}. */
     public static boolean isEnabled() { return ENABLED.get()[0]; }
 
     /** Turns recording off until the returned guard is closed (which restores the previous state). */
@@ -19,6 +20,10 @@ public final class GradMode {
     /** Turns recording on until the returned guard is closed. */
     public static Guard enable() { return set(true); }
 
+    /**
+     * Turns recording on or off until the returned guard is closed (which restores the previous state), as
+     * {@code torch.set_grad_enabled(enabled)}.
+     */
     public static Guard set(boolean enabled) {
         boolean[] state = ENABLED.get();
         boolean previous = state[0];

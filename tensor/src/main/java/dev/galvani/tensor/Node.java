@@ -42,6 +42,7 @@ public final class Node {
     /** The operation's name, e.g. "exp", "add", "sum", "matmul", "view". */
     public String name() { return op.name(); }
 
+    /** The number of inputs the operation was recorded with (absent optional ones included). */
     public int inputCount() { return live().length; }
 
     /** Input {@code i} as it was when the op ran (null for an absent optional input). */
@@ -50,6 +51,7 @@ public final class Node {
     /** The inputs, for shapes, dtypes and devices (not checked for in-place changes, which do not change those). */
     public List<Tensor> inputs() { return Arrays.asList(live()); }
 
+    /** The number of outputs of the operation (1 except for multi-output functions). */
     public int outputCount() { return outputs == null ? outputVersions.length : outputs.length; }
 
     /** The only output of a single-output node, checked like the inputs (rules such as exp's read its values). */
@@ -73,6 +75,10 @@ public final class Node {
         outputs = null;
     }
 
+    /**
+     * True once {@link #free()} has dropped the inputs and outputs (after a backward pass without
+     * retainGraph).
+     */
     public boolean isFreed() { return inputs == null; }
 
     private Tensor checked(Tensor t, int version, String what) {

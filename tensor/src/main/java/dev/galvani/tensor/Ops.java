@@ -84,7 +84,16 @@ public final class Ops {
     // ---- reductions and scans ------------------------------------------------------------------
 
     /** The kinds of recorded reduction. */
-    public enum ReductionKind { SUM, PROD, AMAX, AMIN }
+    public enum ReductionKind {
+        /** {@code sum}. */
+        SUM,
+        /** {@code prod}. */
+        PROD,
+        /** {@code amax} (also behind {@code max()} without a dimension). */
+        AMAX,
+        /** {@code amin} (also behind {@code min()} without a dimension). */
+        AMIN
+    }
 
     /** A reduction over {@code dims} (sorted), kept as size-1 dimensions. Inputs (x). */
     public record Reduction(ReductionKind kind, int[] dims) implements Op {

@@ -31,31 +31,62 @@ public final class Pooling {
     /** Max pooling with a square kernel, stride = kernel, no padding. */
     public static Tensor maxPool2d(Tensor x, int kernel) { return maxPool2d(x, kernel, kernel, 0); }
 
+    /**
+     * Max pooling of x [N, C, H, W] into [N, C, oH, oW] with a square kernel and the given stride, no
+     * padding, as {@code F.max_pool2d(x, kernel, stride)}; differentiable (the gradient goes to each window's
+     * maximum).
+     */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride) { return maxPool2d(x, kernel, stride, 0); }
 
+    /**
+     * Max pooling of x [N, C, H, W] into [N, C, oH, oW] with a square kernel, stride and padding (padding
+     * counts as -inf), as {@code F.max_pool2d(x, kernel, stride, padding)}; differentiable.
+     */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         return maxPool2d(x, kernel, kernel, stride, stride, padding, padding, 1, 1, false);
     }
 
+    /**
+     * Max pooling of x [N, C, H, W] into [N, C, oH, oW] with every argument of {@code F.max_pool2d} given per
+     * axis (dilation, ceil mode); differentiable.
+     */
     public static Tensor maxPool2d(Tensor x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                                    int dilationH, int dilationW, boolean ceilMode) {
         return maxPool2dWithIndices(x, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode).values();
     }
 
+    /** Max pooling of x [N, C, H, W] into [N, C, oH, oW] with its geometry as a spec; differentiable. */
     public static Tensor maxPool2d(Tensor x, Pool2dSpec spec) { return maxPool("maxPool2d", x, spec, x).values(); }
 
+    /**
+     * Max pooling with a square kernel, stride = kernel, no padding, returning the values and the I64
+     * in-plane index {@code h * W + w} of each maximum, as
+     * {@code F.max_pool2d(x, kernel, return_indices=True)}.
+     */
     public static MaxPoolResult maxPool2dWithIndices(Tensor x, int kernel) { return maxPool2dWithIndices(x, kernel, kernel, 0); }
 
+    /**
+     * {@link #maxPool2d(Tensor, int, int, int)} that also returns the I64 in-plane index of each maximum, as
+     * {@code F.max_pool2d(..., return_indices=True)}.
+     */
     public static MaxPoolResult maxPool2dWithIndices(Tensor x, int kernel, int stride, int padding) {
         return maxPool2dWithIndices(x, kernel, kernel, stride, stride, padding, padding, 1, 1, false);
     }
 
+    /**
+     * Max pooling with every argument given per axis, returning the values and the I64 in-plane index of each
+     * maximum.
+     */
     public static MaxPoolResult maxPool2dWithIndices(Tensor x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                                                      int dilationH, int dilationW, boolean ceilMode) {
         Pool2dSpec s = spec("maxPool2d", kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode, true);
         return maxPool("maxPool2d", x, s, x);
     }
 
+    /**
+     * Max pooling with its geometry as a spec, returning the values and the I64 in-plane index of each
+     * maximum.
+     */
     public static MaxPoolResult maxPool2dWithIndices(Tensor x, Pool2dSpec spec) { return maxPool("maxPool2d", x, spec, x); }
 
     /**
@@ -68,18 +99,35 @@ public final class Pooling {
 
     // ---- average, 2-D --------------------------------------------------------------------------
 
+    /**
+     * Average pooling of x [N, C, H, W] into [N, C, oH, oW] with a square kernel, stride = kernel, no
+     * padding, as {@code F.avg_pool2d(x, kernel)}; differentiable.
+     */
     public static Tensor avgPool2d(Tensor x, int kernel) { return avgPool2d(x, kernel, kernel, 0); }
 
+    /**
+     * Average pooling of x [N, C, H, W] into [N, C, oH, oW] with a square kernel and the given stride, no
+     * padding, as {@code F.avg_pool2d(x, kernel, stride)}; differentiable.
+     */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride) { return avgPool2d(x, kernel, stride, 0); }
 
+    /**
+     * Average pooling with a square kernel, stride and zero padding (the padding counts in the divisor), as
+     * {@code F.avg_pool2d(x, kernel, stride, padding)}; differentiable.
+     */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
         return avgPool2d(x, kernel, kernel, stride, stride, padding, padding, false, true);
     }
 
+    /**
+     * Average pooling with a square kernel, as
+     * {@code F.avg_pool2d(x, kernel, stride, padding, ceil_mode, count_include_pad)}; differentiable.
+     */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
         return avgPool2d(x, kernel, kernel, stride, stride, padding, padding, ceilMode, countIncludePad);
     }
 
+    /** Average pooling with every argument of {@code F.avg_pool2d} given per axis; differentiable. */
     public static Tensor avgPool2d(Tensor x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                                    boolean ceilMode, boolean countIncludePad) {
         return avgPool("avgPool2d", x, spec("avgPool2d", kernelH, kernelW, strideH, strideW, padH, padW, 1, 1, ceilMode, countIncludePad), x);
@@ -95,14 +143,30 @@ public final class Pooling {
 
     // ---- 1-D -----------------------------------------------------------------------------------
 
+    /**
+     * Max pooling of x [N, C, L] into [N, C, L_out], stride = kernel, no padding, as
+     * {@code F.max_pool1d(x, kernel)}; differentiable.
+     */
     public static Tensor maxPool1d(Tensor x, int kernel) { return maxPool1d(x, kernel, kernel, 0, 1, false); }
 
+    /**
+     * Max pooling of x [N, C, L] into [N, C, L_out] with the given stride, no padding, as
+     * {@code F.max_pool1d(x, kernel, stride)}; differentiable.
+     */
     public static Tensor maxPool1d(Tensor x, int kernel, int stride) { return maxPool1d(x, kernel, stride, 0, 1, false); }
 
+    /**
+     * Max pooling of x [N, C, L] into [N, C, L_out], as
+     * {@code F.max_pool1d(x, kernel, stride, padding, dilation, ceil_mode)}; differentiable.
+     */
     public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
         return maxPool1dWithIndices(x, kernel, stride, padding, dilation, ceilMode).values();
     }
 
+    /**
+     * {@link #maxPool1d(Tensor, int, int, int, int, boolean)} that also returns the I64 position along L of
+     * each maximum, as {@code F.max_pool1d(..., return_indices=True)}.
+     */
     public static MaxPoolResult maxPool1dWithIndices(Tensor x, int kernel, int stride, int padding, int dilation, boolean ceilMode) {
         Pool2dSpec s = spec1d("maxPool1d", kernel, stride, padding, dilation, ceilMode, true);
         Convolution.requireRank("maxPool1d", "input", x, 3, "[N, C, L]");
@@ -110,6 +174,11 @@ public final class Pooling {
         return new MaxPoolResult(r.values().squeeze(2), r.indices().squeeze(2));
     }
 
+    /**
+     * The gradient of 1-D max pooling: gradOut [N, C, L_out] added at the recorded {@code indices} of an
+     * input of {@code inputShape} [N, C, L]; everything else is zero. Recorded, so it can be differentiated
+     * again.
+     */
     public static Tensor maxPool1dBackward(Tensor gradOut, Tensor indices, int[] inputShape, int kernel, int stride, int padding,
                                            int dilation, boolean ceilMode) {
         Pool2dSpec s = spec1d("maxPool1dBackward", kernel, stride, padding, dilation, ceilMode, true);
@@ -119,16 +188,32 @@ public final class Pooling {
         return maxBackward("maxPool1dBackward", gradOut.unsqueeze(2), indices.unsqueeze(2), in, s, gradOut).squeeze(2);
     }
 
+    /**
+     * Average pooling of x [N, C, L] into [N, C, L_out], stride = kernel, no padding, as
+     * {@code F.avg_pool1d(x, kernel)}; differentiable.
+     */
     public static Tensor avgPool1d(Tensor x, int kernel) { return avgPool1d(x, kernel, kernel, 0, false, true); }
 
+    /**
+     * Average pooling of x [N, C, L] into [N, C, L_out] with the given stride, no padding, as
+     * {@code F.avg_pool1d(x, kernel, stride)}; differentiable.
+     */
     public static Tensor avgPool1d(Tensor x, int kernel, int stride) { return avgPool1d(x, kernel, stride, 0, false, true); }
 
+    /**
+     * Average pooling of x [N, C, L] into [N, C, L_out], as
+     * {@code F.avg_pool1d(x, kernel, stride, padding, ceil_mode, count_include_pad)}; differentiable.
+     */
     public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
         Pool2dSpec s = spec1d("avgPool1d", kernel, stride, padding, 1, ceilMode, countIncludePad);
         Convolution.requireRank("avgPool1d", "input", x, 3, "[N, C, L]");
         return avgPool("avgPool1d", x.unsqueeze(2), s, x).squeeze(2);
     }
 
+    /**
+     * The gradient of 1-D average pooling: each window's share of gradOut [N, C, L_out] spread over its input
+     * window, into {@code inputShape} [N, C, L]. Recorded, so it can be differentiated again.
+     */
     public static Tensor avgPool1dBackward(Tensor gradOut, int[] inputShape, int kernel, int stride, int padding,
                                            boolean ceilMode, boolean countIncludePad) {
         Pool2dSpec s = spec1d("avgPool1dBackward", kernel, stride, padding, 1, ceilMode, countIncludePad);

@@ -9,6 +9,7 @@ import java.util.Arrays;
  */
 public final class Shape {
 
+    /** The shape of a 0-dimensional tensor: no dimensions, one element. */
     public static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
@@ -37,11 +38,13 @@ public final class Shape {
     /** A copy of the sizes. */
     public int[] dims() { return dims.clone(); }
 
+    /** The number of dimensions, as {@code len(x.shape)}. */
     public int rank() { return dims.length; }
 
     /** Size of dimension {@code d}; negative {@code d} counts from the end. */
     public int size(int d) { return dims[normalizeDim("size", d, dims.length)]; }
 
+    /** The number of elements: the product of the sizes (1 for a 0-d shape). */
     public long numel() { return numel; }
 
     /** Row-major strides of a contiguous tensor of this shape. */
