@@ -28,6 +28,8 @@ public final class Main {
                 + " table and plot in benchmarks/results/ (--help for options)", true, dev.galvani.benchmarks.train.SnnMemoryTask::main));
         COMMANDS.put("delay-ablation", new Command("no delays vs fixed random vs learned (DCLS) delays on a spike-timing task:"
                 + " test accuracy per arm and seed (--help for options)", true, dev.galvani.benchmarks.train.DelayAblationTask::main));
+        COMMANDS.put("shd", new Command("DCLS-Delays on the Spiking Heidelberg Digits, the published configuration (needs the SHD files;"
+                + " --help for options)", true, dev.galvani.benchmarks.train.ShdTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",

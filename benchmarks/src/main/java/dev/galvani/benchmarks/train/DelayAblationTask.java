@@ -1,38 +1,15 @@
 package dev.galvani.benchmarks.train;
 
-import dev.galvani.autograd.Autograd;
 import dev.galvani.benchmarks.Cli;
-import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
 import dev.galvani.data.SyntheticDelays;
 import dev.galvani.data.TensorDataset;
-import dev.galvani.delay.DelayedLinear;
-import dev.galvani.delay.SigmaSchedule;
 import dev.galvani.io.AtomicFiles;
 import dev.galvani.monitor.ProgressBar;
-import dev.galvani.nn.BatchNorm;
-import dev.galvani.nn.F;
-import dev.galvani.nn.Module;
-import dev.galvani.nn.Parameter;
-import dev.galvani.nn.Sequential;
-import dev.galvani.optim.Adam;
-import dev.galvani.optim.CosineAnnealingLR;
-import dev.galvani.optim.OneCycleLR;
-import dev.galvani.snn.LIFNode;
-import dev.galvani.snn.MultiStep;
-import dev.galvani.snn.NonSpikingIntegrator;
-import dev.galvani.snn.SNN;
-import dev.galvani.snn.SequenceDropout;
-import dev.galvani.snn.SpikingNeuron;
 import dev.galvani.tensor.Generator;
-import dev.galvani.tensor.Tensor;
-import dev.galvani.tensor.TensorScope;
-import dev.galvani.tensor.backend.Surrogate;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -45,7 +22,8 @@ import picocli.CommandLine.Option;
  * → dropout, a non-firing readout summed over time through a softmax, Adam for the weights with a
  * one-cycle schedule per epoch, a separate Adam with 100× the learning rate and a cosine schedule
  * for the positions, σ shrinking to 0.23 over the first quarter of the epochs, clamping after every
- * step, rounded integer delays at evaluation). Prints a table of test accuracy per arm and seed.
+ * step, rounded integer delays at evaluation; {@link SnnDelaysNetwork}). Prints a table of test
+ * accuracy per arm and seed.
  */
 public final class DelayAblationTask {
 
@@ -119,74 +97,19 @@ public final class DelayAblationTask {
         return new Result(accuracy, table, runDir.dir);
     }
 
-    static Sequential model(Arm arm, Options o, Generator gen) {
-        int d = arm == Arm.NONE ? 1 : o.taps;
-        var lif = new SpikingNeuron.Options().vThreshold(1.0).vReset(0.0).detachReset(true).surrogate(Surrogate.atan(5.0));
-        return new Sequential(
-                new DelayedLinear(o.channels, o.hidden, d, gen), new MultiStep(new BatchNorm.BatchNorm1d(o.hidden)),
-                new LIFNode(1.005, false, lif), new SequenceDropout(0.1, gen),
-                new DelayedLinear(o.hidden, o.classes, d, gen), new NonSpikingIntegrator(1.005));
-    }
-
-    /** Σ_t softmax(V[t]) over the readout's membrane [T', B, K]: the class scores of SNN-delays (§4). */
-    static Tensor scores(Module model, Tensor x) {
-        return F.softmax(model.forward(x), 2).sum(0, false);
-    }
-
     static double trainArm(Arm arm, Options o, long seed, TensorDataset train, TensorDataset test, PrintStream out) {
-        Generator gen = new Generator(seed);
-        Sequential model = model(arm, o, gen);
-        List<DelayedLinear> delays = model.children().stream().filter(m -> m instanceof DelayedLinear).map(m -> (DelayedLinear) m).toList();
-        List<Parameter> positions = new ArrayList<>(), others = new ArrayList<>();
-        for (var e : model.namedParameters().entrySet()) {
-            Parameter p = e.getValue();
-            if (!p.requiresGrad()) continue;                         // σ: frozen, moved by the schedule
-            if (e.getKey().endsWith(".P")) positions.add(p); else others.add(p);
-        }
-        if (arm != Arm.LEARNED) positions.forEach(p -> p.requiresGrad(false));
-        Adam weights = new Adam(others, Adam.options().lr(o.lr));
-        OneCycleLR weightSchedule = new OneCycleLR(weights, 5 * o.lr, o.epochs);       // stepped once per epoch (§8)
-        Adam positionOptimizer = arm == Arm.LEARNED ? new Adam(positions, Adam.options().lr(100 * o.lr)) : null;
-        CosineAnnealingLR positionSchedule = positionOptimizer == null ? null : new CosineAnnealingLR(positionOptimizer, o.epochs);
-        SigmaSchedule sigma = new SigmaSchedule(delays, Math.max(o.taps / 2, 0.23), Math.max(o.epochs / 4, 0));
+        var settings = new SnnDelaysNetwork.Settings(o.channels, new int[]{o.hidden}, o.classes, arm == Arm.NONE ? 1 : o.taps,
+                arm == Arm.LEARNED, 1.005, 0.1, o.lr, 1e-5, o.epochs);
+        var net = new SnnDelaysNetwork(settings, new Generator(seed));
         DataLoader loader = DataLoader.builder(train).batchSize(o.batchSize).shuffle(seed).dropLast(true).build();
-        String label = arm.label + " (seed " + seed + ")";
-        try (ProgressBar bar = ProgressBar.builder(o.epochs).label(label).out(out).build()) {
+        try (ProgressBar bar = ProgressBar.builder(o.epochs).label(arm.label + " (seed " + seed + ")").out(out).build()) {
             for (int epoch = 0; epoch < o.epochs; epoch++) {
-                model.train();
-                for (Batch b : loader.epoch(epoch)) {
-                    try (var step = TensorScope.open()) {
-                        SNN.resetState(model);
-                        Tensor x = b.inputs().permute(1, 0, 2);                // [T, B, C]
-                        Tensor loss = F.crossEntropy(scores(model, x), b.targets());
-                        model.zeroGrad();
-                        loss.backward();
-                        weights.step();
-                        if (positionOptimizer != null) positionOptimizer.step();
-                        delays.forEach(DelayedLinear::clampPositions);
-                    }
-                }
-                weightSchedule.step();
-                if (positionSchedule != null) positionSchedule.step();
-                if (arm != Arm.NONE) sigma.step(epoch);
+                bar.metric("loss", net.trainEpoch(loader.epoch(epoch)));
+                net.endEpoch(epoch);
                 bar.step();
             }
         }
-        return evaluate(model, test);
-    }
-
-    /** Accuracy with the rounded, integer delays (the evaluation of SNN-delays, §7). */
-    static double evaluate(Module model, TensorDataset test) {
-        model.eval();
-        long correct = 0;
-        try (var _ = Autograd.noGrad()) {
-            for (Batch b : DataLoader.builder(test).batchSize(256).prefetch(0).build())
-                try (var scope = TensorScope.open()) {
-                    SNN.resetState(model);
-                    correct += scores(model, b.inputs().permute(1, 0, 2)).argmax(1).eq(b.targets()).sum().itemLong();
-                }
-        }
-        return (double) correct / test.size();
+        return net.evaluate(DataLoader.builder(test).batchSize(256).prefetch(0).build());
     }
 
     static String table(Options o, Map<Arm, double[]> accuracy) {
