@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The CPU comparison with PyTorch, the {@code side-by-side} command. It times the
@@ -72,43 +74,8 @@ public final class SideBySide {
     /** One timed operation; {@code skipped} is null when it ran, else why it did not. */
     public record Result(String id, String op, String shape, double medianMs, double minMs, int runs, String skipped) {}
 
-    static final String USAGE = """
-            usage: side-by-side [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
-                                [--sizes 256,512,1024,2048] [--elements 16777216] [--conv N,C,H,W,O,K] [--lif T,N]
-                                [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif]
-                                [--rounds 2] [--out FILE.md] [--json FILE] [--no-torch]
-              --threads         CPU threads of both libraries (galvani.threads, torch.set_num_threads)
-              --warmup, --warmup-seconds
-                                untimed calls before timing: at least this many, and for at least this long
-              --runs            timed calls; the median is reported
-              --sizes           square SGEMM sizes
-              --elements        length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs
-              --conv            input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (8,32,64,64,32,3)
-              --lif             T,N of the LIF rows (32,1048576); the triad's arrays have --elements floats
-              --only            run only these operations (train-ops: ReLU, ReLU backward, conv forward and
-                                input gradient, linear-layer GEMMs at the Fashion-MNIST CNN's batch-128 shapes;
-                                lif: the fused LIF forward + backward at T = 32, N = 2^20 against the same neuron
-                                composed from ops, PyTorch's eager loop and a STREAM triad)
-              --rounds          alternate Galvani and PyTorch this many times; each row keeps its lowest median
-              --out             the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)
-              --json            also write Galvani's results as JSON (the best of the rounds)
-              --no-torch        time Galvani only
-            PyTorch runs in $TORCH_PYTHON, else the first of python3, /tmp/torch/bin/python that imports torch.
-            """;
-
     public static void main(String[] args) throws IOException {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("side-by-side: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Options options = Cli.parseOrExit(new Flags(), args).options();
         Config config = options.config();
         String loadAtStart = SideBySideReport.loadAverage();
         var cpuAtStart = SideBySideReport.CpuTimes.now();
@@ -351,66 +318,66 @@ public final class SideBySide {
 
     // ---------------------------------------------------------------- options
 
-    static Options parse(String[] args) {
-        Config d = Config.defaults();
-        int threads = d.threads(), warmup = d.warmup(), runs = d.runs(), elements = d.elements();
-        double warmupSeconds = d.warmupSeconds();
-        int[] sizes = d.gemmSizes(), conv = d.conv(), lif = d.lif();
-        Set<String> only = d.only();
-        Path out = null, json = null;
-        boolean torch = true;
-        int rounds = 2;
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i];
-            if (key.equals("--no-torch")) { torch = false; continue; }
-            if (i + 1 >= args.length) throw new IllegalArgumentException(key + " needs a value");
-            String value = args[++i];
-            switch (key) {
-                case "--threads" -> threads = positive(key, value);
-                case "--warmup" -> warmup = positive(key, value);
-                case "--warmup-seconds" -> warmupSeconds = seconds(key, value);
-                case "--runs" -> runs = positive(key, value);
-                case "--sizes" -> sizes = ints(key, value, -1);
-                case "--elements" -> elements = positive(key, value);
-                case "--conv" -> conv = ints(key, value, 6);
-                case "--lif" -> lif = ints(key, value, 2);
-                case "--only" -> {
-                    only = new LinkedHashSet<>(List.of(value.split(",")));
-                    for (String op : only)
-                        if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
-                }
-                case "--rounds" -> rounds = positive(key, value);
-                case "--out" -> out = Path.of(value);
-                case "--json" -> json = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + key + "\n" + USAGE);
-            }
+    /** The command line, parsed by picocli ({@link Cli}); defaults from {@link Config#defaults()}. */
+    @Command(name = "side-by-side", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+            description = {"Times the CPU workloads in Galvani, then in PyTorch (alternating), and writes the Markdown page of ratios.",
+                    "PyTorch runs in $TORCH_PYTHON, else the first of python3, /tmp/torch/bin/python that imports torch."})
+    static final class Flags implements Cli.Checked {
+        private static final Config D = Config.defaults();
+        @Option(names = "--threads", paramLabel = "N", description = "CPU threads of both libraries (Galvani's pool, torch.set_num_threads)") int threads = D.threads();
+        @Option(names = "--warmup", paramLabel = "N", description = "untimed calls before timing, at least") int warmup = D.warmup();
+        @Option(names = "--warmup-seconds", paramLabel = "S", description = "and for at least this long") double warmupSeconds = D.warmupSeconds();
+        @Option(names = "--runs", paramLabel = "N", description = "timed calls; the median is reported") int runs = D.runs();
+        @Option(names = "--sizes", paramLabel = "N,...", split = ",", description = "square SGEMM sizes") int[] sizes = D.gemmSizes();
+        @Option(names = "--elements", paramLabel = "N", description = "length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs") int elements = D.elements();
+        @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2") int[] conv = D.conv();
+        @Option(names = "--lif", paramLabel = "T,N", split = ",", description = "T,N of the LIF rows; the triad's arrays have --elements floats") int[] lif = D.lif();
+        @Option(names = "--only", paramLabel = "OP,...", split = ",", description = "run only these operations: ${COMPLETION-CANDIDATES}",
+                completionCandidates = Ops.class) List<String> only = new ArrayList<>(D.only());
+        @Option(names = "--rounds", paramLabel = "N", description = "alternate Galvani and PyTorch this many times; each row keeps its lowest median") int rounds = 2;
+        @Option(names = "--out", paramLabel = "FILE", description = "the Markdown page (default benchmarks/results/cpu-<yyyy-mm-dd>.md)") Path out;
+        @Option(names = "--json", paramLabel = "FILE", description = "also write Galvani's results as JSON (the best of the rounds)") Path json;
+        @Option(names = "--no-torch", description = "time Galvani only") boolean noTorch;
+
+        /** The operation names, for the help text. */
+        static final class Ops extends ArrayList<String> { Ops() { super(OPS); } }
+
+        @Override public void check() {
+            for (var e : Map.of("--threads", threads, "--warmup", warmup, "--runs", runs, "--elements", elements, "--rounds", rounds).entrySet())
+                if (e.getValue() < 1) throw new IllegalArgumentException(e.getKey() + " must be a positive integer, got '" + e.getValue() + "'");
+            if (!(warmupSeconds >= 0) || !Double.isFinite(warmupSeconds))
+                throw new IllegalArgumentException("--warmup-seconds must be a non-negative number of seconds, got '" + warmupSeconds + "'");
+            positive("--sizes", sizes, -1);
+            positive("--conv", conv, 6);
+            positive("--lif", lif, 2);
+            for (String op : only)
+                if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
         }
-        if (out == null) out = SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
-        return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, lif, only), rounds, out, json, torch);
+
+        private static void positive(String key, int[] v, int count) {
+            String text = Arrays.stream(v).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+            if (count > 0 && v.length != count) throw new IllegalArgumentException(key + " needs " + count + " comma-separated integers, got '" + text + "'");
+            for (int x : v) if (x < 1) throw new IllegalArgumentException(key + " must be positive integers, got '" + text + "'");
+        }
+
+        Options options() {
+            Path page = out != null ? out : SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
+            return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, lif, new LinkedHashSet<>(only)), rounds, page, json, !noTorch);
+        }
     }
 
-    private static double seconds(String key, String value) {
+    /** Parses a command line; a bad one throws {@link IllegalArgumentException} naming the flag. */
+    static Options parse(String[] args) {
+        Flags flags = new Flags();
         try {
-            double v = Double.parseDouble(value.trim());
-            if (v >= 0 && Double.isFinite(v)) return v;
-        } catch (NumberFormatException ignored) { /* reported below */ }
-        throw new IllegalArgumentException(key + " must be a non-negative number of seconds, got '" + value + "'");
+            new picocli.CommandLine(flags).parseArgs(args);
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        flags.check();
+        return flags.options();
     }
 
-    private static int positive(String key, String value) {
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= 1) return v;
-        } catch (NumberFormatException ignored) { /* reported below */ }
-        throw new IllegalArgumentException(key + " must be a positive integer, got '" + value + "'");
-    }
-
-    private static int[] ints(String key, String value, int count) {
-        int[] v = Arrays.stream(value.split(",")).mapToInt(s -> positive(key, s)).toArray();
-        if (count > 0 && v.length != count)
-            throw new IllegalArgumentException(key + " needs " + count + " comma-separated integers, got '" + value + "'");
-        return v;
-    }
 
     // ---------------------------------------------------------------- JSON out
 
