@@ -71,8 +71,10 @@ def main():
         print(f"{p.name}: running on kernel {kernel} ...", flush=True)
         start = time.monotonic()
         error = None
+        kernel_log = out / (p.stem + ".kernel.log")     # the kernel's own log lines, out of CI's output
         try:
-            client.execute()
+            with open(kernel_log, "w") as log:
+                client.execute(stdout=log, stderr=log)
         except CellTimeoutError as e:
             error = f"a cell ran past --cell-timeout {args.cell_timeout} s\n{e}"
         except (CellExecutionError, DeadKernelError) as e:
@@ -93,7 +95,9 @@ def main():
                   f"executed copy: {executed}", flush=True)
         else:
             failed.append(p.name)
-            print(f"{p.name}: FAILED after {seconds:.1f} s; executed copy: {executed}\n{error}", file=sys.stderr, flush=True)
+            tail = kernel_log.read_text(errors="replace").splitlines()[-15:] if kernel_log.exists() else []
+            print(f"{p.name}: FAILED after {seconds:.1f} s; executed copy: {executed}\n{error}\n"
+                  f"the kernel's log ({kernel_log}), last lines:\n" + "\n".join(tail), file=sys.stderr, flush=True)
     print(f"notebooks: {time.monotonic() - total_start:.1f} s in all; executed copies in {out}")
     print(f"{passed} passed, {len(failed)} failed")
     return 1 if failed else 0
