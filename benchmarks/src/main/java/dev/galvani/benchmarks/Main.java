@@ -30,6 +30,8 @@ public final class Main {
                 + " test accuracy per arm and seed (--help for options)", true, dev.galvani.benchmarks.train.DelayAblationTask::main));
         COMMANDS.put("shd", new Command("DCLS-Delays on the Spiking Heidelberg Digits, the published configuration (needs the SHD files;"
                 + " --help for options)", true, dev.galvani.benchmarks.train.ShdTask::main));
+        COMMANDS.put("g2g-fashion-mnist", new Command("G2GNet sparse MLP vs dense same-parameter and Erdős–Rényi MLPs on Fashion-MNIST,"
+                + " several seeds (--help for options)", true, dev.galvani.benchmarks.train.G2gFashionMnistTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
