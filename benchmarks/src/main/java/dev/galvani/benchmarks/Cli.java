@@ -21,6 +21,10 @@ public final class Cli {
 
     /** What parsing decided: run with the options, or stop with an exit code (help printed: 0; a bad command line: 2). */
     public record Parsed<T>(T options, int exitCode) {
+        /**
+         * True when the options were parsed and checked, so the task should run.
+         * @return whether there are options to run with
+         */
         public boolean run() { return options != null; }
     }
 

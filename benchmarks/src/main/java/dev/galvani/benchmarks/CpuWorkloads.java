@@ -34,7 +34,9 @@ public final class CpuWorkloads {
      * bias [32], stride 1, padding K / 2 = 1, so the output is [8, 32, 64, 64] (0.60 GFLOP: 2 x 32 x 3 x 3 flops for each of the 2^20 output elements).
      */
     public static final int[] CONV_INPUT = {8, 32, 64, 64};
+    /** Output channels O of the convolution. */
     public static final int CONV_OUT_CHANNELS = 32;
+    /** Kernel size K of the convolution (square). */
     public static final int CONV_KERNEL = 3;
 
     /**
@@ -44,8 +46,11 @@ public final class CpuWorkloads {
      * GEMMs of the first linear layer ([128, 3136] x [3136, 128]: forward, input and weight gradient).
      */
     public static final int[] STEP_ACTIVATION = {128, 32, 28, 28};
+    /** The second convolution's input [N, C, H, W] in {@code train-ops}. */
     public static final int[] STEP_CONV_INPUT = {128, 32, 14, 14};
+    /** The second convolution's weight [O, C, K, K] in {@code train-ops}. */
     public static final int[] STEP_CONV_WEIGHT = {64, 32, 3, 3};
+    /** The first linear layer's GEMM sizes in {@code train-ops}: batch, input features, output features. */
     public static final int[] STEP_FC = {128, 3136, 128};
 
     /**
@@ -56,6 +61,10 @@ public final class CpuWorkloads {
      * torch backend do.
      */
     public static final int LIF_STEPS = 32, LIF_NEURONS = 1 << 20;
+    /**
+     * The LIF benchmark's neuron: LIF with decay 1/τ = 0.5 on the input, threshold 1, hard reset to 0, ATan
+     * surrogate with α = 2.
+     */
     public static final LifSpec LIF_SPEC = new LifSpec(LifSpec.Kind.LIF, 0.5, true, 1.0, 0.0, false, false, Surrogate.atan());
 
     /**
@@ -100,6 +109,14 @@ public final class CpuWorkloads {
     /** ReLU's backward as the derivative rule computes it: the gradient where the input is positive, else 0. */
     public static Tensor reluBackward(Tensor x, Tensor grad) { return Tensor.where(x.gt(0.0), grad, 0.0); }
 
+    /**
+     * The input gradient of a stride-1, padding-1 convolution (dilation 1, one group): gradOut [N, O, H, W]
+     * and w [O, C, K, K] into a tensor of {@code inputShape}.
+     * @param gradOut the output gradient
+     * @param w the weight
+     * @param inputShape the input shape [N, C, H, W]
+     * @return the input gradient
+     */
     public static Tensor conv2dInputGrad(Tensor gradOut, Tensor w, int[] inputShape) {
         return Convolution.conv2dInputGrad(gradOut, w, inputShape, 1, 1, 1, 1, 1, 1, 1);
     }
@@ -111,8 +128,20 @@ public final class CpuWorkloads {
         return g.T().matmul(x);
     }
 
+    /**
+     * The matrix product a · b.
+     * @param a the left matrix
+     * @param b the right matrix
+     * @return the product
+     */
     public static Tensor sgemm(Tensor a, Tensor b) { return a.matmul(b); }
 
+    /**
+     * The element-wise sum a + b.
+     * @param a one addend
+     * @param b the other addend
+     * @return the sum
+     */
     public static Tensor add(Tensor a, Tensor b) { return a.add(b); }
 
     /**
@@ -122,6 +151,11 @@ public final class CpuWorkloads {
      */
     public static Tensor mulAddRelu(Tensor x) { return x.mul(2.0).add(1.0).relu(); }
 
+    /**
+     * The sum of all elements of x.
+     * @param x the tensor
+     * @return a scalar tensor
+     */
     public static Tensor sum(Tensor x) { return x.sum(); }
 
     /** One transcendental function by name: exp, tanh or sigmoid. */

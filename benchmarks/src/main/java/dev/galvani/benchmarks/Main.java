@@ -40,6 +40,12 @@ public final class Main {
                 + " comparison to benchmarks/results/cpu-<date>.md (--help for options)", true, SideBySide::main));
     }
 
+    /**
+     * Runs the command named by the first argument with the remaining ones; prints the usage for no argument
+     * or help, and exits with code 2 for an unknown command or a JVM without the vector module.
+     * @param args the command name and its arguments
+     * @throws Exception whatever the command throws
+     */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             System.out.print(usage());

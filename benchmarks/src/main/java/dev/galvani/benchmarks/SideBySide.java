@@ -46,6 +46,11 @@ public final class SideBySide {
     public record Config(int threads, int warmup, double warmupSeconds, int runs,
                          int[] gemmSizes, int elements, int[] conv, int[] lif, Set<String> only) {
 
+        /**
+         * The defaults: 2 threads, warm-up of at least 3 calls and 1 s, median of 11 runs, {@link
+         * CpuWorkloads}' sizes, every op in {@link #OPS}.
+         * @return the default configuration
+         */
         public static Config defaults() {
             return new Config(2, 3, 1.0, 11, CpuWorkloads.GEMM_SIZES, CpuWorkloads.ELEMENTS,
                     new int[]{CpuWorkloads.CONV_INPUT[0], CpuWorkloads.CONV_INPUT[1], CpuWorkloads.CONV_INPUT[2],
@@ -74,6 +79,13 @@ public final class SideBySide {
     /** One timed operation; {@code skipped} is null when it ran, else why it did not. */
     public record Result(String id, String op, String shape, double medianMs, double minMs, int runs, String skipped) {}
 
+    /**
+     * Runs the {@code side-by-side} command: times Galvani, then PyTorch (unless {@code --no-torch} or no
+     * Python with torch is found), for {@code --rounds} alternations, prints each result and writes the
+     * Markdown report (and the JSON results when asked).
+     * @param args the command line
+     * @throws IOException if writing the results fails
+     */
     public static void main(String[] args) throws IOException {
         Options options = Cli.parseOrExit(new Flags(), args).options();
         Config config = options.config();

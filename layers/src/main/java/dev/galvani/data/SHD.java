@@ -32,12 +32,20 @@ import java.util.List;
  */
 public final class SHD {
 
+    /** The number of cochlea channels (700) and of classes (20: digits 0–9 in two languages). */
     public static final int CHANNELS = 700, CLASSES = 20;
+    /** The file names of the training and test sets. */
     public static final String TRAIN_FILE = "shd_train.h5", TEST_FILE = "shd_test.h5";
+    /** The MD5 checksums of the unzipped training and test HDF5 files. */
     public static final String TRAIN_MD5 = "f3252aeb598ac776c1b526422d90eecb", TEST_MD5 = "1503a5064faa34311c398fb0a1ed0a6f";
 
     /** How spikes are gathered into frames (DCLS reference §12). */
-    public enum Binning { UNIFORM, EVENT_ANCHORED }
+    public enum Binning {
+        /** A uniform grid of {@code dtMs} frames starting at the first spike (SpikingJelly since 2024-03-30; the default). */
+        UNIFORM,
+        /** Each frame starts at the first event not yet binned and takes the events within {@code dtMs} of it (the DCLS paper). */
+        EVENT_ANCHORED
+    }
 
     /** One recording: spike times in seconds, channels, the label. */
     public record Recording(float[] times, int[] units, int label) {}

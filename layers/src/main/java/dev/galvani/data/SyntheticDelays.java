@@ -38,6 +38,21 @@ public final class SyntheticDelays {
         return t;
     }
 
+    /**
+     * Generates {@code n} examples in the layout of the class comment: example {@code e} has class {@code e %
+     * classes}, starts at a uniform step in [0, steps − span], and carries Bernoulli({@code noise}) noise
+     * spikes.
+     * @param n the number of examples
+     * @param channels the input channels, each fired once per example by the template
+     * @param classes the number of classes, at least 2
+     * @param steps T, the steps per example, at least {@code span}
+     * @param span the range of template offsets, at least {@code channels}
+     * @param noise the probability of a noise spike per channel and step, in [0, 1)
+     * @param templateSeed the seed of the class templates
+     * @param seed the seed of the start steps and the noise
+     * @return inputs F32 [n, steps, channels] and targets I64 [n]
+     * @throws IllegalArgumentException if an argument is out of range
+     */
     public static TensorDataset generate(int n, int channels, int classes, int steps, int span, double noise, long templateSeed, long seed) {
         if (n < 0) throw new IllegalArgumentException("SyntheticDelays: n must be non-negative, got " + n);
         if (steps < span) throw new IllegalArgumentException("SyntheticDelays: " + steps + " steps cannot hold a span of " + span);

@@ -26,7 +26,16 @@ import dev.galvani.tensor.Tensor;
 public final class DelayKernel {
 
     /** How a position is spread over the taps (reference §2). */
-    public enum Version { GAUSS, MAX, V1, V0 }
+    public enum Version {
+        /** A gaussian of width {@code |σ| + 0.27} around μ (DCLS's default, used for training). */
+        GAUSS,
+        /** A triangle of half-width {@code |σ| + 1} around μ; one-hot at an integer μ when σ = 0. */
+        MAX,
+        /** A triangle of half-width 1 around μ; σ is ignored. */
+        V1,
+        /** Bilinear interpolation between the two taps around μ; σ is ignored. */
+        V0
+    }
 
     /** The width offset of the gauss version, hard-coded in DCLS: {@code s = |σ| + 0.27}. */
     public static final double GAUSS_WIDTH_OFFSET = 0.27;

@@ -24,9 +24,30 @@ import dev.galvani.tensor.Tensor;
  */
 public final class DelayedConv2d extends Module {
 
+    /**
+     * The geometry given to the constructor: input and output channels, the square spatial kernel size,
+     * stride and padding, and D, the temporal kernel length (odd).
+     */
     public final int inChannels, outChannels, kernelSize, stride, padding, taps;
+    /**
+     * The parameters: {@code weight [Cout, Cin, k, k]} (state-dict name "weight"), the delay positions {@code
+     * [1, Cout, Cin, 1]} ("P"), and the frozen widths σ {@code [1, Cout, Cin, 1]} ("SIG").
+     */
     public final Parameter weight, positions, sigma;
 
+    /**
+     * A layer initialised as {@link DelayedLinear} is: W kaiming-uniform with bound √(6 / (Cin k²)), P
+     * uniform in [−D//2, ⌊D/2⌋] then clamped, σ = ⌊D/2⌋ and frozen.
+     * @param inChannels Cin
+     * @param outChannels Cout
+     * @param kernelSize the spatial kernel size k (square)
+     * @param stride the spatial stride
+     * @param padding the spatial zero padding
+     * @param taps D, the longest delay plus one, odd
+     * @param gen the generator for W and P
+     * @throws IllegalArgumentException if a size or the stride is not positive, the padding is negative, or D
+     * is not odd and positive
+     */
     public DelayedConv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int taps, Generator gen) {
         if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0 || stride <= 0 || padding < 0)
             throw new IllegalArgumentException("DelayedConv2d: channels, kernel size and stride must be positive and padding non-negative");

@@ -30,11 +30,22 @@ import dev.galvani.tensor.Tensor;
  */
 public final class DelayedLinear extends Module {
 
+    /** The sizes given to the constructor: Cin, Cout, and D, the temporal kernel length (odd). */
     public final int inFeatures, outFeatures, taps;
+    /**
+     * The parameters: {@code weight [Cout, Cin, 1]} (state-dict name "weight"), the delay positions {@code
+     * [1, Cout, Cin, 1]} ("P"), and the frozen widths σ {@code [1, Cout, Cin, 1]} ("SIG").
+     */
     public final Parameter weight, positions, sigma;
 
     /**
+     * A layer with SNN-delays' initialisation (see the class comment).
+     *
+     * @param inFeatures Cin, the input features
+     * @param outFeatures Cout, the output features
      * @param taps D, the longest delay plus one, odd (SHD: 25 steps of 10 ms)
+     * @param gen the generator for W and P
+     * @throws IllegalArgumentException if a feature count is not positive or D is not odd and positive
      */
     public DelayedLinear(int inFeatures, int outFeatures, int taps, Generator gen) {
         if (inFeatures <= 0 || outFeatures <= 0) throw new IllegalArgumentException("DelayedLinear: feature counts must be positive, got " + inFeatures + ", " + outFeatures);

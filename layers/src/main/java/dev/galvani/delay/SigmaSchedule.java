@@ -19,7 +19,14 @@ public final class SigmaSchedule {
     private final int finalEpoch;
     private double sigma;
 
-    /** @param finalEpoch the epoch count over which σ shrinks (SNN-delays: epochs / 4) */
+    /**
+     * A schedule that starts at σ₀ and shrinks the σ of the given layers.
+     *
+     * @param layers       the layers whose σ it sets
+     * @param initialSigma σ₀, positive
+     * @param finalEpoch   the epoch count over which σ shrinks (SNN-delays: epochs / 4)
+     * @throws IllegalArgumentException if σ₀ is not positive or finalEpoch is negative
+     */
     public SigmaSchedule(List<DelayedLinear> layers, double initialSigma, int finalEpoch) {
         if (!(initialSigma > 0)) throw new IllegalArgumentException("SigmaSchedule: the initial sigma must be positive, got " + initialSigma);
         if (finalEpoch < 0) throw new IllegalArgumentException("SigmaSchedule: finalEpoch must be non-negative, got " + finalEpoch);

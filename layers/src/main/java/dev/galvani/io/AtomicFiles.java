@@ -24,11 +24,25 @@ public final class AtomicFiles {
 
     /** Writes a file's content to a channel. */
     @FunctionalInterface
-    public interface ChannelContent { void writeTo(FileChannel channel) throws IOException; }
+    public interface ChannelContent {
+        /**
+         * Writes the whole content.
+         * @param channel the channel of the temporary file
+         * @throws IOException if writing fails; the target is then left as it was
+         */
+        void writeTo(FileChannel channel) throws IOException;
+    }
 
     /** Writes a file's content to a stream (which the writer must not close). */
     @FunctionalInterface
-    public interface StreamContent { void writeTo(OutputStream out) throws IOException; }
+    public interface StreamContent {
+        /**
+         * Writes the whole content.
+         * @param out the stream to the temporary file
+         * @throws IOException if writing fails; the target is then left as it was
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
 
     private AtomicFiles() {}
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 public final class SafeTensorsFormatException extends IOException {
 
     private final transient Path file;
+    /** The byte offset in the file where the problem is. */
     private final long offset;
 
     /**

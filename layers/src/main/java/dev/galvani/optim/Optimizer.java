@@ -36,6 +36,8 @@ public abstract class Optimizer {
     private final Map<Parameter, ParamState> state = new IdentityHashMap<>();
 
     /**
+     * Sets up the defaults and adds the groups, checking every option.
+     *
      * @param groups       the parameter groups, each with the options it overrides
      * @param builtIn      every option this optimizer has, with PyTorch's default (Double or Boolean)
      * @param overrides    defaults chosen by the caller for all groups (a subset of {@code builtIn})

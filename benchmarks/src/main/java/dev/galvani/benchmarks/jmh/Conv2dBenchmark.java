@@ -17,6 +17,7 @@ public class Conv2dBenchmark extends CpuBenchmark {
 
     private Tensor x, w, bias;
 
+    /** Makes the input, weight and bias of {@link CpuWorkloads}' convolution from fixed seeds. */
     @Setup
     public void setUp() {
         int[] in = CpuWorkloads.CONV_INPUT;
@@ -26,6 +27,10 @@ public class Conv2dBenchmark extends CpuBenchmark {
         bias = Tensor.randn(new Generator(9), o);
     }
 
+    /**
+     * One convolution with bias, stride 1, padding 1.
+     * @return the output, handed to the blackhole
+     */
     @Benchmark
     public Tensor conv2d() { return CpuWorkloads.conv2d(x, w, bias); }
 }

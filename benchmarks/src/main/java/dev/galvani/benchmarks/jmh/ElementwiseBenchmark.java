@@ -17,6 +17,7 @@ public class ElementwiseBenchmark extends CpuBenchmark {
 
     private Tensor x, y;
 
+    /** Makes the two 1-D F32 inputs of {@link CpuWorkloads#ELEMENTS} normal elements from fixed seeds. */
     @Setup
     public void setUp() {
         x = Tensor.randn(new Generator(3), CpuWorkloads.ELEMENTS);

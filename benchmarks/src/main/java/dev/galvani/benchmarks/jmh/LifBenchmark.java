@@ -23,6 +23,10 @@ public class LifBenchmark extends CpuBenchmark {
     private Tensor x, gradSpikes;
     private float[] a, b, c;
 
+    /**
+     * Makes the LIF input x [T, N] (normal, times 0.8 plus 0.9), the
+     * spikes' gradient, and the triad's three arrays.
+     */
     @Setup
     public void setUp() {
         x = Tensor.randn(new Generator(22), CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS).mul(0.8).add(0.9);
@@ -32,12 +36,24 @@ public class LifBenchmark extends CpuBenchmark {
         c = Tensor.randn(new Generator(25), CpuWorkloads.ELEMENTS).toFloatArray();
     }
 
+    /**
+     * One forward and backward of the fused LIF kernels.
+     * @return null: the step frees its tensors
+     */
     @Benchmark
     public Tensor fused() { return CpuWorkloads.lif(x, gradSpikes, true); }
 
+    /**
+     * One forward and backward of the LIF composed from recorded tensor ops.
+     * @return null: the step frees its tensors
+     */
     @Benchmark
     public Tensor composed() { return CpuWorkloads.lif(x, gradSpikes, false); }
 
+    /**
+     * STREAM's triad a = b + 3c over {@link CpuWorkloads#ELEMENTS} floats, the memory-bandwidth reference.
+     * @return the array written, handed to the blackhole
+     */
     @Benchmark
     public float[] triad() {
         CpuWorkloads.triad(a, b, c, 3f);

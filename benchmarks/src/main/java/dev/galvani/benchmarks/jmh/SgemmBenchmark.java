@@ -19,6 +19,7 @@ public class SgemmBenchmark extends CpuBenchmark {
 
     private Tensor a, b;
 
+    /** Makes the two normal n x n F32 matrices from fixed seeds. */
     @Setup
     public void setUp() {
         a = Tensor.randn(new Generator(1), n, n);

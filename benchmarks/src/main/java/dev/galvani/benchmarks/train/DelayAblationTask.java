@@ -27,6 +27,10 @@ import picocli.CommandLine.Option;
  */
 public final class DelayAblationTask {
 
+    /**
+     * The command line of {@code delay-ablation}: data sizes, network and training settings, seeds and the
+     * output folder.
+     */
     @Command(name = "delay-ablation", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
             description = {"No delays, fixed random delays and learned delays (DCLS) on a spike-timing task that only delays solve;",
                     "prints the test accuracy of each arm and seed (evaluated with rounded integer delays)."})
@@ -58,20 +62,43 @@ public final class DelayAblationTask {
 
     /** The three arms of reference §11. */
     public enum Arm {
-        NONE("no delays"), RANDOM("fixed random delays"), LEARNED("learned delays");
+        /** No delays: kernel length D = 1. */
+        NONE("no delays"),
+        /** Delays fixed at their random initialisation (positions frozen). */
+        RANDOM("fixed random delays"),
+        /** Delays learned with the weights. */
+        LEARNED("learned delays");
         final String label;
         Arm(String label) { this.label = label; }
     }
 
     /** Test accuracy per arm, one value per seed (in the order of the seeds). */
     public record Result(Map<Arm, double[]> accuracy, String table, Path dir) {
+        /**
+         * The mean test accuracy of one arm over the seeds.
+         * @param arm the arm
+         * @return the mean accuracy in [0, 1]
+         */
         public double mean(Arm arm) { return java.util.Arrays.stream(accuracy.get(arm)).average().orElse(Double.NaN); }
     }
 
+    /**
+     * Runs the ablation from the command line, printing to standard output.
+     * @param args the command line
+     * @throws Exception if a run or writing the table fails
+     */
     public static void main(String[] args) throws Exception {
         run(Cli.parseOrExit(new Options(), args), System.out);
     }
 
+    /**
+     * Trains and evaluates every arm once per seed, prints the progress and the table to {@code out}, and
+     * writes the table to {@code ablation.md} in a new run folder under {@code o.out}.
+     * @param o the options, checked first
+     * @param out where progress and the table are printed
+     * @return the accuracies, the table and the run folder
+     * @throws Exception if a run or writing the table fails
+     */
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         RunDirectory runDir = RunDirectory.create(o.out, "delay-ablation");

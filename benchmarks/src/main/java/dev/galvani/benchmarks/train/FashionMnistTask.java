@@ -65,19 +65,35 @@ public final class FashionMnistTask {
         /** The command line, kept in the checkpoint so that {@code --resume} can rebuild these options. */
         String[] args = new String[0];
 
+        /** Sets {@code --epochs}, the training epochs; returns these options. */
         public Options epochs(int v) { epochs = v; return this; }
+        /** Sets {@code --batch-size}, the examples per step; returns these options. */
         public Options batchSize(int v) { batchSize = v; return this; }
+        /**
+         * Sets {@code --train-limit}, the number of training examples used (0: all); returns these options.
+         */
         public Options trainLimit(int v) { trainLimit = v; return this; }
+        /**
+         * Sets {@code --channels} (the two conv layers' widths) and {@code --hidden}; returns these options.
+         */
         public Options width(int channels1, int channels2, int hidden) {
             this.channels = new int[]{channels1, channels2};
             this.hidden = hidden;
             return this;
         }
+        /** Sets {@code --lr}, the one-cycle schedule's peak learning rate; returns these options. */
         public Options maxLr(double v) { maxLr = v; return this; }
+        /** Sets {@code --weight-decay}, AdamW's decoupled weight decay; returns these options. */
         public Options weightDecay(double v) { weightDecay = v; return this; }
+        /** Sets {@code --seed}; returns these options. */
         public Options seed(long v) { seed = v; return this; }
+        /** Sets {@code --out}, the folder where the run's folder is made; returns these options. */
         public Options out(Path v) { out = v; return this; }
+        /** Sets {@code --resume}, the run folder to continue; returns these options. */
         public Options resume(Path v) { resume = v; return this; }
+        /**
+         * Sets {@code --stop-after}, the epoch after which the run stops (0: run all); returns these options.
+         */
         public Options stopAfter(int epoch) { stopAfter = epoch; return this; }
 
         @Override public void check() {
@@ -119,6 +135,12 @@ public final class FashionMnistTask {
         }
     }
 
+    /**
+     * Runs the task from the command line; with {@code --resume} the stored command line is parsed first and
+     * the flags given now override it.
+     * @param args the command line
+     * @throws Exception if the run fails
+     */
     public static void main(String[] args) throws Exception {
         Options o = Cli.parseOrExit(new Options(), args);
         String[] runArgs = args;
@@ -139,6 +161,15 @@ public final class FashionMnistTask {
                 new Flatten(), new Linear(c2 * 7 * 7, hidden, true, gen), new Activation.ReLU(), new Dropout(0.25, gen), new Linear(hidden, 10, true, gen));
     }
 
+    /**
+     * Trains and tests the CNN with these options (on a generated stand-in when Fashion-MNIST is not
+     * installed), printing progress to {@code out}, and writes the curves, the log and the weights into the
+     * run folder (a new one under {@code --out}, or the one given to {@code --resume}).
+     * @param o the options, checked first
+     * @param out where progress and results are printed
+     * @return what the run produced
+     * @throws Exception if training or writing the outputs fails
+     */
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         // The outputs' folder first: an unwritable --out fails now, not after the training.

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
  */
 public final class ShdTask {
 
+    /** The command line of {@code shd}: data folder, network, training settings and the output folder. */
     @Command(name = "shd", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
             description = {"Trains DCLS-Delays on the Spiking Heidelberg Digits with the published configuration and reports the test",
                     "accuracy of the rounded-delay network after every epoch. Needs shd_train.h5 and shd_test.h5 (GALVANI_DATA or --data)."})
@@ -51,16 +52,30 @@ public final class ShdTask {
             };
         }
 
+        /**
+         * Sets {@code --data}, the folder with {@code shd_train.h5} and {@code shd_test.h5}; returns these
+         * options.
+         */
         public Options data(Path v) { data = v; return this; }
+        /** Sets {@code --epochs}, the training epochs; returns these options. */
         public Options epochs(int v) { epochs = v; return this; }
+        /** Sets {@code --batch-size}, the examples per step; returns these options. */
         public Options batchSize(int v) { batchSize = v; return this; }
+        /** Sets {@code --hidden}, the hidden layer widths; returns these options. */
         public Options hidden(int... v) { hidden = v; return this; }
+        /** Sets {@code --out}, the folder where the run's folder is made; returns these options. */
         public Options out(Path v) { out = v; return this; }
     }
 
     /** The best and the last test accuracy over the epochs, and where the log went. */
     public record Result(double best, int bestEpoch, double last, Path dir) {}
 
+    /**
+     * Runs the task from the command line; without the data files it prints where to put them and exits with
+     * code 2.
+     * @param args the command line
+     * @throws Exception if the run fails
+     */
     public static void main(String[] args) throws Exception {
         Options o = Cli.parseOrExit(new Options(), args);
         try {
@@ -71,6 +86,16 @@ public final class ShdTask {
         }
     }
 
+    /**
+     * Trains DCLS-Delays on SHD with these options, evaluating the rounded-delay network on the test set
+     * after every epoch, printing progress to {@code out} and writing the log into a new run folder under
+     * {@code --out}.
+     * @param o the options, checked first
+     * @param out where progress and results are printed
+     * @return the best and the last test accuracy and the run folder
+     * @throws java.io.FileNotFoundException if the data files are missing
+     * @throws Exception if reading the data, training or writing the log fails
+     */
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         Path dir = o.data != null ? o.data : SHD.locate();

@@ -89,28 +89,54 @@ public final class SnnFashionMnistTask {
         /** The command line, kept in the checkpoint so that {@code --resume} can rebuild these options. */
         String[] args = new String[0];
 
+        /** Sets {@code --epochs}, the training epochs; returns these options. */
         public Options epochs(int v) { epochs = v; return this; }
+        /** Sets {@code --batch-size}, the examples per step; returns these options. */
         public Options batchSize(int v) { batchSize = v; return this; }
+        /**
+         * Sets {@code --train-limit}, the number of training examples used (0: all); returns these options.
+         */
         public Options trainLimit(int v) { trainLimit = v; return this; }
+        /** Sets {@code --test-limit}, the number of test examples used (0: all); returns these options. */
         public Options testLimit(int v) { testLimit = v; return this; }
+        /** Sets {@code --steps}, the time steps T per image; returns these options. */
         public Options steps(int v) { steps = v; return this; }
+        /** Sets {@code --k}, the number of random steps SLTT-K runs backward at; returns these options. */
         public Options k(int v) { k = v; return this; }
+        /**
+         * Sets {@code --channels} (the two conv layers' widths) and {@code --hidden}; returns these options.
+         */
         public Options width(int channels1, int channels2, int hidden) {
             this.channels = new int[]{channels1, channels2};
             this.hidden = hidden;
             return this;
         }
+        /** Sets {@code --lr}, the one-cycle schedule's peak learning rate; returns these options. */
         public Options maxLr(double v) { maxLr = v; return this; }
+        /** Sets {@code --weight-decay}, AdamW's decoupled weight decay; returns these options. */
         public Options weightDecay(double v) { weightDecay = v; return this; }
+        /** Sets {@code --dropout}, the dropout probability before the readout; returns these options. */
         public Options dropout(double v) { dropout = v; return this; }
+        /** Sets {@code --neuron}: {@code lif} or {@code plif}; returns these options. */
         public Options neuron(String v) { neuron = v; return this; }
+        /** Sets {@code --surrogate}, the spike's surrogate gradient by name; returns these options. */
         public Options surrogate(String v) { surrogate = v; return this; }
         /** {@code flip}: mirror each training image left-right with probability 1/2 (clothes are symmetric); {@code none}. */
         public Options augment(String v) { augment = v; return this; }
+        /**
+         * Sets {@code --policy}, training through time: {@code bptt}, {@code sltt} or {@code sltt-k}; returns
+         * these options.
+         */
         public Options policy(String v) { policy = v; return this; }
+        /** Sets {@code --seed}; returns these options. */
         public Options seed(long v) { seed = v; return this; }
+        /** Sets {@code --out}, the folder where the run's folder is made; returns these options. */
         public Options out(Path v) { out = v; return this; }
+        /** Sets {@code --resume}, the run folder to continue; returns these options. */
         public Options resume(Path v) { resume = v; return this; }
+        /**
+         * Sets {@code --stop-after}, the epoch after which the run stops (0: run all); returns these options.
+         */
         public Options stopAfter(int epoch) { stopAfter = epoch; return this; }
 
         @Override public void check() {
@@ -201,6 +227,12 @@ public final class SnnFashionMnistTask {
         }
     }
 
+    /**
+     * Runs the task from the command line; with {@code --resume} the stored command line is parsed first and
+     * the flags given now override it.
+     * @param args the command line
+     * @throws Exception if the run fails
+     */
     public static void main(String[] args) throws Exception {
         Options o = Cli.parseOrExit(new Options(), args);
         String[] runArgs = args;
@@ -237,6 +269,15 @@ public final class SnnFashionMnistTask {
         return o.neuron.equals("plif") ? new ParametricLIFNode(2.0, true, options) : new LIFNode(2.0, true, options);
     }
 
+    /**
+     * Trains and tests the spiking CNN with these options (on a generated stand-in when Fashion-MNIST is not
+     * installed), printing progress, firing rates and the energy table to {@code out}, and writes the outputs
+     * into the run folder (a new one under {@code --out}, or the one given to {@code --resume}).
+     * @param o the options, checked first
+     * @param out where progress and results are printed
+     * @return what the run produced
+     * @throws Exception if training or writing the outputs fails
+     */
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         // The outputs' folder first: an unwritable --out fails now, not after the training.

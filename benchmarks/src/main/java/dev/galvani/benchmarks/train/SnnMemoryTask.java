@@ -60,6 +60,12 @@ public final class SnnMemoryTask {
         }
     }
 
+    /**
+     * Runs the {@code snn-memory} command: measures the peaks for every policy and T, prints the Markdown
+     * table and writes it to {@code --out}, with the plot beside it.
+     * @param args the command line
+     * @throws IOException if writing the table or the plot fails
+     */
     public static void main(String[] args) throws IOException {
         Options o = Cli.parseOrExit(new Options(), args);
         int[] steps = o.steps;

@@ -22,6 +22,10 @@ import java.util.Optional;
  */
 public interface Backend {
 
+    /**
+     * The device this backend computes on.
+     * @return the device
+     */
     Device device();
 
     // ---- memory ----------------------------------------------------------------------------------

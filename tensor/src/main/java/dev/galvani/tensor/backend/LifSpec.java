@@ -23,8 +23,19 @@ package dev.galvani.tensor.backend;
 public record LifSpec(Kind kind, double decay, boolean decayInput, double vThreshold, double vReset, boolean detachReset,
                       boolean detachTemporal, Surrogate surrogate) {
 
-    public enum Kind { IF, LIF }
+    /** The neuron model. */
+    public enum Kind {
+        /** Integrate-and-fire: the charge adds the input to the membrane, without leak. */
+        IF,
+        /** Leaky integrate-and-fire: the membrane decays towards V_r with rate k = 1/τ. */
+        LIF
+    }
 
+    /**
+     * Checks the components.
+     * @throws IllegalArgumentException if kind or surrogate is null, a LIF decay is outside (0, 1], the
+     * threshold is not finite, or the reset value is infinite
+     */
     public LifSpec {
         if (kind == null || surrogate == null) throw new IllegalArgumentException("LifSpec: kind and surrogate must be given");
         if (kind == Kind.LIF && !(decay > 0 && decay <= 1))
@@ -33,6 +44,10 @@ public record LifSpec(Kind kind, double decay, boolean decayInput, double vThres
         if (Double.isInfinite(vReset)) throw new IllegalArgumentException("LifSpec: the reset value must be finite, or NaN for a soft reset");
     }
 
+    /**
+     * True for a hard reset (vReset is a number), false for a soft, subtractive one (vReset is NaN).
+     * @return whether the reset is hard
+     */
     public boolean hardReset() { return !Double.isNaN(vReset); }
 
     /** V_r inside the charge: the reset value for a hard reset, 0 for a soft one. */

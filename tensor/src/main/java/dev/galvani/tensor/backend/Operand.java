@@ -51,25 +51,63 @@ public final class Operand {
         return new Operand(storage, Shape.of(newShape), newStrides, offset + index * strides[dim]);
     }
 
+    /**
+     * The storage the elements lie in.
+     * @return the storage
+     */
     public Storage storage() { return storage; }
 
+    /**
+     * The element type (the storage's).
+     * @return the dtype
+     */
     public DType dtype() { return storage.dtype(); }
 
+    /**
+     * The device the storage lives on.
+     * @return the device
+     */
     public Device device() { return storage.device(); }
 
+    /**
+     * The logical shape.
+     * @return the shape
+     */
     public Shape shape() { return shape; }
 
     /** A copy of the strides. */
     public int[] strides() { return strides.clone(); }
 
+    /**
+     * The stride of dimension {@code d}, in elements.
+     * @param d the dimension
+     * @return the stride
+     */
     public int stride(int d) { return strides[d]; }
 
+    /**
+     * Where element (0, ..., 0) lies in the storage, in elements.
+     * @return the offset
+     */
     public int offset() { return offset; }
 
+    /**
+     * The number of elements (the product of the shape).
+     * @return the element count
+     */
     public long numel() { return shape.numel(); }
 
+    /**
+     * The number of dimensions.
+     * @return the rank
+     */
     public int dim() { return shape.rank(); }
 
+    /**
+     * The size of dimension {@code d}.
+     * @param d the dimension
+     * @return the size
+     */
     public int size(int d) { return shape.size(d); }
 
     /** True when the elements lie in row-major order without gaps. */

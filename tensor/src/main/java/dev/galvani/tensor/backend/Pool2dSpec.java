@@ -9,6 +9,11 @@ package dev.galvani.tensor.backend;
 public record Pool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                          int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) {
 
+    /**
+     * Checks the geometry.
+     * @throws IllegalArgumentException if a kernel size, stride or dilation is below 1, a padding is
+     * negative, or a padding exceeds half its kernel size
+     */
     public Pool2dSpec {
         if (kernelH < 1 || kernelW < 1) throw new IllegalArgumentException("pool: kernel size must be positive, got (" + kernelH + ", " + kernelW + ")");
         if (strideH < 1 || strideW < 1) throw new IllegalArgumentException("pool: stride must be positive, got (" + strideH + ", " + strideW + ")");
@@ -18,8 +23,18 @@ public record Pool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int
             throw new IllegalArgumentException("pool: padding (" + padH + ", " + padW + ") must be at most half the kernel size (" + kernelH + ", " + kernelW + ")");
     }
 
+    /**
+     * The output height for input height {@code inH}, ceil mode included.
+     * @param inH the input height
+     * @return the output height
+     */
     public int outH(int inH) { return outSize(inH, kernelH, strideH, padH, dilationH); }
 
+    /**
+     * The output width for input width {@code inW}, ceil mode included.
+     * @param inW the input width
+     * @return the output width
+     */
     public int outW(int inW) { return outSize(inW, kernelW, strideW, padW, dilationW); }
 
     private int outSize(int in, int k, int stride, int pad, int dil) {

@@ -12,6 +12,10 @@ public interface PoolingKernels extends KernelFamily {
     /** Routes gradOut to the recorded maxima: gradIn (zeroed by the caller) [N, C, H, W] accumulates. */
     void maxPool2dBackward(Operand gradOut, Operand indices, Operand gradIn, Pool2dSpec spec);
 
+    /**
+     * Average pooling of x [N, C, H, W] into out [N, C, outH, outW]: each element is its window's sum divided
+     * by {@link Pool2dSpec#avgDivisor}.
+     */
     void avgPool2d(Operand x, Operand out, Pool2dSpec spec);
 
     /** gradIn (zeroed by the caller) accumulates each window's share of gradOut. */

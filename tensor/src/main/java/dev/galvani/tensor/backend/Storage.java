@@ -9,8 +9,16 @@ import dev.galvani.tensor.Device;
  */
 public interface Storage {
 
+    /**
+     * The device the elements live on.
+     * @return the device
+     */
     Device device();
 
+    /**
+     * The element type.
+     * @return the dtype
+     */
     DType dtype();
 
     /** Number of elements. */
@@ -22,10 +30,15 @@ public interface Storage {
     /** Gives the memory back now (a {@code TensorScope} closing). Later use fails with a clear message. */
     void release();
 
+    /**
+     * True once {@link #release()} has given the memory back.
+     * @return whether the storage is released
+     */
     boolean isReleased();
 
     /** Incremented by every in-place write; autograd compares it with the value seen when an op was recorded. */
     int version();
 
+    /** Increments {@link #version()}; called after every in-place write. */
     void bumpVersion();
 }

@@ -13,6 +13,10 @@ package dev.galvani.tensor.backend;
  */
 public record Surrogate(Kind kind, double alpha) {
 
+    /**
+     * Checks the components.
+     * @throws IllegalArgumentException if {@code kind} is null or {@code alpha} is not positive and finite
+     */
     public Surrogate {
         if (kind == null) throw new IllegalArgumentException("Surrogate: kind is null");
         if (!(alpha > 0) || Double.isInfinite(alpha)) throw new IllegalArgumentException("Surrogate " + kind + ": alpha must be positive and finite, got " + alpha);
@@ -41,24 +45,100 @@ public record Surrogate(Kind kind, double alpha) {
 
         Kind(double defaultAlpha) { this.defaultAlpha = defaultAlpha; }
 
+        /**
+         * The published default α of this family.
+         * @return the default sharpness
+         */
         public double defaultAlpha() { return defaultAlpha; }
     }
 
+    /**
+     * The {@link Kind#ATAN} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate atan() { return new Surrogate(Kind.ATAN, Kind.ATAN.defaultAlpha); }
+    /**
+     * The {@link Kind#ATAN} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate atan(double alpha) { return new Surrogate(Kind.ATAN, alpha); }
+    /**
+     * The {@link Kind#SIGMOID} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate sigmoid() { return new Surrogate(Kind.SIGMOID, Kind.SIGMOID.defaultAlpha); }
+    /**
+     * The {@link Kind#SIGMOID} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate sigmoid(double alpha) { return new Surrogate(Kind.SIGMOID, alpha); }
+    /**
+     * The {@link Kind#FAST_SIGMOID} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate fastSigmoid() { return new Surrogate(Kind.FAST_SIGMOID, Kind.FAST_SIGMOID.defaultAlpha); }
+    /**
+     * The {@link Kind#FAST_SIGMOID} surrogate with the given slope.
+     * @param slope the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate fastSigmoid(double slope) { return new Surrogate(Kind.FAST_SIGMOID, slope); }
+    /**
+     * The {@link Kind#PIECEWISE_QUADRATIC} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate piecewiseQuadratic() { return new Surrogate(Kind.PIECEWISE_QUADRATIC, Kind.PIECEWISE_QUADRATIC.defaultAlpha); }
+    /**
+     * The {@link Kind#PIECEWISE_QUADRATIC} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate piecewiseQuadratic(double alpha) { return new Surrogate(Kind.PIECEWISE_QUADRATIC, alpha); }
+    /**
+     * The {@link Kind#TRIANGLE} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate triangle() { return new Surrogate(Kind.TRIANGLE, Kind.TRIANGLE.defaultAlpha); }
+    /**
+     * The {@link Kind#TRIANGLE} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate triangle(double alpha) { return new Surrogate(Kind.TRIANGLE, alpha); }
+    /**
+     * The {@link Kind#ERF} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate erf() { return new Surrogate(Kind.ERF, Kind.ERF.defaultAlpha); }
+    /**
+     * The {@link Kind#ERF} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate erf(double alpha) { return new Surrogate(Kind.ERF, alpha); }
+    /**
+     * The {@link Kind#PIECEWISE_EXP} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate piecewiseExp() { return new Surrogate(Kind.PIECEWISE_EXP, Kind.PIECEWISE_EXP.defaultAlpha); }
+    /**
+     * The {@link Kind#PIECEWISE_EXP} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate piecewiseExp(double alpha) { return new Surrogate(Kind.PIECEWISE_EXP, alpha); }
+    /**
+     * The {@link Kind#SOFT_SIGN} surrogate with its default α.
+     * @return the surrogate
+     */
     public static Surrogate softSign() { return new Surrogate(Kind.SOFT_SIGN, Kind.SOFT_SIGN.defaultAlpha); }
+    /**
+     * The {@link Kind#SOFT_SIGN} surrogate with the given α.
+     * @param alpha the sharpness, positive and finite
+     * @return the surrogate
+     */
     public static Surrogate softSign(double alpha) { return new Surrogate(Kind.SOFT_SIGN, alpha); }
 
     /** σ'(x). */

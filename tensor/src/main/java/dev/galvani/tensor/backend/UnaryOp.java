@@ -8,30 +8,37 @@ package dev.galvani.tensor.backend;
  * as PyTorch does; the others keep integer types ({@link #applyLong}).
  */
 public enum UnaryOp {
+    /** Negation, -x. */
     NEG(false) {
         public double apply(double x) { return -x; }
         public long applyLong(long x) { return -x; }
     },
+    /** Absolute value, |x|. */
     ABS(false) {
         public double apply(double x) { return Math.abs(x); }
         public long applyLong(long x) { return Math.abs(x); }
     },
+    /** Sign of x: -1, 0 or 1 (0 for NaN, as {@code torch.sign}). */
     SIGN(false) {
         public double apply(double x) { return Double.isNaN(x) ? 0.0 : Math.signum(x); }     // sign(NaN) = 0, as torch.sign
         public long applyLong(long x) { return Long.signum(x); }
     },
+    /** x * x. */
     SQUARE(false) {
         public double apply(double x) { return x * x; }
         public long applyLong(long x) { return x * x; }
     },
+    /** max(x, 0); NaN stays NaN. */
     RELU(false) {
         public double apply(double x) { return x > 0 ? x : (Double.isNaN(x) ? x : 0.0); }
         public long applyLong(long x) { return Math.max(x, 0); }
     },
+    /** Largest integer not greater than x; the identity on integer types. */
     FLOOR(false) {
         public double apply(double x) { return Math.floor(x); }
         public long applyLong(long x) { return x; }
     },
+    /** Smallest integer not less than x; the identity on integer types. */
     CEIL(false) {
         public double apply(double x) { return Math.ceil(x); }
         public long applyLong(long x) { return x; }
@@ -41,16 +48,27 @@ public enum UnaryOp {
         public double apply(double x) { return Math.rint(x); }
         public long applyLong(long x) { return x; }
     },
+    /** Element-wise e^x. */
     EXP(true) { public double apply(double x) { return Math.exp(x); } },
+    /** e^x - 1, accurate for small x. */
     EXPM1(true) { public double apply(double x) { return Math.expm1(x); } },
+    /** Natural logarithm. */
     LOG(true) { public double apply(double x) { return Math.log(x); } },
+    /** log(1 + x), accurate for small x. */
     LOG1P(true) { public double apply(double x) { return Math.log1p(x); } },
+    /** Square root. */
     SQRT(true) { public double apply(double x) { return Math.sqrt(x); } },
+    /** Reciprocal square root, 1 / sqrt(x). */
     RSQRT(true) { public double apply(double x) { return 1.0 / Math.sqrt(x); } },
+    /** 1 / x. */
     RECIPROCAL(true) { public double apply(double x) { return 1.0 / x; } },
+    /** Sine (radians). */
     SIN(true) { public double apply(double x) { return Math.sin(x); } },
+    /** Cosine (radians). */
     COS(true) { public double apply(double x) { return Math.cos(x); } },
+    /** Hyperbolic tangent. */
     TANH(true) { public double apply(double x) { return Math.tanh(x); } },
+    /** Logistic sigmoid, 1 / (1 + e^-x). */
     SIGMOID(true) { public double apply(double x) { return 1.0 / (1.0 + Math.exp(-x)); } },
     /** x * sigmoid(x) (Hendrycks &amp; Gimpel's SiLU / Ramachandran's swish). */
     SILU(true) { public double apply(double x) { return x / (1.0 + Math.exp(-x)); } },
@@ -58,6 +76,7 @@ public enum UnaryOp {
     SOFTPLUS(true) { public double apply(double x) { return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x))); } },
     /** The exact (erf) form: x/2 (1 + erf(x / sqrt 2)). */
     GELU(true) { public double apply(double x) { return 0.5 * x * (1.0 + SpecialFunctions.erf(x * 0.7071067811865476)); } },
+    /** The Gauss error function erf(x). */
     ERF(true) { public double apply(double x) { return SpecialFunctions.erf(x); } };
 
     private final boolean floatOnly;
@@ -67,6 +86,11 @@ public enum UnaryOp {
     /** True when integer and bool inputs are promoted to floating point first. */
     public boolean floatOnly() { return floatOnly; }
 
+    /**
+     * The floating-point definition of this op; every backend matches it.
+     * @param x the input element
+     * @return the op applied to {@code x}
+     */
     public abstract double apply(double x);
 
     /** The integer form of the ops that keep integer types. */

@@ -23,12 +23,14 @@ import dev.galvani.tensor.backend.UnaryOp;
  */
 public final class CpuBackend implements Backend {
 
+    /** The one CPU backend, shared by every "cpu" device. */
     public static final CpuBackend INSTANCE = new CpuBackend();
 
     private CpuBackend() {}
 
     /** Registers the CPU backend for device type "cpu" (ServiceLoader needs a public class with a public constructor). */
     public static final class Provider implements BackendProvider {
+        /** Creates the provider; ServiceLoader calls it. */
         public Provider() {}
 
         @Override public String deviceType() { return Device.CPU.type(); }

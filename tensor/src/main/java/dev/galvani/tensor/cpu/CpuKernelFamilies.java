@@ -36,7 +36,12 @@ public final class CpuKernelFamilies {
         @Override public final F create(Backend backend) { return family.cast(this); }
     }
 
+    /**
+     * The CPU {@link ConvolutionKernels}: 2-D convolution and its input and weight gradients ({@code
+     * ConvKernels}).
+     */
     public static final class Convolution extends CpuProvider<ConvolutionKernels> implements ConvolutionKernels {
+        /** Creates the provider; ServiceLoader calls it. */
         public Convolution() { super(ConvolutionKernels.class); }
 
         @Override public void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
@@ -52,7 +57,12 @@ public final class CpuKernelFamilies {
         }
     }
 
+    /**
+     * The CPU {@link PoolingKernels}: max and average pooling and their backward passes ({@code
+     * PoolKernels}).
+     */
     public static final class Pooling extends CpuProvider<PoolingKernels> implements PoolingKernels {
+        /** Creates the provider; ServiceLoader calls it. */
         public Pooling() { super(PoolingKernels.class); }
 
         @Override public void maxPool2d(Operand x, Operand out, Operand indices, Pool2dSpec spec) {
@@ -72,7 +82,9 @@ public final class CpuKernelFamilies {
         }
     }
 
+    /** The CPU {@link NormalizationKernels}: batch-norm forward and backward ({@code NormKernels}). */
     public static final class Normalization extends CpuProvider<NormalizationKernels> implements NormalizationKernels {
+        /** Creates the provider; ServiceLoader calls it. */
         public Normalization() { super(NormalizationKernels.class); }
 
         @Override public void batchNormForward(Operand x, Operand weight, Operand bias, Operand mean, Operand invstd, Operand out,
@@ -88,7 +100,9 @@ public final class CpuKernelFamilies {
         }
     }
 
+    /** The CPU {@link OptimizerKernels}: the fused Adam/AdamW step ({@code AdamKernels}). */
     public static final class Optimizers extends CpuProvider<OptimizerKernels> implements OptimizerKernels {
+        /** Creates the provider; ServiceLoader calls it. */
         public Optimizers() { super(OptimizerKernels.class); }
 
         @Override public void adamStep(Operand param, Operand grad, Operand expAvg, Operand expAvgSq, Operand maxExpAvgSq, AdamStep hp) {
@@ -96,7 +110,9 @@ public final class CpuKernelFamilies {
         }
     }
 
+    /** The CPU {@link SpikingKernels}: the fused multi-step LIF forward and backward ({@code LifKernels}). */
     public static final class Spiking extends CpuProvider<SpikingKernels> implements SpikingKernels {
+        /** Creates the provider; ServiceLoader calls it. */
         public Spiking() { super(SpikingKernels.class); }
 
         @Override public void lifForward(Operand x, Operand v0, Operand decay, Operand spikes, Operand h, Operand vSeq, Operand vLast, LifSpec spec) {

@@ -84,13 +84,43 @@ public final class CpuStorage implements Storage {
         return d;
     }
 
+    /**
+     * The backing array of an F32 storage.
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the storage was released
+     * @throws ClassCastException if the dtype is not F32
+     */
     public float[] floats() { return (float[]) array(); }
 
+    /**
+     * The backing array of an F64 storage.
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the storage was released
+     * @throws ClassCastException if the dtype is not F64
+     */
     public double[] doubles() { return (double[]) array(); }
 
+    /**
+     * The backing array of an I32 storage.
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the storage was released
+     * @throws ClassCastException if the dtype is not I32
+     */
     public int[] ints() { return (int[]) array(); }
 
+    /**
+     * The backing array of an I64 storage.
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the storage was released
+     * @throws ClassCastException if the dtype is not I64
+     */
     public long[] longs() { return (long[]) array(); }
 
+    /**
+     * The backing array of a BOOL storage.
+     * @return the array itself, not a copy
+     * @throws IllegalStateException if the storage was released
+     * @throws ClassCastException if the dtype is not BOOL
+     */
     public boolean[] bools() { return (boolean[]) array(); }
 }

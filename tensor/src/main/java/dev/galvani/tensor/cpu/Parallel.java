@@ -16,7 +16,14 @@ public final class Parallel {
 
     /** A body over the half-open range [start, end). */
     @FunctionalInterface
-    public interface RangeBody { void run(int start, int end); }
+    public interface RangeBody {
+        /**
+         * Processes indices start (inclusive) to end (exclusive).
+         * @param start the first index
+         * @param end one past the last index
+         */
+        void run(int start, int end);
+    }
 
     /** Elements below which element-wise work stays on the calling thread. */
     public static final int ELEMENTWISE_GRAIN = 32_768;
