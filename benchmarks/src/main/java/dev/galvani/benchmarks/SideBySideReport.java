@@ -83,7 +83,7 @@ final class SideBySideReport {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes());

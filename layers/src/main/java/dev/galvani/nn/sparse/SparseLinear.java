@@ -23,8 +23,18 @@ import dev.galvani.tensor.Tensor;
  */
 public final class SparseLinear extends Module {
 
+    /** How the product is computed: both give the same numbers (to rounding). */
+    public enum Kernel {
+        /** {@code x (W ⊙ M)ᵀ} as a dense GEMM: the dense layer's cost at any sparsity. */
+        MASKED_DENSE,
+        /** From the nonzeros only ({@link CsrMatmul}: B · nnz multiply-adds; F32 on the CPU). */
+        CSR
+    }
+
     public final int inFeatures, outFeatures;
     public final Parameter weight, bias;
+    private Kernel kernel = Kernel.MASKED_DENSE;
+    private CsrMatmul csr;
     private boolean recording;
     private Tensor lastInput, lastOutput;
 
@@ -68,8 +78,28 @@ public final class SparseLinear extends Module {
     public Tensor lastInput() { return lastInput; }
     public Tensor lastOutput() { return lastOutput; }
 
+    /** Chooses the kernel (default {@link Kernel#MASKED_DENSE}; {@code SparseKernelTiming} says which is faster per shape). */
+    public SparseLinear kernel(Kernel k) {
+        kernel = k;
+        csr = null;
+        return this;
+    }
+
+    public Kernel kernel() { return kernel; }
+
     @Override public Tensor forward(Tensor x) {
-        Tensor y = F.linear(x, weight.value().mul(mask()), bias == null ? null : bias.value());
+        Tensor y;
+        if (kernel == Kernel.CSR && x.dtype() == dev.galvani.tensor.DType.F32 && x.device().isCpu()) {
+            if (csr == null) csr = new CsrMatmul(mask().toFloatArray(), outFeatures, inFeatures);
+            Tensor flat = x.reshape(-1, inFeatures);
+            Tensor product = csr.apply(flat, weight.value());
+            if (bias != null) product = product.add(bias.value());
+            int[] shape = x.shape().dims();
+            shape[shape.length - 1] = outFeatures;
+            y = product.reshape(shape);
+        } else {
+            y = F.linear(x, weight.value().mul(mask()), bias == null ? null : bias.value());
+        }
         if (recording) {
             lastInput = x.detach().reshape(-1, inFeatures);
             lastOutput = y.detach().reshape(-1, outFeatures);
@@ -84,6 +114,7 @@ public final class SparseLinear extends Module {
             weight.value().copyFrom(Tensor.where(grown, 0.0, weight.value()));
             // The mask outlives the training step that rewired it: it belongs to no TensorScope.
             setBuffer("mask", dev.galvani.tensor.TensorScope.untracked(() -> mask.to(dev.galvani.tensor.DType.F32).clone()));
+            csr = null;                                  // the pattern changed: rebuilt at the next forward
         }
     }
 
