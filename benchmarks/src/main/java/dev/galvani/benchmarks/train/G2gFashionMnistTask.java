@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
  */
 public final class G2gFashionMnistTask {
 
+    /** The task's settings, with the defaults the help shows. */
     @Command(name = "g2g-fashion-mnist", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
             description = {"G2GNet sparse MLP (ensemble masks + dynamic sparse training) against a dense MLP with the same parameter",
                     "count and an Erdős–Rényi sparse MLP of the same density, on Fashion-MNIST; test accuracy per seed."})
@@ -73,28 +74,44 @@ public final class G2gFashionMnistTask {
             };
         }
 
+        /** Sets {@code --epochs}. */
         public Options epochs(int v) { epochs = v; return this; }
+        /** Sets {@code --seeds}. */
         public Options seeds(long... v) { seeds = v; return this; }
+        /** Sets {@code --hidden}. */
         public Options hidden(int v) { hidden = v; return this; }
+        /** Sets {@code --train-limit}. */
         public Options trainLimit(int v) { trainLimit = v; return this; }
+        /** Sets {@code --dst-interval}. */
         public Options dstInterval(int v) { dstInterval = v; return this; }
+        /** Sets {@code --out}. */
         public Options out(Path v) { out = v; return this; }
     }
 
+    /** The three models compared. */
     public enum Arm {
-        G2G("G2GNet (ensembles + DST)"), DENSE("dense, same parameters"), ERDOS_RENYI("Erdős–Rényi, same density");
+        /** Ensemble masks with dynamic sparse training. */
+        G2G("G2GNet (ensembles + DST)"),
+        /** A dense MLP with the same parameter count. */
+        DENSE("dense, same parameters"),
+        /** Static uniform random masks of the same density. */
+        ERDOS_RENYI("Erdős–Rényi, same density");
         final String label;
         Arm(String label) { this.label = label; }
     }
 
+    /** Test accuracy per model and seed, the parameters that exist per model, and the table. */
     public record Result(Map<Arm, double[]> accuracy, Map<Arm, Long> parameters, String table) {
+        /** The mean test accuracy of a model over the seeds. */
         public double mean(Arm arm) { return java.util.Arrays.stream(accuracy.get(arm)).average().orElse(Double.NaN); }
     }
 
+    /** The command line: {@code ./galvani g2g-fashion-mnist [options]}. */
     public static void main(String[] args) throws Exception {
         run(Cli.parseOrExit(new Options(), args), System.out);
     }
 
+    /** Trains every model for every seed and returns (and prints) the table. */
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         RunDirectory runDir = RunDirectory.create(o.out, "g2g-fashion-mnist");

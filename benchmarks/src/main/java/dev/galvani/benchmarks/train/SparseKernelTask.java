@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
  */
 public final class SparseKernelTask {
 
+    /** The task's settings, with the defaults the help shows. */
     @Command(name = "sparse-kernels", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
             description = "Masked dense vs CSR kernel of SparseLinear, forward + backward, per shape and sparsity; writes a Markdown page.")
     public static final class Options implements Cli.Checked {
@@ -39,10 +40,12 @@ public final class SparseKernelTask {
         }
     }
 
+    /** The command line: {@code ./galvani sparse-kernels [options]}. */
     public static void main(String[] args) throws Exception {
         run(Cli.parseOrExit(new Options(), args), System.out);
     }
 
+    /** Times both kernels at every shape and sparsity; returns the page it wrote. */
     public static String run(Options o, PrintStream out) throws Exception {
         o.check();
         StringBuilder page = new StringBuilder("# SparseLinear kernels: masked dense against CSR, " + LocalDate.now() + "\n\n");

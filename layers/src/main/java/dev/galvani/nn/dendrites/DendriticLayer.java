@@ -24,13 +24,27 @@ import dev.galvani.tensor.Tensor;
 public final class DendriticLayer extends Module {
 
     /** How the segments' activations modulate the unit. */
-    public enum Combination { BIAS, GATE, ABS_MAX_GATE }
+    public enum Combination {
+        /** {@code y + max_j a_j}. */
+        BIAS,
+        /** {@code y · σ(max_j a_j)}. */
+        GATE,
+        /** {@code y · σ(a_{j*})} with {@code j* = argmax_j |a_j|} (the default layer of Iyer et al.). */
+        ABS_MAX_GATE
+    }
 
+    /** Output units, segments per unit, and the context's length. */
     public final int units, segments, contextSize;
+    /** How segments modulate their unit. */
     public final Combination combination;
+    /** The feed-forward part, {@code y = x Wᵀ + b}. */
     public final Linear feedForward;
+    /** Segment weights [units, segments, contextSize]; a fixed random fraction is masked to zero. */
     public final Parameter segmentWeight;
 
+    /**
+     * @param dendriteSparsity the fraction of segment weights fixed at zero (Iyer et al.: 0.95)
+     */
     public DendriticLayer(int in, int units, int segments, int contextSize, double dendriteSparsity, Combination combination, Generator gen) {
         if (segments < 1 || contextSize < 1) throw new IllegalArgumentException("DendriticLayer: needs at least one segment and a context");
         if (!(dendriteSparsity >= 0 && dendriteSparsity < 1)) throw new IllegalArgumentException("DendriticLayer: sparsity must be in [0, 1), got " + dendriteSparsity);

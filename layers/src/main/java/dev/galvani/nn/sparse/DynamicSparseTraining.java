@@ -25,8 +25,25 @@ import java.util.List;
  */
 public final class DynamicSparseTraining {
 
-    public enum Prune { MAGNITUDE, RANDOM, HEBBIAN }
-    public enum Grow { HEBBIAN, RANDOM, GRADIENT }
+    /** Which active connections go. */
+    public enum Prune {
+        /** The smallest |w| (SET). */
+        MAGNITUDE,
+        /** Uniformly at random. */
+        RANDOM,
+        /** The smallest Hebbian score. */
+        HEBBIAN
+    }
+
+    /** Which inactive connections come. */
+    public enum Grow {
+        /** The largest Hebbian score. */
+        HEBBIAN,
+        /** Uniformly at random. */
+        RANDOM,
+        /** The largest |dL/dW| (RigL). */
+        GRADIENT
+    }
 
     /** One rewiring of one layer. */
     public record Event(long step, int layer, int pruned, int grown, double density) {}
@@ -43,6 +60,10 @@ public final class DynamicSparseTraining {
     /** SNN port defaults: every 1000 steps, 2.5 % of the active connections, SET pruning, Hebbian growth. */
     public DynamicSparseTraining(List<SparseLinear> layers, Generator gen) { this(layers, 1000, 0.025, Prune.MAGNITUDE, Grow.HEBBIAN, gen); }
 
+    /**
+     * @param interval      optimizer steps between rewirings
+     * @param pruneFraction the fraction of each layer's active connections replaced per rewiring
+     */
     public DynamicSparseTraining(List<SparseLinear> layers, int interval, double pruneFraction, Prune prune, Grow grow, Generator gen) {
         if (interval < 1) throw new IllegalArgumentException("DynamicSparseTraining: the interval must be positive, got " + interval);
         if (!(pruneFraction >= 0 && pruneFraction < 1)) throw new IllegalArgumentException("DynamicSparseTraining: the prune fraction must be in [0, 1), got " + pruneFraction);

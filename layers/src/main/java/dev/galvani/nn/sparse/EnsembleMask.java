@@ -19,7 +19,14 @@ import dev.galvani.tensor.Tensor;
 public final class EnsembleMask {
 
     /** How indices are assigned to ensembles. */
-    public enum Grouping { INDEX, RANDOM, MIXER }
+    public enum Grouping {
+        /** Contiguous: index j is in ensemble j / (n/G). */
+        INDEX,
+        /** Contiguous after a random permutation of the indices. */
+        RANDOM,
+        /** Contiguous in odd layers, interleaved (j mod G) in even ones. */
+        MIXER
+    }
 
     private EnsembleMask() {}
 

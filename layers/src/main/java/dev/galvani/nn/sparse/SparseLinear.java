@@ -31,13 +31,16 @@ public final class SparseLinear extends Module {
         CSR
     }
 
+    /** Input and output sizes. */
     public final int inFeatures, outFeatures;
+    /** The weight [out, in] (zero where masked) and the bias [out] (null without one). */
     public final Parameter weight, bias;
     private Kernel kernel = Kernel.MASKED_DENSE;
     private CsrMatmul csr;
     private boolean recording;
     private Tensor lastInput, lastOutput;
 
+    /** A layer with connectivity {@code mask} (0/1 or any nonzero, [out, in]), initialised as §1.3 says. */
     public SparseLinear(int inFeatures, int outFeatures, Tensor mask, boolean bias, Generator gen) {
         if (inFeatures <= 0 || outFeatures <= 0) throw new IllegalArgumentException("SparseLinear: feature counts must be positive");
         if (!java.util.Arrays.equals(mask.shape().dims(), new int[]{outFeatures, inFeatures}))
@@ -74,8 +77,10 @@ public final class SparseLinear extends Module {
         return this;
     }
 
-    /** The last recorded input [B, in] and output [B, out] (null before the first recorded forward). */
+    /** The last recorded input [B, in] (null before the first recorded forward). */
     public Tensor lastInput() { return lastInput; }
+
+    /** The last recorded output [B, out] (null before the first recorded forward). */
     public Tensor lastOutput() { return lastOutput; }
 
     /** Chooses the kernel (default {@link Kernel#MASKED_DENSE}; {@code SparseKernelTiming} says which is faster per shape). */
@@ -85,6 +90,7 @@ public final class SparseLinear extends Module {
         return this;
     }
 
+    /** The kernel in use. */
     public Kernel kernel() { return kernel; }
 
     @Override public Tensor forward(Tensor x) {
