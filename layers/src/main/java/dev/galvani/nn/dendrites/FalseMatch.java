@@ -24,7 +24,7 @@ public final class FalseMatch {
         return new BigDecimal(matches).divide(new BigDecimal(choose(n, a)), MathContext.DECIMAL128).doubleValue();
     }
 
-    /** The binomial coefficient C(n, k), exactly (0 outside 0 <= k <= n). */
+    /** The binomial coefficient C(n, k), exactly (0 outside {@code 0 <= k <= n}). */
     public static BigInteger choose(int n, int k) {
         if (k < 0 || k > n) return BigInteger.ZERO;
         k = Math.min(k, n - k);
