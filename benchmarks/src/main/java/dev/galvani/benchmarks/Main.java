@@ -34,6 +34,8 @@ public final class Main {
                 + " several seeds (--help for options)", true, dev.galvani.benchmarks.train.G2gFashionMnistTask::main));
         COMMANDS.put("sparse-kernels", new Command("SparseLinear's masked dense and CSR kernels side by side per shape and sparsity"
                 + " (--help for options)", true, dev.galvani.benchmarks.train.SparseKernelTask::main));
+        COMMANDS.put("dendrites-continual", new Command("active dendrites against the same network without them, continual learning on permuted"
+                + " Fashion-MNIST (--help for options)", true, dev.galvani.benchmarks.train.DendritesContinualTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
