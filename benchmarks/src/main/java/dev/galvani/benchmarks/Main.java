@@ -70,7 +70,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        command.entry().run(Arrays.copyOfRange(args, 1, args.length));
+        try {
+            command.entry().run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
+            // A setting, a file or a folder the user can fix: one line that says what, not a stack trace.
+            if (System.getenv("GALVANI_DEBUG") != null) throw e;
+            System.err.println(args[0] + ": " + e.getMessage());
+            System.err.println("(GALVANI_DEBUG=1 shows the stack trace)");
+            System.exit(2);
+        }
     }
 
     static String usage() {
