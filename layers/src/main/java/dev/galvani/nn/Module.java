@@ -46,6 +46,14 @@ public abstract class Module {
         return p;
     }
 
+    /** Removes whatever is registered under {@code name}: a parameter, a buffer or a child (nothing if none). */
+    protected final void unregister(String name) {
+        parameters.remove(name);
+        buffers.remove(name);
+        nonPersistent.remove(name);
+        children.remove(name);
+    }
+
     /** Registers a parameter initialised with {@code initial}. */
     protected final Parameter registerParameter(String name, Tensor initial) { return registerParameter(name, new Parameter(initial)); }
 
