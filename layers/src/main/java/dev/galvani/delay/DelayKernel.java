@@ -79,6 +79,30 @@ public final class DelayKernel {
         return normalised.mul(weight.unsqueeze(-1)).sum(2, false);          // Σ over the KC elements
     }
 
+    /**
+     * SNN-delays' initial positions (reference §5) [1, out, in, 1]: uniform on [−D//2, ⌊D/2⌋) with
+     * Python's floor division, one step below the clamp limit, then clamped to [−⌊D/2⌋, ⌊D/2⌋].
+     */
+    static Tensor initialPositions(dev.galvani.tensor.Generator gen, int out, int in, int taps) {
+        int half = taps / 2;
+        double low = Math.floorDiv(-taps, 2);
+        return Tensor.rand(gen, 1, out, in, 1).mul(half - low).add(low).clamp(-half, half);
+    }
+
+    /** Positions rounded half to even and clamped: the integer delays evaluation uses (reference §7). */
+    static Tensor roundedPositions(Tensor positions, int taps) {
+        int half = taps / 2;
+        return positions.round().clamp(-half, half);
+    }
+
+    /** Clamps positions to [−⌊D/2⌋, ⌊D/2⌋] in place, without recording (SNN-delays' {@code clamp_parameters}). */
+    static void clampInPlace(Tensor positions, int taps) {
+        int half = taps / 2;
+        try (var _ = dev.galvani.autograd.Autograd.noGrad()) {
+            positions.copyFrom(positions.clamp(-half, half));
+        }
+    }
+
     private static void check(Version version, Tensor weight, Tensor positions, Tensor sigma, int taps) {
         if (taps < 1 || taps % 2 == 0) throw new IllegalArgumentException("DelayKernel: the kernel length D must be odd and positive, got " + taps);
         if (weight.dim() != 3) throw new IllegalArgumentException("DelayKernel: weight must be [Cout, Cin, KC], got " + weight.shape());

@@ -60,8 +60,7 @@ public final class DelayedConv2d extends Module {
         this.taps = taps;
         int half = taps / 2, fanIn = inChannels * kernelSize * kernelSize;
         this.weight = registerParameter("weight", Init.uniform(gen, Math.sqrt(6.0 / fanIn), outChannels, inChannels, kernelSize, kernelSize));
-        double low = Math.floorDiv(-taps, 2);
-        this.positions = registerParameter("P", Tensor.rand(gen, 1, outChannels, inChannels, 1).mul(half - low).add(low).clamp(-half, half));
+        this.positions = registerParameter("P", DelayKernel.initialPositions(gen, outChannels, inChannels, taps));
         this.sigma = registerParameter("SIG", new Parameter(Tensor.full(half, 1, outChannels, inChannels, 1), false));
     }
 
@@ -70,8 +69,7 @@ public final class DelayedConv2d extends Module {
         Tensor ones = Tensor.ones(weight.value().dtype(), outChannels, inChannels, 1).to(weight.value().device());
         if (isTraining()) return DelayKernel.build(DelayKernel.Version.GAUSS, ones, positions.value(), sigma.value(), taps);
         try (var _ = Autograd.noGrad()) {
-            int half = taps / 2;
-            return DelayKernel.build(DelayKernel.Version.MAX, ones, positions.value().round().clamp(-half, half), sigma.value().zerosLike(), taps);
+            return DelayKernel.build(DelayKernel.Version.MAX, ones, DelayKernel.roundedPositions(positions.value(), taps), sigma.value().zerosLike(), taps);
         }
     }
 
@@ -93,12 +91,7 @@ public final class DelayedConv2d extends Module {
     }
 
     /** Clamps every position to [−⌊D/2⌋, ⌊D/2⌋] in place, without recording. */
-    public void clampPositions() {
-        int half = taps / 2;
-        try (var _ = Autograd.noGrad()) {
-            positions.value().copyFrom(positions.value().clamp(-half, half));
-        }
-    }
+    public void clampPositions() { DelayKernel.clampInPlace(positions.value(), taps); }
 
     @Override protected String extraRepr() {
         return inChannels + ", " + outChannels + ", kernel_size=" + kernelSize + ", stride=" + stride + ", padding=" + padding + ", taps=" + taps;

@@ -56,10 +56,7 @@ public final class DelayedLinear extends Module {
         this.taps = taps;
         int half = taps / 2;
         this.weight = registerParameter("weight", Init.uniform(gen, Math.sqrt(6.0 / inFeatures), outFeatures, inFeatures, 1));
-        // U(−D//2, ⌊D/2⌋) with Python's floor division (one step below the clamp limit), then clamped (§5).
-        double low = Math.floorDiv(-taps, 2);
-        Tensor p = Tensor.rand(gen, 1, outFeatures, inFeatures, 1).mul(half - low).add(low).clamp(-half, half);
-        this.positions = registerParameter("P", p);
+        this.positions = registerParameter("P", DelayKernel.initialPositions(gen, outFeatures, inFeatures, taps));
         this.sigma = registerParameter("SIG", new Parameter(Tensor.full(half, 1, outFeatures, inFeatures, 1), false));
     }
 
@@ -67,8 +64,7 @@ public final class DelayedLinear extends Module {
     public Tensor kernel() {
         if (isTraining()) return DelayKernel.build(DelayKernel.Version.GAUSS, weight.value(), positions.value(), sigma.value(), taps);
         try (var _ = Autograd.noGrad()) {
-            int half = taps / 2;
-            Tensor rounded = positions.value().round().clamp(-half, half);
+            Tensor rounded = DelayKernel.roundedPositions(positions.value(), taps);
             return DelayKernel.build(DelayKernel.Version.MAX, weight.value(), rounded, sigma.value().zerosLike(), taps);
         }
     }
@@ -96,17 +92,11 @@ public final class DelayedLinear extends Module {
     }
 
     /** Clamps every position to [−⌊D/2⌋, ⌊D/2⌋] in place, without recording (SNN-delays' {@code clamp_parameters}). */
-    public void clampPositions() {
-        int half = taps / 2;
-        try (var _ = Autograd.noGrad()) {
-            positions.value().copyFrom(positions.value().clamp(-half, half));
-        }
-    }
+    public void clampPositions() { DelayKernel.clampInPlace(positions.value(), taps); }
 
     /** The integer delay of each synapse in steps, {@code (D − 1)/2 − round(P)} (I64 [Cout, Cin]): what evaluation uses. */
     public Tensor delays() {
-        int half = taps / 2;
-        return positions.value().detach().round().clamp(-half, half).rsub(half).squeeze(0).squeeze(-1).to(dev.galvani.tensor.DType.I64);
+        return DelayKernel.roundedPositions(positions.value().detach(), taps).rsub(taps / 2).squeeze(0).squeeze(-1).to(dev.galvani.tensor.DType.I64);
     }
 
     @Override protected String extraRepr() {

@@ -4,8 +4,6 @@ import dev.galvani.autograd.Autograd;
 import dev.galvani.benchmarks.Cli;
 import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
-import dev.galvani.data.FashionMNIST;
-import dev.galvani.data.SyntheticImages;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.AtomicFiles;
 import dev.galvani.monitor.ProgressBar;
@@ -111,16 +109,9 @@ public final class DendritesContinualTask {
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         RunDirectory runDir = RunDirectory.create(o.out, "dendrites-continual");
-        FashionMNIST.checkDataFolder();
-        TensorDataset train, test;
-        String dataset = FashionMNIST.isAvailable() ? "Fashion-MNIST" : "SyntheticImages";
-        if (FashionMNIST.isAvailable()) {
-            train = FashionMNIST.normalized(FashionMNIST.train());
-            test = FashionMNIST.normalized(FashionMNIST.test());
-        } else {
-            train = SyntheticImages.generate(12_000, 1);
-            test = SyntheticImages.generate(2_000, 2);
-        }
+        FashionData data = FashionData.load(out, 1);
+        TensorDataset train = data.train(), test = data.test();
+        String dataset = data.name();
         Tensor trainX = train.tensors().inputs().reshape(-1, 784), testX = test.tensors().inputs().reshape(-1, 784);
         Tensor trainY = train.tensors().targets(), testY = test.tensors().targets();
         Generator permGen = new Generator(o.seed + 1000);

@@ -4,8 +4,6 @@ import dev.galvani.autograd.Autograd;
 import dev.galvani.benchmarks.Cli;
 import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
-import dev.galvani.data.FashionMNIST;
-import dev.galvani.data.SyntheticImages;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.SafeTensors;
 import dev.galvani.monitor.ProgressBar;
@@ -174,20 +172,9 @@ public final class FashionMnistTask {
         o.check();
         // The outputs' folder first: an unwritable --out fails now, not after the training.
         RunDirectory run = o.resume != null ? RunDirectory.existing(o.resume) : RunDirectory.create(o.out, "fashion-mnist");
-        TensorDataset train, test;
-        String dataset;
-        FashionMNIST.checkDataFolder();     // a GALVANI_DATA that points nowhere is an error, not a reason to fall back
-        if (FashionMNIST.isAvailable()) {
-            train = FashionMNIST.normalized(FashionMNIST.train());
-            test = FashionMNIST.normalized(FashionMNIST.test());
-            dataset = "Fashion-MNIST";
-        } else {
-            out.println("Fashion-MNIST is not installed: apt-get install -y dataset-fashion-mnist (or set GALVANI_DATA to a folder with the IDX files).");
-            out.println("Training on a generated stand-in (SyntheticImages: 10 classes of 28x28 patterns) instead.");
-            train = SyntheticImages.generate(12_000, o.seed);
-            test = SyntheticImages.generate(2_000, o.seed + 1);
-            dataset = "SyntheticImages";
-        }
+        FashionData data = FashionData.load(out, o.seed);
+        TensorDataset train = data.train(), test = data.test();
+        String dataset = data.name();
         if (o.trainLimit > 0 && o.trainLimit < train.size()) train = train.subset(0, o.trainLimit);
 
         Generator gen = new Generator(o.seed);

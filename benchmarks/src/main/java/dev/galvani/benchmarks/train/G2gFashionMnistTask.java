@@ -4,8 +4,6 @@ import dev.galvani.autograd.Autograd;
 import dev.galvani.benchmarks.Cli;
 import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
-import dev.galvani.data.FashionMNIST;
-import dev.galvani.data.SyntheticImages;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.AtomicFiles;
 import dev.galvani.monitor.ProgressBar;
@@ -115,19 +113,9 @@ public final class G2gFashionMnistTask {
     public static Result run(Options o, PrintStream out) throws Exception {
         o.check();
         RunDirectory runDir = RunDirectory.create(o.out, "g2g-fashion-mnist");
-        FashionMNIST.checkDataFolder();
-        TensorDataset train, test;
-        String dataset;
-        if (FashionMNIST.isAvailable()) {
-            train = FashionMNIST.normalized(FashionMNIST.train());
-            test = FashionMNIST.normalized(FashionMNIST.test());
-            dataset = "Fashion-MNIST";
-        } else {
-            out.println("Fashion-MNIST is not installed (apt-get install -y dataset-fashion-mnist): training on SyntheticImages instead.");
-            train = SyntheticImages.generate(12_000, 1);
-            test = SyntheticImages.generate(2_000, 2);
-            dataset = "SyntheticImages";
-        }
+        FashionData data = FashionData.load(out, 1);
+        TensorDataset train = data.train(), test = data.test();
+        String dataset = data.name();
         if (o.trainLimit > 0 && o.trainLimit < train.size()) train = train.subset(0, o.trainLimit);
         double density = EnsembleMask.expectedDensity(o.groups, 1.0, o.pInter);
         long sparseParams = sparseParameters(o, density);
