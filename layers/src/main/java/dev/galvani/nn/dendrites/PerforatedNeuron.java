@@ -22,8 +22,11 @@ import java.util.function.Supplier;
  * it sees its input cut from the graph (the "perforation": its objective does not reach earlier
  * layers), and its U is 0, so the neuron's output is what it was. {@link #addDendrite()} appends a
  * candidate; {@link #accept()} freezes it, with U = 0, and returns to neuron mode; {@link #reject()}
- * removes it (a failed try, §2.3). With gradient-descent dendrites (the open-source rule) a
- * dendrite is accepted at once and learns through U in neuron mode.
+ * removes it (a failed try, §2.3). With gradient-descent dendrites (the open-source rule,
+ * {@link DendriteRule#GRADIENT}) a dendrite is accepted at once and, in neuron mode, learns on the
+ * task loss with its V and U beside the wrapped layer; with {@link DendriteRule#CORRELATION}
+ * accepted dendrites are frozen and only U learns. {@link PerforatedTrainer} drives the cycle and
+ * {@link PerforatedCheckpoint} saves the structure with the weights.
  */
 public final class PerforatedNeuron extends Module {
 
@@ -44,6 +47,8 @@ public final class PerforatedNeuron extends Module {
     private final List<Parameter> cascade = new ArrayList<>();      // V_i: [i, neurons] for dendrite i (null for the first)
     private final List<Parameter> outputWeights = new ArrayList<>(); // U_i: [neurons]
     private Mode mode = Mode.NEURON;
+    private DendriteRule rule = DendriteRule.CORRELATION;
+    private Tensor lastOutput, lastCandidate;
 
     /**
      * @param copy    makes a layer with the wrapped one's shapes (e.g. {@code () -> new Linear(784, 64)}); its weights are re-drawn
@@ -61,6 +66,37 @@ public final class PerforatedNeuron extends Module {
 
     /** The current mode. */
     public Mode mode() { return mode; }
+
+    /** How accepted dendrites learn (correlation: frozen; gradient: with the neuron, on the task loss). */
+    public DendriteRule rule() { return rule; }
+
+    /** Sets how accepted dendrites learn in neuron mode; see {@link DendriteRule}. */
+    public PerforatedNeuron rule(DendriteRule r) {
+        rule = java.util.Objects.requireNonNull(r, "rule");
+        setMode(mode);
+        return this;
+    }
+
+    /**
+     * Grows or shrinks the accepted dendrites to {@code count}, in neuron mode: removed ones go from
+     * the end (the newest first); added ones are accepted at once (weights N(0, 1) · 0.01, V and U
+     * 0). Used to give a module the structure of a saved model before its weights are loaded.
+     */
+    public void restructure(int count) {
+        if (count < 0) throw new IllegalArgumentException("PerforatedNeuron: a dendrite count cannot be negative: " + count);
+        if (mode == Mode.CANDIDATE) reject();
+        while (dendrites.size() > count) removeLast();
+        while (dendrites.size() < count) {
+            addDendrite();
+            accept();
+        }
+    }
+
+    /** The neuron's output y of the last forward pass in candidate mode (null otherwise): the trainer reads its error. */
+    public Tensor lastOutput() { return lastOutput; }
+
+    /** The candidate's output d of the last forward pass in candidate mode (null otherwise). */
+    public Tensor lastCandidate() { return lastCandidate; }
 
     /** Appends a candidate dendrite (weights N(0, 1) · 0.01, V and U zero) and switches to candidate mode. */
     public Module addDendrite() {
@@ -89,6 +125,11 @@ public final class PerforatedNeuron extends Module {
     /** Drops the candidate (a failed try). */
     public void reject() {
         if (mode != Mode.CANDIDATE) throw new IllegalStateException("PerforatedNeuron: no candidate to reject");
+        removeLast();
+        setMode(Mode.NEURON);
+    }
+
+    private void removeLast() {
         int i = dendrites.size() - 1;
         dendrites.removeLast();
         cascade.removeLast();
@@ -96,16 +137,17 @@ public final class PerforatedNeuron extends Module {
         unregister("dendrite" + i);
         if (i > 0) unregister("V" + i);
         unregister("U" + i);
-        setMode(Mode.NEURON);
     }
 
     private void setMode(Mode m) {
         mode = m;
+        lastOutput = lastCandidate = null;
         main.parameters().forEach(p -> p.requiresGrad(m == Mode.NEURON));
         for (int i = 0; i < dendrites.size(); i++) {
             boolean candidate = m == Mode.CANDIDATE && i == dendrites.size() - 1;
-            dendrites.get(i).parameters().forEach(p -> p.requiresGrad(candidate));
-            if (cascade.get(i) != null) cascade.get(i).requiresGrad(candidate);
+            boolean learns = candidate || (m == Mode.NEURON && rule == DendriteRule.GRADIENT);
+            dendrites.get(i).parameters().forEach(p -> p.requiresGrad(learns));
+            if (cascade.get(i) != null) cascade.get(i).requiresGrad(learns);
             outputWeights.get(i).requiresGrad(m == Mode.NEURON);
         }
     }
@@ -126,6 +168,10 @@ public final class PerforatedNeuron extends Module {
         Tensor y = main.forward(x);
         List<Tensor> d = dendriteOutputs(x);
         for (int i = 0; i < d.size(); i++) y = y.add(alongNeurons(outputWeights.get(i).value(), y).mul(d.get(i)));
+        if (mode == Mode.CANDIDATE) {
+            lastOutput = y;
+            lastCandidate = d.getLast();
+        }
         return y;
     }
 
@@ -137,5 +183,5 @@ public final class PerforatedNeuron extends Module {
         return v.reshape(shape);
     }
 
-    @Override protected String extraRepr() { return "neurons=" + neurons + ", dendrites=" + dendrites.size() + ", mode=" + mode; }
+    @Override protected String extraRepr() { return "neurons=" + neurons + ", dendrites=" + dendrites.size() + ", mode=" + mode + ", rule=" + rule; }
 }
