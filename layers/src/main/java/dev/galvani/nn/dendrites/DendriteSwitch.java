@@ -8,8 +8,8 @@ package dev.galvani.nn.dendrites;
  * more than {@code thresholds[k]} with k the number of dendrites added (0.001, then 0.0001);
  * {@link Rule#FIXED} switches every {@code fixedSwitch} epochs (the first after
  * {@code firstFixedSwitch}); {@link Rule#NONE} never. A dendrite set that does not improve the best
- * score is retried with a new initialisation up to {@code maxTries} times (2), then training stops
- * with the best model; at most {@code maxDendrites} (100) are added. Scores are "higher is better".
+ * score by more than the threshold is retried ({@link Decision#RETRY}) with a new initialisation up
+ * to {@code maxTries} times (2 tries in all), then training stops with the best model; at most {@code maxDendrites} (100) are added. Scores are "higher is better".
  */
 public final class DendriteSwitch {
 
@@ -27,8 +27,13 @@ public final class DendriteSwitch {
     public enum Decision {
         /** Keep training as is. */
         CONTINUE,
-        /** Reload the best model and add a dendrite set (a new one, or another try of the last). */
+        /** Reload the best model and add a dendrite set. */
         SWITCH,
+        /**
+         * The set added at the last switch did not improve the best score: go back to the model of
+         * that switch and add a set again, with a new initialisation (another try).
+         */
+        RETRY,
         /** Stop and keep the best model. */
         STOP
     }
@@ -74,19 +79,22 @@ public final class DendriteSwitch {
             case NONE -> false;
         };
         if (!due) return Decision.CONTINUE;
+        boolean retry = false;
         if (switches > 0) {         // judge the set added at the last switch: did the best score move past where it was?
             if (best > bestAtLastSwitch + Math.abs(bestAtLastSwitch) * threshold) {
                 dendrites++;
                 tries = 0;
             } else if (++tries >= maxTries) {
                 return Decision.STOP;
+            } else {
+                retry = true;
             }
         }
         if (dendrites >= maxDendrites) return Decision.STOP;
-        bestAtLastSwitch = best;
+        if (!retry) bestAtLastSwitch = best;
         sinceImprovement = 0;
         sinceSwitch = 0;
         switches++;
-        return Decision.SWITCH;
+        return retry ? Decision.RETRY : Decision.SWITCH;
     }
 }

@@ -152,13 +152,15 @@ public final class PerforatedNeuron extends Module {
         }
     }
 
-    /** The dendrites' outputs d_i for an input (the candidate's input cut from the graph in candidate mode). */
+    /** The dendrites' outputs d_i for an input (in candidate mode the candidate's inputs, x and the earlier d_j, cut from the graph). */
     public List<Tensor> dendriteOutputs(Tensor x) {
         List<Tensor> d = new ArrayList<>();
         for (int i = 0; i < dendrites.size(); i++) {
             boolean candidate = mode == Mode.CANDIDATE && i == dendrites.size() - 1;
             Tensor pre = dendrites.get(i).forward(candidate ? x.detach() : x);
-            for (int j = 0; j < i; j++) pre = pre.add(alongNeurons(cascade.get(i).value().select(0, j), pre).mul(d.get(j)));
+            // The candidate's whole input is cut: x and the earlier dendrites' outputs alike, so its
+            // objective trains its own weights and V only (and never reaches the accepted dendrites).
+            for (int j = 0; j < i; j++) pre = pre.add(alongNeurons(cascade.get(i).value().select(0, j), pre).mul(candidate ? d.get(j).detach() : d.get(j)));
             d.add(pre.sigmoid());
         }
         return d;

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Perforated backpropagation's training cycle (bio reference §2.3) for every
  * {@link PerforatedNeuron} in a model: the n-phase trains the neurons; when the
  * {@link DendriteSwitch} says so, the best-validation model is reloaded (its structure included)
- * and one dendrite set is added to every neuron; with {@link DendriteRule#CORRELATION} the new
+ * and one dendrite set is added to every neuron (when the set of the last switch did not help,
+ * the model of that switch is reloaded instead and the set tried again with new weights); with {@link DendriteRule#CORRELATION} the new
  * candidates first learn alone on the cascade-correlation objective (the p-phase, §2.2) and the
  * state with the highest total |C| is accepted with U = 0; with {@link DendriteRule#GRADIENT} the
  * set is accepted at once and learns with the neurons. The cycle repeats until the switch stops
@@ -64,7 +65,7 @@ public final class PerforatedTrainer {
     private Phase phase = Phase.NEURON;
     private int epoch, candidateEpoch;
     private double bestScore = Double.NEGATIVE_INFINITY, bestCorrelation;
-    private Snapshot best, bestCandidates;
+    private Snapshot best, atSwitch, bestCandidates;
     private List<CascadeCorrelation> trackers = List.of();
 
     /**
@@ -147,7 +148,11 @@ public final class PerforatedTrainer {
                 }
                 switch (switchRule.after(validationScore)) {
                     case CONTINUE -> {}
-                    case SWITCH -> addSets(validationScore);
+                    case SWITCH -> {
+                        atSwitch = best;
+                        addSets(atSwitch, validationScore, "best model reloaded; dendrite set ");
+                    }
+                    case RETRY -> addSets(atSwitch, validationScore, "the last set did not help: model of the last switch reloaded; dendrite set ");
                     case STOP -> {
                         best.restore(model, neurons);
                         phase = Phase.DONE;
@@ -175,8 +180,19 @@ public final class PerforatedTrainer {
         return phase;
     }
 
-    private void addSets(double score) {
-        best.restore(model, neurons);
+    /**
+     * Stops now (an epoch budget is spent) and restores the best model, its structure included; a
+     * candidate set still in its p-phase is dropped. Does nothing once stopped.
+     */
+    public void stop() {
+        if (phase == Phase.DONE) return;
+        if (best != null) best.restore(model, neurons);
+        phase = Phase.DONE;
+        events.add(new Event(epoch, "stopped at the epoch budget: best model restored", bestScore, dendrites()));
+    }
+
+    private void addSets(Snapshot from, double score, String what) {
+        from.restore(model, neurons);
         for (PerforatedNeuron n : neurons) n.addDendrite();
         if (rule == DendriteRule.GRADIENT) {
             for (PerforatedNeuron n : neurons) n.accept();
@@ -187,7 +203,7 @@ public final class PerforatedTrainer {
             phase = Phase.CANDIDATE;
         }
         newOptimizer();
-        events.add(new Event(epoch, "best model reloaded; dendrite set " + dendrites() + " added", score, dendrites()));
+        events.add(new Event(epoch, what + dendrites() + " added", score, dendrites()));
     }
 
     private void newOptimizer() {

@@ -46,6 +46,17 @@ class PerforatedTest {
         d.getLast().sum().backward();
         assertNull(x.grad(), "the candidate's objective does not reach earlier layers");
         assertTrue(n.namedParameters().get("dendrite0.weight").grad() != null, "but trains the candidate");
+        n.accept();
+        n.addDendrite();                                     // a second candidate reads the accepted d_0 through V_1
+        try (var _ = Autograd.noGrad()) {
+            n.namedParameters().get("V1").value().fill(1);
+        }
+        n.zeroGrad();
+        n.dendriteOutputs(x).getLast().sum().backward();
+        assertNull(x.grad(), "not through the cascade either");
+        Tensor accepted = n.namedParameters().get("dendrite0.weight").grad();
+        assertTrue(accepted == null || accepted.abs().sum().itemDouble() == 0, "the accepted dendrite gets nothing from the candidate's objective");
+        assertTrue(n.namedParameters().get("V1").grad() != null && n.namedParameters().get("dendrite1.weight").grad() != null);
     }
 
     @Test void laterDendritesSeeEarlierOnes() {
@@ -105,7 +116,7 @@ class PerforatedTest {
         assertEquals(List.of(Decision.CONTINUE, Decision.CONTINUE, Decision.CONTINUE, Decision.SWITCH), run(s, 0.75, 0.75, 0.75, 0.75));
         assertEquals(1, s.dendrites());
         // Set 2 does not help: one retry, then the second failure stops.
-        assertEquals(List.of(Decision.CONTINUE, Decision.CONTINUE, Decision.SWITCH, Decision.CONTINUE, Decision.CONTINUE, Decision.STOP),
+        assertEquals(List.of(Decision.CONTINUE, Decision.CONTINUE, Decision.RETRY, Decision.CONTINUE, Decision.CONTINUE, Decision.STOP),
                 run(s, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75));
         assertEquals(0.75, s.best());
     }
