@@ -93,8 +93,8 @@ public final class PerforatedTask {
     /** One trained network: what it was, its parameters, test score, epochs run and dendrite sets kept. */
     public record Row(String problem, String network, long parameters, double testScore, int epochs, int dendrites, List<Double> validation) {}
 
-    /** Every row and the table. */
-    public record Result(List<Row> rows, String table) {
+    /** Every row, each problem's trivial score (the majority class's accuracy, or the error of predicting the training mean), and the table. */
+    public record Result(List<Row> rows, Map<String, Double> trivial, String table) {
         /** The row of a problem and network label. */
         public Row row(String problem, String network) {
             return rows.stream().filter(r -> r.problem.equals(problem) && r.network.equals(network)).findFirst().orElseThrow();
@@ -117,20 +117,22 @@ public final class PerforatedTask {
         if (!o.problem.equals("regression")) problems.add(fashion(o, out));
         if (!o.problem.equals("fashion-mnist")) problems.add(regression(o));
         List<Row> rows = new ArrayList<>();
+        Map<String, Double> trivial = new java.util.LinkedHashMap<>();
         for (Problem p : problems) {
+            trivial.put(p.name, trivial(p));
             out.printf(Locale.ROOT, "%s: %,d training, %,d validation, %,d test examples; narrow width %d%n",
                     p.name, p.train.size(), p.validation.size(), p.test.size(), p.hidden);
             for (int w : o.widths) rows.add(train(p, p.hidden * w, null, o, runDir, out));
             rows.add(train(p, p.hidden, DendriteRule.GRADIENT, o, runDir, out));
             rows.add(train(p, p.hidden, DendriteRule.CORRELATION, o, runDir, out));
         }
-        String table = table(rows, o);
+        String table = table(rows, trivial, o);
         out.println();
         out.print(table);
         AtomicFiles.writeString(runDir.resolve("perforated.md"), table);
         for (Problem p : problems) plot(runDir.resolve("perforated-" + p.name.toLowerCase(Locale.ROOT).replace(' ', '-') + ".png"), p, rows);
         out.println("table and plots: " + runDir.dir.toAbsolutePath());
-        return new Result(rows, table);
+        return new Result(rows, trivial, table);
     }
 
     private static Problem fashion(Options o, PrintStream out) throws Exception {
@@ -208,7 +210,7 @@ public final class PerforatedTask {
         int epochs = validation.size();
         trainer.stop();
         for (var e : trainer.events())
-            out.printf(Locale.ROOT, "  after epoch %d: %s (best validation %.4f)%n", e.epoch(), e.what(), p.classification ? e.score() : -e.score());
+            out.printf(Locale.ROOT, "  after epoch %d: %s (best validation %s %.4f)%n", e.epoch(), e.what(), p.classification ? "accuracy" : "MSE", Math.abs(e.best()));
         model.eval();
         double test = score(p, model, p.test);
         int kept = PerforatedCheckpoint.structure(model).values().stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -219,11 +221,26 @@ public final class PerforatedTask {
         return new Row(p.name, label, model.parameterCount(), test, epochs, kept, validation);
     }
 
-    static String table(List<Row> rows, Options o) {
+    /** The score of a constant prediction: the most frequent training class, or the training targets' mean. */
+    private static double trivial(Problem p) {
+        Tensor trainY = p.train.tensors().targets(), testY = p.test.tensors().targets();
+        if (p.classification) {
+            long[] counts = new long[p.out];
+            for (long c : trainY.toLongArray()) counts[(int) c]++;
+            int majority = 0;
+            for (int c = 1; c < p.out; c++) if (counts[c] > counts[majority]) majority = c;
+            return testY.eq(majority).sum().itemDouble() / testY.size(0);
+        }
+        return -testY.sub(trainY.mean()).square().mean().itemDouble();
+    }
+
+    static String table(List<Row> rows, Map<String, Double> trivial, Options o) {
         StringBuilder s = new StringBuilder("| problem | network | parameters | dendrite sets | epochs | test |\n|---|---|---:|---:|---:|---:|\n");
         for (Row r : rows)
             s.append(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %d | %s |%n", r.problem, r.network, r.parameters, r.dendrites, r.epochs,
                     r.problem.equals("regression") ? String.format(Locale.ROOT, "MSE %.5f", -r.testScore) : String.format(Locale.ROOT, "%.2f %%", 100 * r.testScore)));
+        trivial.forEach((name, v) -> s.append(String.format(Locale.ROOT, "| %s | constant prediction (trivial baseline) | 0 | 0 | 0 | %s |%n", name,
+                name.equals("regression") ? String.format(Locale.ROOT, "MSE %.5f", -v) : String.format(Locale.ROOT, "%.2f %%", 100 * v))));
         s.append(String.format(Locale.ROOT, "%nOne hidden layer, both layers wrapped as perforated neurons; Adam lr %s, batch %d, at most %d epochs;"
                         + " history switching after %d epochs without improvement (thresholds 0.001, 0.0001), at most %d dendrite sets, 2 tries;"
                         + " correlation p-phase %d epochs; plain networks stop early by the same rule; best validation model kept; seed %d%n",
@@ -245,12 +262,21 @@ public final class PerforatedTask {
         data.addSeries(correlation);
         JFreeChart chart = ChartFactory.createXYLineChart(p.name + ": test " + (p.classification ? "accuracy (%)" : "MSE") + " against parameters",
                 "parameters", p.classification ? "test accuracy (%)" : "test MSE", data, PlotOrientation.VERTICAL, true, false, false);
-        chart.getXYPlot().setDomainAxis(new LogAxis("parameters"));
+        var plot = chart.getXYPlot();
+        LogAxis parameters = new LogAxis("parameters (log scale)");
+        parameters.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        plot.setDomainAxis(parameters);
+        ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         renderer.setSeriesLinesVisible(1, false);
         renderer.setSeriesLinesVisible(2, false);
         renderer.setSeriesStroke(0, new BasicStroke(2f));
-        chart.getXYPlot().setRenderer(renderer);
+        renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+        renderer.setSeriesShape(2, new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12));
+        plot.setRenderer(renderer);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 600);
     }
 }

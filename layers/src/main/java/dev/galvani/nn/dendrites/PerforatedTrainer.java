@@ -51,8 +51,11 @@ public final class PerforatedTrainer {
         DONE
     }
 
-    /** One restructuring or phase change, for the log: the epoch it followed (1-based) and the sets kept then. */
-    public record Event(int epoch, String what, double score, int dendrites) {}
+    /**
+     * One restructuring or phase change, for the log: the epoch it followed (1-based), that epoch's
+     * validation score, the best score so far, and the dendrite sets on each neuron afterwards.
+     */
+    public record Event(int epoch, String what, double score, double best, int dendrites) {}
 
     private final Module model;
     private final DendriteRule rule;
@@ -156,7 +159,7 @@ public final class PerforatedTrainer {
                     case STOP -> {
                         best.restore(model, neurons);
                         phase = Phase.DONE;
-                        events.add(new Event(epoch, "stop: best model restored", bestScore, dendrites()));
+                        events.add(new Event(epoch, "stop: best model restored", validationScore, bestScore, dendrites()));
                     }
                 }
             }
@@ -173,7 +176,7 @@ public final class PerforatedTrainer {
                     bestCandidates = null;
                     phase = Phase.NEURON;
                     newOptimizer();
-                    events.add(new Event(epoch, "accept candidates (total |C| " + String.format("%.4g", bestCorrelation) + ")", bestScore, dendrites()));
+                    events.add(new Event(epoch, "accept candidates (total |C| " + String.format(java.util.Locale.ROOT, "%.4g", bestCorrelation) + ")", validationScore, bestScore, dendrites()));
                 }
             }
         }
@@ -188,7 +191,7 @@ public final class PerforatedTrainer {
         if (phase == Phase.DONE) return;
         if (best != null) best.restore(model, neurons);
         phase = Phase.DONE;
-        events.add(new Event(epoch, "stopped at the epoch budget: best model restored", bestScore, dendrites()));
+        events.add(new Event(epoch, "stopped at the epoch budget: best model restored", Double.NaN, bestScore, dendrites()));
     }
 
     private void addSets(Snapshot from, double score, String what) {
@@ -203,7 +206,7 @@ public final class PerforatedTrainer {
             phase = Phase.CANDIDATE;
         }
         newOptimizer();
-        events.add(new Event(epoch, what + dendrites() + " added", score, dendrites()));
+        events.add(new Event(epoch, what + dendrites() + " added", score, bestScore, dendrites()));
     }
 
     private void newOptimizer() {

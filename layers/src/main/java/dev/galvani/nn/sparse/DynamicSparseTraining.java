@@ -17,8 +17,10 @@ import java.util.List;
  * inactive entries; call {@link #step()} after backward and before the gradients are cleared). The
  * Hebbian score is the cosine similarity of a post- and a pre-synaptic unit's activity over the last
  * batch, {@code C[o,i] = ⟨a_o, a_i⟩ / (‖a_o‖ ‖a_i‖ + 1e-8)}, with the layer's output as the
- * post-synaptic activity and its input as the pre-synaptic one ({@link SparseLinear#recordActivity},
- * which this class turns on). Connections pruned in a step are not grown back in the same step.
+ * post-synaptic activity and its input as the pre-synaptic one ({@link SparseLayer#recordActivity},
+ * which this class turns on; a {@link SparseConv2d}'s activity is each channel's spatial mean). The
+ * layers are any {@link SparseLayer}: a {@link SparseLinear}'s connections are weights, a
+ * {@link SparseConv2d}'s are channel pairs (a connection's magnitude is the sum of its kernel's |w|). Connections pruned in a step are not grown back in the same step.
  *
  * <p>Call {@link #step()} once per optimizer step, inside the step's {@code TensorScope} (the recorded
  * activity belongs to it). {@link #events()} is the log of what was pruned and grown.
@@ -48,7 +50,7 @@ public final class DynamicSparseTraining {
     /** One rewiring of one layer. */
     public record Event(long step, int layer, int pruned, int grown, double density) {}
 
-    private final List<SparseLinear> layers;
+    private final List<SparseLayer> layers;
     private final int interval;
     private final double pruneFraction;
     private final Prune prune;
@@ -58,13 +60,13 @@ public final class DynamicSparseTraining {
     private long steps;
 
     /** SNN port defaults: every 1000 steps, 2.5 % of the active connections, SET pruning, Hebbian growth. */
-    public DynamicSparseTraining(List<SparseLinear> layers, Generator gen) { this(layers, 1000, 0.025, Prune.MAGNITUDE, Grow.HEBBIAN, gen); }
+    public DynamicSparseTraining(List<? extends SparseLayer> layers, Generator gen) { this(layers, 1000, 0.025, Prune.MAGNITUDE, Grow.HEBBIAN, gen); }
 
     /**
      * @param interval      optimizer steps between rewirings
      * @param pruneFraction the fraction of each layer's active connections replaced per rewiring
      */
-    public DynamicSparseTraining(List<SparseLinear> layers, int interval, double pruneFraction, Prune prune, Grow grow, Generator gen) {
+    public DynamicSparseTraining(List<? extends SparseLayer> layers, int interval, double pruneFraction, Prune prune, Grow grow, Generator gen) {
         if (interval < 1) throw new IllegalArgumentException("DynamicSparseTraining: the interval must be positive, got " + interval);
         if (!(pruneFraction >= 0 && pruneFraction < 1)) throw new IllegalArgumentException("DynamicSparseTraining: the prune fraction must be in [0, 1), got " + pruneFraction);
         this.layers = List.copyOf(layers);
@@ -94,7 +96,7 @@ public final class DynamicSparseTraining {
     }
 
     private void rewire(int index) {
-        SparseLinear layer = layers.get(index);
+        SparseLayer layer = layers.get(index);
         float[] mask = layer.mask().toFloatArray();
         int active = 0;
         for (float m : mask) active += m != 0 ? 1 : 0;
@@ -106,7 +108,7 @@ public final class DynamicSparseTraining {
         float[] hebb = prune == Prune.HEBBIAN || grow == Grow.HEBBIAN ? hebbian(layer) : null;
 
         double[] pruneKey = switch (prune) {      // smaller = pruned first
-            case MAGNITUDE -> abs(layer.weight.value().toFloatArray());
+            case MAGNITUDE -> toDouble(layer.connectionMagnitude().toFloatArray());
             case RANDOM -> toDouble(Tensor.rand(gen, mask.length).toFloatArray());
             case HEBBIAN -> toDouble(hebb);
         };
@@ -117,9 +119,9 @@ public final class DynamicSparseTraining {
             case HEBBIAN -> toDouble(hebb);
             case RANDOM -> toDouble(Tensor.rand(gen, mask.length).toFloatArray());
             case GRADIENT -> {
-                Tensor g = layer.weight.grad();
+                Tensor g = layer.connectionGradient();
                 if (g == null) throw new IllegalStateException("DynamicSparseTraining: gradient growth needs the weights' gradient; call step() after backward");
-                yield abs(g.toFloatArray());
+                yield toDouble(g.toFloatArray());
             }
         };
         double[] negated = new double[growKey.length];
@@ -129,11 +131,11 @@ public final class DynamicSparseTraining {
         int[] grown = smallest(negated, free, true, k);
         for (int p : pruned) mask[p] = 0;
         for (int g : grown) mask[g] = 1;
-        layer.setMask(Tensor.of(mask, layer.outFeatures, layer.inFeatures));
+        layer.setMask(Tensor.of(mask, layer.outputs(), layer.inputs()));
         events.add(new Event(steps, index, pruned.length, grown.length, layer.density()));
     }
 
-    private static float[] hebbian(SparseLinear layer) {
+    private static float[] hebbian(SparseLayer layer) {
         if (layer.lastInput() == null)
             throw new IllegalStateException("DynamicSparseTraining: no recorded activity yet; run a forward pass before step()");
         return hebbianScore(layer.lastInput(), layer.lastOutput()).toFloatArray();
@@ -145,12 +147,6 @@ public final class DynamicSparseTraining {
         for (int i = 0; i < key.length; i++) if (!onlyEligible || eligible[i] == 1) idx.add(i);
         idx.sort((a, b) -> key[a] != key[b] ? Double.compare(key[a], key[b]) : Integer.compare(a, b));
         return idx.subList(0, Math.min(k, idx.size())).stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static double[] abs(float[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
-        return out;
     }
 
     private static double[] toDouble(float[] v) {

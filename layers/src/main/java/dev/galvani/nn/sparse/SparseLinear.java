@@ -21,7 +21,7 @@ import dev.galvani.tensor.Tensor;
  * <p>The kernel is a masked dense product: its cost is the dense layer's. With {@link #recordActivity}
  * on, the layer keeps the last batch's input and output (detached) for Hebbian regrowth.
  */
-public final class SparseLinear extends Module {
+public final class SparseLinear extends Module implements SparseLayer {
 
     /** How the product is computed: both give the same numbers (to rounding). */
     public enum Kernel {
@@ -64,24 +64,28 @@ public final class SparseLinear extends Module {
         registerBuffer("mask", m);
     }
 
-    /** The 0/1 mask, F32 [out, in]. */
-    public Tensor mask() { return buffer("mask"); }
+    @Override public int outputs() { return outFeatures; }
 
-    /** The fraction of connections present. */
-    public double density() { return mask().sum().itemDouble() / ((double) outFeatures * inFeatures); }
+    @Override public int inputs() { return inFeatures; }
+
+    /** The 0/1 mask, F32 [out, in]. */
+    @Override public Tensor mask() { return buffer("mask"); }
+
+    @Override public Tensor connectionMagnitude() { return weight.value().detach().abs(); }
+
+    @Override public Tensor connectionGradient() { return weight.grad() == null ? null : weight.grad().abs(); }
 
     /** Keeps (or stops keeping) the last batch's input and output for Hebbian scores. */
-    public SparseLinear recordActivity(boolean on) {
+    @Override public void recordActivity(boolean on) {
         recording = on;
         if (!on) { lastInput = null; lastOutput = null; }
-        return this;
     }
 
     /** The last recorded input [B, in] (null before the first recorded forward). */
-    public Tensor lastInput() { return lastInput; }
+    @Override public Tensor lastInput() { return lastInput; }
 
     /** The last recorded output [B, out] (null before the first recorded forward). */
-    public Tensor lastOutput() { return lastOutput; }
+    @Override public Tensor lastOutput() { return lastOutput; }
 
     /** Chooses the kernel (default {@link Kernel#MASKED_DENSE}; {@code SparseKernelTiming} says which is faster per shape). */
     public SparseLinear kernel(Kernel k) {
@@ -114,7 +118,7 @@ public final class SparseLinear extends Module {
     }
 
     /** Replaces the mask (same shape); weights of connections that are new start at 0 (bio §1.4). */
-    public void setMask(Tensor mask) {
+    @Override public void setMask(Tensor mask) {
         try (var _ = Autograd.noGrad()) {
             Tensor grown = mask.gt(0.0).logicalAnd(mask().eq(0.0));
             weight.value().copyFrom(Tensor.where(grown, 0.0, weight.value()));
