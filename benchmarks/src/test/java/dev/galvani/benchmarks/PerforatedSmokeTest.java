@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A short perforated-backpropagation run on the regression (40 epochs at most, switching after 2
- * epochs without improvement): every network beats the constant prediction, both dendritic networks
+ * epochs without improvement, p-phases of 3 epochs): every network beats the constant prediction, both dendritic networks
  * restructure, and each checkpoint carries its structure.
  */
 class PerforatedSmokeTest {
 
     @Test void everyNetworkLearnsAndTheDendriticOnesRestructure(@TempDir Path dir) throws Exception {
-        var o = new PerforatedTask.Options().problem("regression").maxEpochs(40).switchEpochs(2).widths(1, 4).out(dir);
+        var o = new PerforatedTask.Options().problem("regression").maxEpochs(40).switchEpochs(2).candidateEpochs(3).widths(1, 4).out(dir);
         var log = new ByteArrayOutputStream();
         var r = PerforatedTask.run(o, new PrintStream(log, true));
         String text = log.toString();
