@@ -13,7 +13,8 @@ package dev.galvani.operators;
  * with each face coefficient the arithmetic mean of its two nodal values (§5.1). The matrix is
  * symmetric positive definite, so it is solved by preconditioned conjugate gradients in double
  * precision instead of the reference's sparse direct solve: SSOR (symmetric Gauss–Seidel with
- * over-relaxation, the default, far fewer iterations than Jacobi on these grids) or Jacobi. The
+ * over-relaxation, the default: 182 iterations and 0.7 s for a 421 × 421 sample, against Jacobi's
+ * 1810 and 2.2 s) or Jacobi. The
  * iteration stops when the true residual {@code ‖f − A u‖₂ / ‖f‖₂} is at most the tolerance.
  * Single-threaded: callers run samples in parallel.
  */
@@ -29,8 +30,11 @@ public final class DarcySolver {
         SSOR
     }
 
-    /** SSOR's relaxation factor (a preconditioner's factor is not critical; this one is good from K = 30 to 1000). */
-    public static final double SSOR_OMEGA = 1.5;
+    /**
+     * SSOR's relaxation factor. Measured on the Darcy coefficients (12 / 3) at K = 421: 374 iterations with
+     * 1.5, 228 with 1.8, 182 with 1.9, 186 with 1.95 (Jacobi: 1810); at K = 61 1.9 is as good as any.
+     */
+    public static final double SSOR_OMEGA = 1.9;
 
     /**
      * The solution and how it was reached.
