@@ -174,8 +174,8 @@ public final class DarcyData {
             out.printf("Darcy data: %d samples at %d x %d from %s%n", spec.samples(), spec.size(), spec.size(), found);
             return new Data(a.narrow(0, 0, spec.samples()), u.narrow(0, 0, spec.samples()), spec, found.toString());
         }
+        Files.createDirectories(cache);                 // an unusable cache folder fails before the work, not after
         Data data = generate(spec, threads, out);
-        Files.createDirectories(cache);
         Map<String, String> meta = new LinkedHashMap<>(spec.metadata());
         meta.put("samples", Integer.toString(spec.samples()));
         meta.put("generator", "dev.galvani.operators.DarcyData (GRF cosine form, 5-point FD, SSOR-PCG)");
@@ -203,13 +203,13 @@ public final class DarcyData {
 
     /**
      * Generates the data set without the cache: one sample per task on {@code threads} threads (0: every
-     * processor), with a progress bar on {@code out}.
+     * processor, or {@code GALVANI_NUM_THREADS}), with a progress bar on {@code out}.
      */
     public static Data generate(Spec spec, int threads, PrintStream out) {
         int n = spec.samples(), s = spec.size(), r = spec.stride(), k = spec.resolution();
         var field = new GaussianRandomField(k, spec.alpha(), spec.tau());
         float[] a = new float[n * s * s], u = new float[n * s * s];
-        int pool = threads > 0 ? threads : Math.max(Parallel.threads(), Runtime.getRuntime().availableProcessors());
+        int pool = threads > 0 ? threads : Parallel.threads();     // every processor unless GALVANI_NUM_THREADS says otherwise
         ExecutorService executor = Executors.newFixedThreadPool(Math.min(pool, n), runnable -> {
             Thread t = new Thread(runnable, "darcy-generator");
             t.setDaemon(true);
