@@ -7,4 +7,5 @@ import dev.galvani.data.*;
 import dev.galvani.snn.*;
 import dev.galvani.monitor.*;
 import dev.galvani.io.*;
-System.out.println("Galvani: tensors, autograd, nn, optim, data, snn, monitor and io are imported. Try: Tensor.randn(new Generator(0), 2, 3)");
+import dev.galvani.operators.*;
+System.out.println("Galvani: tensors, autograd, nn, optim, data, snn, monitor, io and operators are imported. Try: Tensor.randn(new Generator(0), 2, 3)");
