@@ -23,6 +23,13 @@ import jdk.incubator.vector.FloatVector;
  * lanes (4 independent accumulators, lanes summed in a fixed order, batch vectors in order):
  * threads take rows, so no two write one entry and the sums do not depend on the thread count.
  *
+ * <p><b>Why a gather, not synapses grouped by delay.</b> With learned (spread) delays every delay
+ * value holds about 1/D of each output's synapses, so grouping makes D products with masked dense
+ * weights, D times a linear layer, or D sparse products with this kernel's access pattern anyway.
+ * The gather does one multiply-add per kept tap. Measured on the 2-core development machine (shared,
+ * indicative only): integer delays 700 → 256, T = 100, B = 64, about 3.8× the time of the linear
+ * layer's GEMM (40 ms against 10.5 ms); 16 steps per accumulator set instead of 8 measured the same.
+ *
  * <p><b>F64</b> runs plain loops over the natural layout (tests and gradient checks).
  */
 final class TapGather {
