@@ -1,8 +1,10 @@
 package dev.galvani.autograd;
 
 import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Delays;
 import dev.galvani.tensor.Spiking;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.DelaySpec;
 import dev.galvani.tensor.backend.Surrogate;
 import dev.galvani.tensor.testing.Inputs;
 import dev.galvani.tensor.testing.OpInfo;
@@ -54,6 +56,24 @@ final class ExtraGradientRows {
                         }));
                     }
                     return samples;
+                }),
+                // The fused delay ops (DCLS): positions whose centres keep 0.1 from every window edge, so no
+                // finite difference crosses one (DelayFusedTest compares them with the composed forms).
+                new OpInfo("delay layer (fused kernel, GEMM form, sparse taps, integer delays)", Set.of(DType.F64), true, (in, dt) -> {
+                    int taps = 5, cout = 2, cin = 3;
+                    DelaySpec dense = DelaySpec.of(DelaySpec.Profile.GAUSS, taps), sparse = new DelaySpec(DelaySpec.Profile.GAUSS, taps, 1.5);
+                    Tensor x = in.uniform(DType.F64, -1, 1, 4, 2, cin), w = in.uniform(DType.F64, -1, 1, cout, cin, 1);
+                    Tensor p = in.values(DType.F64, new double[]{-1.2, 0.3, 1.15, -0.35, 0.8, 1.7}, 1, cout, cin, 1);
+                    Tensor s = in.values(DType.F64, new double[]{0.23, 0.4, -0.6, 1.1, 0.3, 0.9}, 1, cout, cin, 1);
+                    Tensor d = in.longs(new long[]{0, 4, 2, 1, 3, 0}, cout, cin);
+                    return List.of(
+                            new Sample("kernel", List.of(w, p, s), v -> Delays.kernel(dense, v.get(0), v.get(1), v.get(2)), v -> v.get(0), DType.F64, Tolerance.DEFAULT),
+                            new Sample("correlate", List.of(x, in.uniform(DType.F64, -1, 1, cout, cin, taps)), v -> Delays.correlate(v.get(0), v.get(1)),
+                                    v -> v.get(0), DType.F64, Tolerance.DEFAULT),
+                            new Sample("sparse taps r = 1.5", List.of(x, w, p, s), v -> Delays.sparseTaps(v.get(0), v.get(1), v.get(2), v.get(3), sparse),
+                                    v -> v.get(0), DType.F64, Tolerance.DEFAULT),
+                            new Sample("integer delays", List.of(x, w.reshape(cout, cin), d), v -> Delays.integerDelays(v.get(0), v.get(1), v.get(2), taps),
+                                    v -> v.get(0), DType.F64, Tolerance.DEFAULT));
                 }),
                 // Java numbers on the left of div and pow, and with atan2.
                 new OpInfo("numbers on either side", Set.of(DType.F64), true, (in, dt) -> List.of(

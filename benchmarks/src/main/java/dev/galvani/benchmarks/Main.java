@@ -32,6 +32,9 @@ public final class Main {
                 + " --help for options)", true, dev.galvani.benchmarks.train.ShdTask::main));
         COMMANDS.put("g2g-fashion-mnist", new Command("G2GNet sparse MLP vs dense same-parameter and Erdős–Rényi MLPs on Fashion-MNIST,"
                 + " several seeds (--help for options)", true, dev.galvani.benchmarks.train.G2gFashionMnistTask::main));
+        COMMANDS.put("delay-kernels", new Command("the DCLS delay layer's kernels side by side: dense method, GEMM form, sparse taps,"
+                + " integer delays vs Linear, PyTorch's dense method when torch is found (--help for options)", true,
+                dev.galvani.benchmarks.train.DelayKernelTask::main));
         COMMANDS.put("sparse-kernels", new Command("SparseLinear's masked dense and CSR kernels side by side per shape and sparsity"
                 + " (--help for options)", true, dev.galvani.benchmarks.train.SparseKernelTask::main));
         COMMANDS.put("dendrites-continual", new Command("active dendrites against the same network without them, continual learning on permuted"

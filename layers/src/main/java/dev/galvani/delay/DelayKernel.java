@@ -1,7 +1,8 @@
 package dev.galvani.delay;
 
-import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Delays;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.DelaySpec;
 
 /**
  * Builds the dense delay kernel of a DCLS layer from its weights, positions and widths: each synapse's
@@ -19,9 +20,11 @@ import dev.galvani.tensor.Tensor;
  * </ul>
  * then {@code n_k = g_k / (Σ_j g_j + 1e-7)} and {@code K[o, i, k] = Σ_c W[o, i, c] n_k}.
  *
- * <p>The kernel is built from recorded tensor operations, so autograd differentiates it: the
- * gradients with respect to W, P and σ are those of reference §10 (tested against the analytic
- * formulas and central differences in F64).
+ * <p>The kernel is built from recorded tensor operations ({@link Delays#kernelComposed}), so
+ * autograd differentiates it: the gradients with respect to W, P and σ are those of reference §10
+ * (tested against the analytic formulas and central differences in F64). This is the reference the
+ * fused kernels of {@link dev.galvani.tensor.backend.DelayKernels} are tested against, and what
+ * {@link DelayedLinear} runs with {@link DelayedLinear.Kernel#REFERENCE}.
  */
 public final class DelayKernel {
 
@@ -34,13 +37,16 @@ public final class DelayKernel {
         /** A triangle of half-width 1 around μ; σ is ignored. */
         V1,
         /** Bilinear interpolation between the two taps around μ; σ is ignored. */
-        V0
+        V0;
+
+        /** The same profile as the tensor module's kernels name it. */
+        public DelaySpec.Profile profile() { return DelaySpec.Profile.valueOf(name()); }
     }
 
     /** The width offset of the gauss version, hard-coded in DCLS: {@code s = |σ| + 0.27}. */
-    public static final double GAUSS_WIDTH_OFFSET = 0.27;
+    public static final double GAUSS_WIDTH_OFFSET = DelaySpec.GAUSS_WIDTH_OFFSET;
     /** Added to each synapse's tap sum before normalising (DCLS). */
-    public static final double NORMALISATION_EPSILON = 1e-7;
+    public static final double NORMALISATION_EPSILON = DelaySpec.NORMALISATION_EPSILON;
 
     private DelayKernel() {}
 
@@ -54,29 +60,7 @@ public final class DelayKernel {
      */
     public static Tensor build(Version version, Tensor weight, Tensor positions, Tensor sigma, int taps) {
         check(version, weight, positions, sigma, taps);
-        DType dtype = weight.dtype();
-        // [Cout, Cin, KC, 1] against taps [D]: one row of D taps per synapse element.
-        Tensor mu = positions.squeeze(0).add(taps / 2).unsqueeze(-1);
-        Tensor k = Tensor.arange(dtype, 0, taps, 1).to(weight.device());
-        Tensor offset = k.sub(mu);                                            // k − μ
-        Tensor profile = switch (version) {
-            case GAUSS -> {
-                Tensor s = sigma.squeeze(0).abs().add(GAUSS_WIDTH_OFFSET).unsqueeze(-1);
-                yield offset.square().div(s.square().mul(-2.0)).exp();
-            }
-            case MAX -> sigma.squeeze(0).abs().add(1.0).unsqueeze(-1).sub(offset.abs()).clampMin(0);
-            case V1 -> offset.abs().rsub(1.0).clampMin(0);
-            case V0 -> {
-                // Bilinear: the two taps around μ get 1 − frac and frac (frac = μ − ⌊μ⌋); the
-                // weights are differentiable in μ, the tap indices are not.
-                Tensor floor = mu.floor().detach();
-                Tensor frac = mu.sub(floor);
-                Tensor lower = k.sub(floor).eq(0.0).to(dtype), upper = k.sub(floor).eq(1.0).to(dtype);
-                yield lower.mul(frac.rsub(1.0)).add(upper.mul(frac));
-            }
-        };
-        Tensor normalised = profile.div(profile.sum(-1, true).add(NORMALISATION_EPSILON));
-        return normalised.mul(weight.unsqueeze(-1)).sum(2, false);          // Σ over the KC elements
+        return Delays.kernelComposed(DelaySpec.of(version.profile(), taps), weight, positions, sigma);
     }
 
     /**

@@ -4,8 +4,10 @@ import dev.galvani.autograd.Autograd;
 import dev.galvani.nn.Init;
 import dev.galvani.nn.Module;
 import dev.galvani.nn.Parameter;
+import dev.galvani.tensor.Delays;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.DelaySpec;
 
 /**
  * A fully connected layer whose every synapse has a learnable delay: the 1-D DCLS layer of
@@ -25,10 +27,47 @@ import dev.galvani.tensor.Tensor;
  * schedule of {@link SigmaSchedule} shrinks it). Call {@link #clampPositions()} after every
  * optimizer step, as SNN-delays does.
  *
+ * <p><b>Kernels</b> ({@link Kernel}; reference §13). {@link Kernel#AUTO}, the default, chooses per call:
+ * <ul>
+ *   <li>training while σ is above its floor: {@link Kernel#GEMM}, the dense kernel built per
+ *       synapse and applied as D accumulated matrix products over time-major slices of the input
+ *       (no im2col, no padded copy); backward: 2·D products for dx and dK, then dW, dP, dσ per synapse;</li>
+ *   <li>training once every |σ| is at the floor of {@link SigmaSchedule} (effective width 0.5):
+ *       {@link Kernel#SPARSE_TAPS}, each synapse's taps within the radius whose dropped mass is at
+ *       most {@link #sparseTolerance} of its weight ({@link DelaySpec#gaussRadius}: about 2.5 taps
+ *       each side at 1e-5, five taps instead of D); the output error is then at most
+ *       {@code tolerance · Σ_i |W[o, i]| · max |x|};</li>
+ *   <li>evaluation: {@link Kernel#INTEGER}, the rounded delays of §7 as one gather per synapse, the
+ *       cost of a linear layer ({@link DelayStream} is its streaming form).</li>
+ * </ul>
+ * {@link #kernel(Kernel)} forces one: {@link Kernel#REFERENCE} is the kernel built from recorded
+ * tensor operations and D recorded matrix products (what the tests compare the others with, and
+ * a device without {@code DelayKernels} runs each choice as the same math in recorded operations);
+ * {@link Kernel#INTEGER} while
+ * training trains the weights over fixed rounded delays (SNN-delays' {@code snn_delays_lr0} arm).
+ * The σ check reads max |σ| from the device only when σ's storage changed since the last read.
+ *
  * <p>State dict names and shapes are the DCLS package's: {@code weight [Cout, Cin, 1]},
  * {@code P [1, Cout, Cin, 1]}, {@code SIG [1, Cout, Cin, 1]}.
  */
 public final class DelayedLinear extends Module {
+
+    /** How the layer is computed (see the class comment). */
+    public enum Kernel {
+        /** GEMM form while σ is wide, sparse taps at the σ floor, integer delays in evaluation. */
+        AUTO,
+        /** The kernel from recorded tensor operations and D recorded matrix products: the reference. */
+        REFERENCE,
+        /** The dense kernel (fused build) and its D accumulated matrix products. */
+        GEMM,
+        /** Only the taps near each synapse's position (training: gauss within the tolerance's radius; evaluation: the one rounded tap). */
+        SPARSE_TAPS,
+        /** One tap per synapse at its rounded delay, weight {@code W/(1 + 1e-7)}: evaluation's kernel (§7). */
+        INTEGER
+    }
+
+    /** σ at or below this counts as at the floor: {@link SigmaSchedule#FLOOR}, with room for the schedule's rounding and float storage. */
+    private static final double FLOOR_WITH_ROUNDING = SigmaSchedule.FLOOR * (1 + 1e-6);
 
     /** The sizes given to the constructor: Cin, Cout, and D, the temporal kernel length (odd). */
     public final int inFeatures, outFeatures, taps;
@@ -60,7 +99,67 @@ public final class DelayedLinear extends Module {
         this.sigma = registerParameter("SIG", new Parameter(Tensor.full(half, 1, outFeatures, inFeatures, 1), false));
     }
 
-    /** The kernel this layer applies now: gauss while training, rounded integer delays in evaluation (§7). */
+    private Kernel choice = Kernel.AUTO;
+    private double sparseTolerance = 1e-5;
+    private Tensor sigmaSeen;
+    private int sigmaVersion = -1;
+    private double sigmaMax;
+
+    /**
+     * Forces a kernel ({@link Kernel#AUTO} restores the default choice).
+     *
+     * @param kernel the kernel to run
+     * @return this layer
+     */
+    public DelayedLinear kernel(Kernel kernel) {
+        this.choice = java.util.Objects.requireNonNull(kernel, "kernel");
+        return this;
+    }
+
+    /**
+     * The sparse-tap kernel's bound on the dropped share of each synapse's tap mass (default 1e-5).
+     *
+     * @param tolerance in (0, 1); smaller keeps more taps
+     * @return this layer
+     */
+    public DelayedLinear sparseTolerance(double tolerance) {
+        if (!(tolerance > 0 && tolerance < 1)) throw new IllegalArgumentException("DelayedLinear: the sparse tolerance must be in (0, 1), got " + tolerance);
+        this.sparseTolerance = tolerance;
+        return this;
+    }
+
+    /** The sparse-tap kernel's tolerance (see {@link #sparseTolerance(double)}). */
+    public double sparseTolerance() { return sparseTolerance; }
+
+    /** The kernel the next forward pass runs: the forced one, or {@link Kernel#AUTO}'s choice for the current mode and σ. */
+    public Kernel activeKernel() {
+        if (choice != Kernel.AUTO) return choice;
+        if (!isTraining()) return Kernel.INTEGER;
+        return sigmaMax() <= FLOOR_WITH_ROUNDING ? Kernel.SPARSE_TAPS : Kernel.GEMM;
+    }
+
+    /** max |σ|, read again only when σ's storage changed (the schedule's fill, a checkpoint load, a move to another device). */
+    private double sigmaMax() {
+        Tensor s = sigma.value();
+        if (s != sigmaSeen || s.storage().version() != sigmaVersion) {
+            try (var _ = Autograd.noGrad()) {
+                sigmaMax = s.abs().amax().itemDouble();
+            }
+            sigmaSeen = s;
+            sigmaVersion = s.storage().version();
+        }
+        return sigmaMax;
+    }
+
+    /** The sparse taps' radius for the current σ and tolerance: the bound holds for every synapse, the widest one included. */
+    double sparseRadius() {
+        return DelaySpec.gaussRadius(sigmaMax() + DelaySpec.GAUSS_WIDTH_OFFSET, sparseTolerance);
+    }
+
+    /**
+     * The dense kernel of the reference path, from recorded operations: gauss while training, the max
+     * version at the rounded positions in evaluation (§7).
+     */
     public Tensor kernel() {
         if (isTraining()) return DelayKernel.build(DelayKernel.Version.GAUSS, weight.value(), positions.value(), sigma.value(), taps);
         try (var _ = Autograd.noGrad()) {
@@ -72,23 +171,27 @@ public final class DelayedLinear extends Module {
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 3 || x.size(2) != inFeatures)
             throw new IllegalArgumentException("DelayedLinear: input must be [T, B, " + inFeatures + "], got " + x.shape());
-        return correlate(x, kernel(), taps);
+        Tensor w = weight.value(), p = positions.value(), s = sigma.value();
+        boolean training = isTraining();
+        return switch (activeKernel()) {
+            case REFERENCE, AUTO -> correlate(x, kernel(), taps);
+            case GEMM -> Delays.correlate(x, training ? Delays.kernel(DelaySpec.of(DelaySpec.Profile.GAUSS, taps), w, p, s)
+                    : Delays.kernel(DelaySpec.of(DelaySpec.Profile.MAX, taps), w, DelayKernel.roundedPositions(p.detach(), taps), s.detach().zerosLike()));
+            case SPARSE_TAPS -> training ? Delays.sparseTaps(x, w, p, s, new DelaySpec(DelaySpec.Profile.GAUSS, taps, sparseRadius()))
+                    : Delays.sparseTaps(x, w, DelayKernel.roundedPositions(p.detach(), taps), s.detach().zerosLike(), new DelaySpec(DelaySpec.Profile.MAX, taps, 1));
+            case INTEGER -> Delays.integerDelays(x, roundedWeight(), delays(), taps);
+        };
     }
+
+    /** {@code W/(1 + 1e-7)} as [Cout, Cin]: the one nonzero tap of the max kernel at an integer position (§7). */
+    Tensor roundedWeight() { return weight.value().squeeze(-1).mul(1 / (1 + DelaySpec.NORMALISATION_EPSILON)); }
 
     /**
      * {@code y[t] = Σ_k x_pad[t + k] K[:, :, k]ᵀ} over time-major slices: D accumulated matrix
-     * products on views of the padded input, with no im2col buffer (reference §13).
+     * products on views of the padded input, with no im2col buffer (reference §13), all recorded.
      */
     static Tensor correlate(Tensor x, Tensor kernel, int taps) {
-        int half = (taps - 1) / 2, steps = x.size(0);
-        Tensor padded = x.pad(0, 0, 0, 0, taps - 1, half);                  // [T + D − 1 + half, B, Cin]
-        int outSteps = steps + half;
-        Tensor y = null;
-        for (int k = 0; k < taps; k++) {
-            Tensor term = padded.narrow(0, k, outSteps).matmul(kernel.select(2, k).T());
-            y = y == null ? term : y.add(term);
-        }
-        return y;
+        return Delays.correlateComposed(x, kernel);
     }
 
     /** Clamps every position to [−⌊D/2⌋, ⌊D/2⌋] in place, without recording (SNN-delays' {@code clamp_parameters}). */

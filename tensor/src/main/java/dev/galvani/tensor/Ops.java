@@ -2,6 +2,7 @@ package dev.galvani.tensor;
 
 import dev.galvani.tensor.backend.BinaryOp;
 import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.DelaySpec;
 import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.Surrogate;
@@ -208,5 +209,30 @@ public final class Ops {
      */
     public record Lif(LifSpec spec, Tensor h, Tensor v0) implements Op {
         @Override public String name() { return spec.kind() == LifSpec.Kind.IF ? "multiStepIF" : "multiStepLIF"; }
+    }
+
+    // ---- learnable delays (DCLS) ----------------------------------------------------------------
+
+    /**
+     * The dense delay kernel [Cout, Cin, D] built by the device's {@code DelayKernels}. Inputs
+     * (weight [Cout, Cin, 1], positions [1, Cout, Cin, 1], σ [1, Cout, Cin, 1] or null).
+     */
+    public record DelayKernel(DelaySpec spec) implements Op {
+        @Override public String name() { return "delayKernel"; }
+    }
+
+    /** The causal correlation of x [T, B, Cin] with a delay kernel (the GEMM form). Inputs (x, kernel [Cout, Cin, D]). */
+    public record DelayCorrelate(DelaySpec spec) implements Op {
+        @Override public String name() { return "delayCorrelate"; }
+    }
+
+    /** The delay layer with each synapse's taps truncated to its window. Inputs (x, weight, positions, σ or null), shapes as {@link DelayKernel}'s. */
+    public record DelaySparseTaps(DelaySpec spec) implements Op {
+        @Override public String name() { return "delaySparseTaps"; }
+    }
+
+    /** The delay layer with integer delays {@code delays} (I32 [Cout, Cin], not differentiable). Inputs (x, weight [Cout, Cin]). */
+    public record DelayIntegerDelays(DelaySpec spec, Tensor delays) implements Op {
+        @Override public String name() { return "delayIntegerDelays"; }
     }
 }

@@ -5,6 +5,8 @@ import dev.galvani.tensor.Device;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.backend.DelayKernels;
+import dev.galvani.tensor.backend.DelaySpec;
 import dev.galvani.tensor.backend.KernelFamily;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.LifSpec;
@@ -123,6 +125,55 @@ public final class CpuKernelFamilies {
                                           Operand gradX, Operand gradV0, Operand gradDecay, LifSpec spec) {
             Fence.run(() -> LifKernels.backward(gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay, spec),
                     gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay);
+        }
+    }
+
+    /**
+     * The CPU {@link DelayKernels}: the DCLS delay layer's dense GEMM form, sparse taps and integer
+     * delays ({@code DelayConvKernels}).
+     */
+    public static final class Delays extends CpuProvider<DelayKernels> implements DelayKernels {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Delays() { super(DelayKernels.class); }
+
+        @Override public void buildKernel(Operand weight, Operand positions, Operand sigma, Operand kernel, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.buildKernel(weight, positions, sigma, kernel, spec), weight, positions, sigma, kernel);
+        }
+
+        @Override public void kernelBackward(Operand gradKernel, Operand weight, Operand positions, Operand sigma,
+                                             Operand gradWeight, Operand gradPositions, Operand gradSigma, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.kernelBackward(gradKernel, weight, positions, sigma, gradWeight, gradPositions, gradSigma, spec),
+                    gradKernel, weight, positions, sigma, gradWeight, gradPositions, gradSigma);
+        }
+
+        @Override public void correlate(Operand x, Operand kernel, Operand out, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.correlate(x, kernel, out, spec), x, kernel, out);
+        }
+
+        @Override public void correlateBackward(Operand gradOut, Operand x, Operand kernel, Operand gradX, Operand gradKernel, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.correlateBackward(gradOut, x, kernel, gradX, gradKernel, spec), gradOut, x, kernel, gradX, gradKernel);
+        }
+
+        @Override public void sparseForward(Operand x, Operand weight, Operand positions, Operand sigma, Operand out, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.sparseForward(x, weight, positions, sigma, out, spec), x, weight, positions, sigma, out);
+        }
+
+        @Override public void sparseBackward(Operand gradOut, Operand x, Operand weight, Operand positions, Operand sigma,
+                                             Operand gradX, Operand gradWeight, Operand gradPositions, Operand gradSigma, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.sparseBackward(gradOut, x, weight, positions, sigma, gradX, gradWeight, gradPositions, gradSigma, spec),
+                    gradOut, x, weight, positions, sigma, gradX, gradWeight, gradPositions, gradSigma);
+        }
+
+        @Override public void integerForward(Operand x, Operand weight, Operand delays, Operand out, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.integerForward(x, weight, delays, out, spec), x, weight, delays, out);
+        }
+
+        @Override public void integerBackward(Operand gradOut, Operand x, Operand weight, Operand delays, Operand gradX, Operand gradWeight, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.integerBackward(gradOut, x, weight, delays, gradX, gradWeight, spec), gradOut, x, weight, delays, gradX, gradWeight);
+        }
+
+        @Override public void integerStep(Operand ring, int newest, Operand weight, Operand delays, Operand out, DelaySpec spec) {
+            Fence.run(() -> DelayConvKernels.integerStep(ring, newest, weight, delays, out, spec), ring, weight, delays, out);
         }
     }
 }
