@@ -13,6 +13,7 @@ import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
@@ -123,6 +124,24 @@ public final class CpuKernelFamilies {
                                           Operand gradX, Operand gradV0, Operand gradDecay, LifSpec spec) {
             Fence.run(() -> LifKernels.backward(gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay, spec),
                     gradSpikes, gradVSeq, gradVLast, h, vSeq, v0, decay, gradX, gradV0, gradDecay);
+        }
+    }
+
+    /** The CPU {@link SpectralKernels}: mixed-radix and Bluestein FFTs in vector lanes ({@code FftKernels}). */
+    public static final class Spectral extends CpuProvider<SpectralKernels> implements SpectralKernels {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Spectral() { super(SpectralKernels.class); }
+
+        @Override public void fft(Operand re, Operand im, Operand outRe, Operand outIm, boolean inverse, double scale) {
+            Fence.run(() -> FftKernels.fft(re, im, outRe, outIm, inverse, scale), re, im, outRe, outIm);
+        }
+
+        @Override public void rfft(Operand x, Operand outRe, Operand outIm, double scale) {
+            Fence.run(() -> FftKernels.rfft(x, outRe, outIm, scale), x, outRe, outIm);
+        }
+
+        @Override public void irfft(Operand re, Operand im, Operand out, double scale) {
+            Fence.run(() -> FftKernels.irfft(re, im, out, scale), re, im, out);
         }
     }
 }
