@@ -18,6 +18,7 @@ final class FftLanesF32 {
 
     private FftLanesF32() {}
 
+    static boolean TRY_GATHER = Boolean.getBoolean("fft.gather");
     private static final VectorSpecies<Float> S = Simd.F;
     /** Lanes per vector: sequences per block. */
     static final int W = Simd.FL;
@@ -385,7 +386,7 @@ final class FftLanesF32 {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) FloatVector.fromArray(S, mem, e).intoArray(buf, j * W);
-        } else if (lanes.count == W && apart > 0) {
+        } else if (lanes.count == W && apart > 0 && TRY_GATHER) {
             int[] map = lanes.indexMap(apart);
             for (int j = 0, e = first; j < count; j++, e += step) FloatVector.fromArray(S, mem, e, map, 0).intoArray(buf, j * W);
         } else {
@@ -405,7 +406,7 @@ final class FftLanesF32 {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e);
-        } else if (lanes.count == W && apart > 0) {
+        } else if (lanes.count == W && apart > 0 && TRY_GATHER) {
             int[] map = lanes.indexMap(apart);
             for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e, map, 0);
         } else {
