@@ -4,8 +4,8 @@ package dev.galvani.tensor.cpu;
  * How the {@code outer * inner} sequences of an [outer, length, inner] transform are grouped into
  * blocks of W, one sequence per vector lane. With a wide inner dimension (at least 4 W, or a
  * multiple of W) a block is W neighbouring columns of one outer index, so a lane buffer row is one
- * vector load; otherwise the sequences are taken in (outer, inner) order, W at a time, and a row is
- * a gather (lanes a fixed distance apart, as for rows of the last dimension) or lane-by-lane copies.
+ * vector load; otherwise the sequences are taken in (outer, inner) order, W at a time, and the lanes
+ * are copied in tiles (lanes a fixed distance apart, as rows of the last dimension are) or one by one.
  */
 final class FftBlocks {
 
@@ -59,8 +59,6 @@ final class FftBlocks {
         int count;
         int kind, o0, i0;
         final int[] o, i;
-        private int[] map = new int[0];
-        private int mapStride = -1;
 
         Lanes(int w) {
             o = new int[w];
@@ -83,16 +81,6 @@ final class FftBlocks {
                 case ROWS -> len;
                 default -> -1;
             };
-        }
-
-        /** {0, stride, 2 stride, ...}: the index map of a gather or scatter across the lanes. */
-        int[] indexMap(int stride) {
-            if (stride != mapStride) {
-                if (map.length != o.length) map = new int[o.length];
-                for (int l = 0; l < map.length; l++) map[l] = l * stride;
-                mapStride = stride;
-            }
-            return map;
         }
     }
 }

@@ -18,7 +18,6 @@ final class FftLanesF32 {
 
     private FftLanesF32() {}
 
-    static boolean TRY_GATHER = Boolean.getBoolean("fft.gather");
     private static final VectorSpecies<Float> S = Simd.F;
     /** Lanes per vector: sequences per block. */
     static final int W = Simd.FL;
@@ -380,15 +379,23 @@ final class FftLanesF32 {
     /**
      * Lane buffer element j of lane l = {@code mem[off + start_l + shift + j step]} for j in
      * [0, count), where start_l is where lane l's sequence starts in an operand [outer, len, inner];
-     * lanes beyond the block's are zero.
+     * lanes beyond the block's are zero. Neighbouring lanes (columns) are one vector load per row.
      */
     private static void gather(float[] mem, FftBlocks.Lanes lanes, int off, int len, int inner, int shift, int step, float[] buf, int count) {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) FloatVector.fromArray(S, mem, e).intoArray(buf, j * W);
-        } else if (lanes.count == W && apart > 0 && TRY_GATHER) {
-            int[] map = lanes.indexMap(apart);
-            for (int j = 0, e = first; j < count; j++, e += step) FloatVector.fromArray(S, mem, e, map, 0).intoArray(buf, j * W);
+        } else if (lanes.count == W && apart > 0) {
+            // Lanes a fixed distance apart (rows of the last dimension): a transposition in tiles of W × W,
+            // each lane reading W neighbouring elements, so the buffer's W rows stay in L1 while the lanes'
+            // reads stream. (Vector gathers across the lanes were slower: rows 2^k floats apart share L1 sets.)
+            for (int j0 = 0; j0 < count; j0 += W) {
+                int jn = Math.min(W, count - j0);
+                for (int l = 0; l < W; l++) {
+                    int e = first + l * apart + j0 * step, o = j0 * W + l;
+                    for (int jj = 0; jj < jn; jj++, e += step, o += W) buf[o] = mem[e];
+                }
+            }
         } else {
             for (int l = 0; l < W; l++) {
                 if (l >= lanes.count) {
@@ -406,9 +413,14 @@ final class FftLanesF32 {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e);
-        } else if (lanes.count == W && apart > 0 && TRY_GATHER) {
-            int[] map = lanes.indexMap(apart);
-            for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e, map, 0);
+        } else if (lanes.count == W && apart > 0) {
+            for (int j0 = 0; j0 < count; j0 += W) {
+                int jn = Math.min(W, count - j0);
+                for (int l = 0; l < W; l++) {
+                    int e = first + l * apart + j0 * step, o = j0 * W + l;
+                    for (int jj = 0; jj < jn; jj++, e += step, o += W) mem[e] = buf[o] * scale;
+                }
+            }
         } else {
             for (int l = 0; l < lanes.count; l++) {
                 int e = off + shift + lanes.offset(l, len, inner);
