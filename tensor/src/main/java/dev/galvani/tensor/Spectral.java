@@ -13,10 +13,9 @@ import dev.galvani.tensor.backend.SpectralKernels;
  *
  * <p>Public for the derivative rules (galvani-autograd), which are written with these same
  * primitives: the adjoint of a DFT is the DFT of the other sign with the same scale, and the real
- * transforms' adjoints carry the Hermitian weights of the bins that stand for a conjugate pair
- * (operators reference §1.5): for X = rfft(x), dx = irfft(g ⊙ v) with v = 1/2 on bins 1 to ⌈n/2⌉ − 1
- * and 1 on bin 0 and (even n) bin n/2; for x = irfft(X), dX = (2 − v'), i.e. rfft(g) doubled on those
- * same bins.
+ * transforms' adjoints carry the Hermitian weights v of the bins that stand for a conjugate pair
+ * (operators reference §1.5; v = 2 on bins 1 to ⌈n/2⌉ − 1, 1 on bin 0 and, for even n, bin n/2):
+ * for X = rfft(x), dx = irfft(g / v); for x = irfft(X), dX = v · rfft(g).
  */
 public final class Spectral {
 
