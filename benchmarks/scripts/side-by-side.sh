@@ -9,7 +9,7 @@
 # (--help lists them); the PyTorch half is torch_cpu_bench.py beside this script, shipped in the jar.
 # Environment: TORCH_PYTHON, the Python with torch (else python3, then /tmp/torch/bin/python);
 # JAVA_HOME, used when it is a JDK 25 or newer (else /usr/lib/jvm/temurin-25-jdk-amd64);
-# BENCH_JAVA_OPTS, the JVM's heap options (default -Xms3g -Xmx3g -XX:+AlwaysPreTouch; 8g with the lif rows).
+# BENCH_JAVA_OPTS, the JVM's heap options (default -Xms3g -Xmx3g -XX:+AlwaysPreTouch; 8g with the lif or fft rows).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -49,10 +49,11 @@ fi
 # A fixed, pre-touched heap: the 2^24-element workloads allocate 64 MiB per result, and a heap that is
 # still growing makes the kernel zero fresh pages inside the timed calls (several times slower, and
 # varying run to run). 3 GiB, or 8 GiB when the LIF rows run (the composed 32-step neuron's scope holds
-# every step's temporaries, about 5 GB). Override with BENCH_JAVA_OPTS.
+# every step's temporaries, about 5 GB) or the FFT rows do (rfft2 of [64, 32, 256, 256]: 0.5 GB in,
+# 1.1 GB of spectra made per call). Override with BENCH_JAVA_OPTS.
 ONLY=""
 for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ ${ARGS[i]} == --only ]] && ONLY=${ARGS[i + 1]:-}; done
-if [[ -z $ONLY || ,$ONLY, == *,lif,* ]]; then GIB=8; else GIB=3; fi
+if [[ -z $ONLY || ,$ONLY, == *,lif,* || ,$ONLY, == *,fft,* ]]; then GIB=8; else GIB=3; fi
 HEAP=${BENCH_JAVA_OPTS:-"-Xms${GIB}g -Xmx${GIB}g -XX:+AlwaysPreTouch"}
 
 cd "$ROOT"

@@ -8,7 +8,8 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
 
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
-                              [--lif 32,1048576] [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif]
+                              [--lif 32,1048576] [--fft2 64,32,256,256] [--fft-sizes 1024,4096,4099]
+                              [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif,fft]
                               [--json FILE]
 """
 import argparse
@@ -19,7 +20,10 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif"]
+OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft"]
+
+# Elements per 1-D FFT workload, [FFT_ELEMENTS // n, n] (CpuWorkloads.FFT_ELEMENTS).
+FFT_ELEMENTS = 1 << 22
 
 # The Fashion-MNIST CNN's training-step shapes at batch 128 (CpuWorkloads.STEP_*).
 STEP_ACTIVATION = (128, 32, 28, 28)
@@ -61,6 +65,8 @@ def parse_args(argv):
     p.add_argument("--conv", type=int_list(6), default=[8, 32, 64, 64, 32, 3],
                    help="N,C,H,W,O,K: input [N, C, H, W], weight [O, C, K, K], stride 1, padding K // 2")
     p.add_argument("--lif", type=int_list(2), default=[32, 1 << 20], help="T,N of the LIF rows")
+    p.add_argument("--fft2", type=int_list(4), default=[64, 32, 256, 256], help="B,C,H,W of the rfft2 input (F32)")
+    p.add_argument("--fft-sizes", type=int_list(), default=[1024, 4096, 4099], help="1-D FFT lengths: rfft and fft of [2^22 // n, n]")
     p.add_argument("--only", type=op_list, default=OPS, help="comma-separated subset of " + ",".join(OPS))
     p.add_argument("--json", help="write the JSON here as well as to stdout")
     return p.parse_args(argv)
@@ -118,6 +124,31 @@ def cases(args, torch):
         out.extend(train_ops(torch))
     if "lif" in args.only:
         out.extend(lif(torch, args.lif[0], args.lif[1], args.elements))
+    if "fft" in args.only:
+        out.extend(fft(torch, args.fft2, args.fft_sizes))
+    return out
+
+
+def fft(torch, shape, sizes):
+    """SideBySide.fft: torch.fft.rfft2 of an F32 [B, C, H, W]; per n, rfft of an F32 [2^22 // n, n] and fft of a complex64 one."""
+    b, c, h, w = shape
+
+    def prepare_rfft2():
+        x = torch.randn(b, c, h, w)
+        return lambda: torch.fft.rfft2(x)
+    out = [("rfft2", "rfft2 over the last two dimensions", f"x {shape_str(shape)} F32 -> [{b}, {c}, {h}, {w // 2 + 1}] complex64", prepare_rfft2)]
+    for n in sizes:
+        rows = max(1, FFT_ELEMENTS // n)
+
+        def prepare_rfft(rows=rows, n=n):
+            x = torch.randn(rows, n)
+            return lambda: torch.fft.rfft(x)
+
+        def prepare_fft(rows=rows, n=n):
+            z = torch.complex(torch.randn(rows, n), torch.randn(rows, n))
+            return lambda: torch.fft.fft(z)
+        out.append((f"rfft-{n}", "rfft along the last dimension", f"[{rows}, {n}] F32 -> [{rows}, {n // 2 + 1}] complex64", prepare_rfft))
+        out.append((f"fft-{n}", "fft along the last dimension", f"[{rows}, {n}] complex64", prepare_fft))
     return out
 
 

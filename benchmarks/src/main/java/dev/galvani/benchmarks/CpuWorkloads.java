@@ -1,7 +1,9 @@
 package dev.galvani.benchmarks;
 
 import dev.galvani.autograd.Autograd;
+import dev.galvani.tensor.ComplexTensor;
 import dev.galvani.tensor.Convolution;
+import dev.galvani.tensor.FFT;
 import dev.galvani.tensor.Spiking;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.TensorScope;
@@ -61,6 +63,22 @@ public final class CpuWorkloads {
      * torch backend do.
      */
     public static final int LIF_STEPS = 32, LIF_NEURONS = 1 << 20;
+
+    /** The batched 2-D real FFT of issue 9: rfft2 over the last two dimensions of an F32 [B, C, H, W] (512 MiB). */
+    public static final int[] FFT2_INPUT = {64, 32, 256, 256};
+    /** The 1-D FFT lengths: two powers of two and a prime (Bluestein's algorithm on the CPU). */
+    public static final int[] FFT_SIZES = {1024, 4096, 4099};
+    /** Elements per 1-D FFT workload: [FFT_ELEMENTS / n, n] (16 MiB of F32). */
+    public static final int FFT_ELEMENTS = 1 << 22;
+
+    /** torch.fft.rfft2(x); the real parts stand for the result (both parts are computed). */
+    public static Tensor rfft2(Tensor x) { return FFT.rfft2(x).real(); }
+
+    /** torch.fft.rfft(x) along the last dimension. */
+    public static Tensor rfft(Tensor x) { return FFT.rfft(x).real(); }
+
+    /** torch.fft.fft(z) along the last dimension, z complex64 (held as two F32 parts). */
+    public static Tensor fft(ComplexTensor z) { return FFT.fft(z).real(); }
     /**
      * The LIF benchmark's neuron: LIF with decay 1/τ = 0.5 on the input, threshold 1, hard reset to 0, ATan
      * surrogate with α = 2.

@@ -36,7 +36,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif");
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -44,7 +44,7 @@ public final class SideBySide {
      * {@code warmupSeconds}, so that small operations give the JIT time to compile their kernels.
      */
     public record Config(int threads, int warmup, double warmupSeconds, int runs,
-                         int[] gemmSizes, int elements, int[] conv, int[] lif, Set<String> only) {
+                         int[] gemmSizes, int elements, int[] conv, int[] lif, int[] fft2, int[] fftSizes, Set<String> only) {
 
         /**
          * The defaults: 2 threads, warm-up of at least 3 calls and 1 s, median of 11 runs, {@link
@@ -55,7 +55,7 @@ public final class SideBySide {
             return new Config(2, 3, 1.0, 11, CpuWorkloads.GEMM_SIZES, CpuWorkloads.ELEMENTS,
                     new int[]{CpuWorkloads.CONV_INPUT[0], CpuWorkloads.CONV_INPUT[1], CpuWorkloads.CONV_INPUT[2],
                               CpuWorkloads.CONV_INPUT[3], CpuWorkloads.CONV_OUT_CHANNELS, CpuWorkloads.CONV_KERNEL},
-                    new int[]{CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS}, new LinkedHashSet<>(OPS));
+                    new int[]{CpuWorkloads.LIF_STEPS, CpuWorkloads.LIF_NEURONS}, CpuWorkloads.FFT2_INPUT, CpuWorkloads.FFT_SIZES, new LinkedHashSet<>(OPS));
         }
 
         boolean runs(String op) { return only.contains(op); }
@@ -65,7 +65,7 @@ public final class SideBySide {
             return List.of("--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
                     "--warmup-seconds", Double.toString(warmupSeconds), "--runs", Integer.toString(runs),
                     "--sizes", join(gemmSizes), "--elements", Integer.toString(elements), "--conv", join(conv),
-                    "--lif", join(lif), "--only", String.join(",", only));
+                    "--lif", join(lif), "--fft2", join(fft2), "--fft-sizes", join(fftSizes), "--only", String.join(",", only));
         }
 
         private static String join(int[] v) {
@@ -224,6 +224,7 @@ public final class SideBySide {
         }
         if (c.runs("train-ops")) trainOps(cases);
         if (c.runs("lif")) lif(cases, c);
+        if (c.runs("fft")) fft(cases, c);
         return cases;
     }
 
@@ -279,6 +280,31 @@ public final class SideBySide {
                 return null;
             };
         }));
+    }
+
+    /**
+     * The FFTs of issue 9: the batched rfft2 of an F32 [B, C, H, W], and per length n a real and a
+     * complex 1-D FFT of [2^22 / n, n] along the last dimension (PyTorch's complex64 is interleaved,
+     * Galvani's two F32 parts).
+     */
+    private static void fft(List<Case> cases, Config config) {
+        int[] v = config.fft2();
+        cases.add(new Case("rfft2", "rfft2 over the last two dimensions", "x %s F32 -> [%d, %d, %d, %d] complex64"
+                .formatted(Arrays.toString(v), v[0], v[1], v[2], v[3] / 2 + 1), () -> {
+            Tensor x = Tensor.randn(new Generator(26), v);
+            return () -> CpuWorkloads.rfft2(x);
+        }));
+        for (int n : config.fftSizes()) {
+            int rows = Math.max(1, CpuWorkloads.FFT_ELEMENTS / n);
+            cases.add(new Case("rfft-" + n, "rfft along the last dimension", "[%d, %d] F32 -> [%d, %d] complex64".formatted(rows, n, rows, n / 2 + 1), () -> {
+                Tensor x = Tensor.randn(new Generator(27), rows, n);
+                return () -> CpuWorkloads.rfft(x);
+            }));
+            cases.add(new Case("fft-" + n, "fft along the last dimension", "[%d, %d] complex64".formatted(rows, n), () -> {
+                var z = dev.galvani.tensor.ComplexTensor.of(Tensor.randn(new Generator(28), rows, n), Tensor.randn(new Generator(29), rows, n));
+                return () -> CpuWorkloads.fft(z);
+            }));
+        }
     }
 
     static final String LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])";
@@ -344,6 +370,8 @@ public final class SideBySide {
         @Option(names = "--elements", paramLabel = "N", description = "length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs") int elements = D.elements();
         @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2") int[] conv = D.conv();
         @Option(names = "--lif", paramLabel = "T,N", split = ",", description = "T,N of the LIF rows; the triad's arrays have --elements floats") int[] lif = D.lif();
+        @Option(names = "--fft2", paramLabel = "B,C,H,W", split = ",", description = "the rfft2 input [B, C, H, W] F32") int[] fft2 = D.fft2();
+        @Option(names = "--fft-sizes", paramLabel = "N,...", split = ",", description = "1-D FFT lengths: rfft and fft of [2^22 / n, n]") int[] fftSizes = D.fftSizes();
         @Option(names = "--only", paramLabel = "OP,...", split = ",", description = "run only these operations: ${COMPLETION-CANDIDATES}",
                 completionCandidates = Ops.class) List<String> only = new ArrayList<>(D.only());
         @Option(names = "--rounds", paramLabel = "N", description = "alternate Galvani and PyTorch this many times; each row keeps its lowest median") int rounds = 2;
@@ -362,6 +390,8 @@ public final class SideBySide {
             positive("--sizes", sizes, -1);
             positive("--conv", conv, 6);
             positive("--lif", lif, 2);
+            positive("--fft2", fft2, 4);
+            positive("--fft-sizes", fftSizes, -1);
             for (String op : only)
                 if (!OPS.contains(op)) throw new IllegalArgumentException("--only: unknown operation '" + op + "', known: " + String.join(",", OPS));
         }
@@ -374,7 +404,7 @@ public final class SideBySide {
 
         Options options() {
             Path page = out != null ? out : SideBySideReport.defaultResultsDir().resolve("cpu-" + java.time.LocalDate.now() + ".md");
-            return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, lif, new LinkedHashSet<>(only)), rounds, page, json, !noTorch);
+            return new Options(new Config(threads, warmup, warmupSeconds, runs, sizes, elements, conv, lif, fft2, fftSizes, new LinkedHashSet<>(only)), rounds, page, json, !noTorch);
         }
     }
 

@@ -22,13 +22,14 @@ class SideBySideTest {
     @Test
     void runsEveryWorkloadAtATinySize() {
         var config = new SideBySide.Config(Parallel.threads(), 1, 0.0, 3, new int[]{8, 16}, 1000,
-                new int[]{1, 2, 6, 6, 3, 3}, new int[]{3, 100}, new LinkedHashSet<>(SideBySide.OPS));
+                new int[]{1, 2, 6, 6, 3, 3}, new int[]{3, 100}, new int[]{1, 2, 8, 6}, new int[]{16, 17}, new LinkedHashSet<>(SideBySide.OPS));
         List<SideBySide.Result> seen = new ArrayList<>();
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
         assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
-                        "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad"),
+                        "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad",
+                        "rfft2", "rfft-16", "fft-16", "rfft-17", "fft-17"),
                 results.stream().map(SideBySide.Result::id).toList());
         for (var r : results)
             assertTrue(r.skipped() == null && r.medianMs() > 0 && r.minMs() <= r.medianMs() && r.runs() == 3, r.toString());

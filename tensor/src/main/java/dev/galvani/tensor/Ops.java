@@ -235,4 +235,28 @@ public final class Ops {
     public record DelayIntegerDelays(DelaySpec spec, Tensor delays) implements Op {
         @Override public String name() { return "delayIntegerDelays"; }
     }
+
+    // ---- spectral ------------------------------------------------------------------------------
+
+    /**
+     * The complex DFT along {@code dim}, unnormalised, times {@code scale}: exp(−2πi jk/n) forward,
+     * exp(+2πi jk/n) with {@code inverse}. Inputs (re, im); outputs (re, im).
+     */
+    public record Fft(int dim, boolean inverse, double scale) implements Op {
+        @Override public String name() { return inverse ? "ifft" : "fft"; }
+    }
+
+    /** Bins 0 to n/2 of the forward DFT of a real input along {@code dim}, times {@code scale}. Inputs (x); outputs (re, im). */
+    public record Rfft(int dim, double scale) implements Op {
+        @Override public String name() { return "rfft"; }
+    }
+
+    /**
+     * The real signal of length {@code n} whose spectrum has bins 0 to n/2 given along {@code dim}
+     * (unnormalised inverse DFT, times {@code scale}; the imaginary parts of bin 0 and, for even n,
+     * bin n/2 are ignored). Inputs (re, im).
+     */
+    public record Irfft(int dim, int n, double scale) implements Op {
+        @Override public String name() { return "irfft"; }
+    }
 }

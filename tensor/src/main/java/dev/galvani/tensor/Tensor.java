@@ -1483,6 +1483,15 @@ public final class Tensor {
      */
     public Tensor pad(int... pads) { return Indexing.pad(this, PadMode.CONSTANT, 0, pads); }
 
+    // ================================ complex numbers ================================
+
+    /**
+     * This real tensor [..., 2] as complex numbers (real and imaginary parts side by side in the
+     * last dimension), as {@code torch.view_as_complex}: views, no copy; see {@link ComplexTensor}
+     * and {@link FFT}.
+     */
+    public ComplexTensor viewAsComplex() { return ComplexTensor.viewAsComplex(this); }
+
     // ================================ printing ================================
 
     /** PyTorch's format: {@code tensor([[1., 2.], [3., 4.]])}, summarised with ... beyond 1000 elements. */

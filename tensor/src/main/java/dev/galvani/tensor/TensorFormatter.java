@@ -33,7 +33,7 @@ final class TensorFormatter {
         return sb.append(')').toString();
     }
 
-    private static String sizeString(Shape s) {
+    static String sizeString(Shape s) {
         int[] d = s.dims();
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < d.length; i++) sb.append(i > 0 ? ", " : "").append(d[i]);
@@ -41,7 +41,7 @@ final class TensorFormatter {
     }
 
     /** The values that will be printed (all, or the edges of each dimension), for choosing the format. */
-    private static double[] visibleValues(Tensor t, boolean summarize) {
+    static double[] visibleValues(Tensor t, boolean summarize) {
         if (!summarize) return t.toDoubleArray();
         Tensor v = t;
         for (int d = 0; d < v.dim(); d++) {
@@ -89,7 +89,7 @@ final class TensorFormatter {
     }
 
     /** One format for all elements of a tensor, PyTorch's _Formatter. */
-    private static final class ElementFormat {
+    static final class ElementFormat {
         final DType dtype;
         final boolean intMode, sciMode;
         final int width;

@@ -94,7 +94,7 @@ class TorchParityTest {
         assertFalse(cases < 10, "only " + cases + " printing cases");
     }
 
-    private static double parse(String s) {
+    static double parse(String s) {
         return switch (s) {
             case "nan" -> Double.NaN;
             case "inf" -> Double.POSITIVE_INFINITY;

@@ -15,6 +15,7 @@ import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
@@ -174,6 +175,24 @@ public final class CpuKernelFamilies {
 
         @Override public void integerStep(Operand ring, int newest, Operand weight, Operand delays, Operand out, DelaySpec spec) {
             Fence.run(() -> DelayConvKernels.integerStep(ring, newest, weight, delays, out, spec), ring, weight, delays, out);
+        }
+    }
+
+    /** The CPU {@link SpectralKernels}: mixed-radix and Bluestein FFTs in vector lanes ({@code FftKernels}). */
+    public static final class Spectral extends CpuProvider<SpectralKernels> implements SpectralKernels {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Spectral() { super(SpectralKernels.class); }
+
+        @Override public void fft(Operand re, Operand im, Operand outRe, Operand outIm, boolean inverse, double scale) {
+            Fence.run(() -> FftKernels.fft(re, im, outRe, outIm, inverse, scale), re, im, outRe, outIm);
+        }
+
+        @Override public void rfft(Operand x, Operand outRe, Operand outIm, double scale) {
+            Fence.run(() -> FftKernels.rfft(x, outRe, outIm, scale), x, outRe, outIm);
+        }
+
+        @Override public void irfft(Operand re, Operand im, Operand out, double scale) {
+            Fence.run(() -> FftKernels.irfft(re, im, out, scale), re, im, out);
         }
     }
 }

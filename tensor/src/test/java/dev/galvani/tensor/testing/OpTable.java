@@ -47,6 +47,7 @@ public final class OpTable {
         normalizationOps(t);
         optimizerOps(t);
         spikingOps(t);
+        spectralOps(t);
         viewOps(t);
         indexingOps(t);
         return t;
@@ -608,6 +609,203 @@ public final class OpTable {
     }
 
     // ============================== views ==============================
+
+    // ============================== Fourier transforms ==============================
+
+    /** FFT outputs grow like √n times the inputs: absolute slack for float rounding in the sums. */
+    static final Tolerance SPECTRAL = new Tolerance(1e-5, 2e-5, 1e-11, 1e-12);
+
+    /** One 1-D case: shape, n (FFT.DEFAULT for the input's length), dim, norm, and whether to transpose the input first. */
+    private record Fft1(int[] shape, int n, int dim, String norm, boolean transposed) {
+        String label() {
+            return Arrays.toString(shape) + (transposed ? " transposed" : "") + " n " + (n == dev.galvani.tensor.FFT.DEFAULT ? "default" : n)
+                    + " dim " + dim + " " + (norm == null ? "backward" : norm);
+        }
+
+        Tensor input(Inputs in, DType dt) {
+            Tensor x = in.uniform(dt, -1, 1, shape);
+            return transposed ? x.transpose(0, x.dim() - 1) : x;
+        }
+    }
+
+    private static final Fft1[] FFT_CASES = {
+            new Fft1(new int[]{3, 8}, dev.galvani.tensor.FFT.DEFAULT, -1, null, false),
+            new Fft1(new int[]{5, 6}, 4, 0, "ortho", false),
+            new Fft1(new int[]{2, 7, 3}, 9, 1, "forward", false),
+            new Fft1(new int[]{4, 5}, dev.galvani.tensor.FFT.DEFAULT, 1, null, true),
+            new Fft1(new int[]{2, 11}, dev.galvani.tensor.FFT.DEFAULT, -1, "ortho", false),
+            new Fft1(new int[]{37}, dev.galvani.tensor.FFT.DEFAULT, 0, null, false),        // Bluestein
+            new Fft1(new int[]{2, 1}, dev.galvani.tensor.FFT.DEFAULT, -1, null, false)};
+
+    private static double fftScale(String norm, int n, boolean inverse) {
+        String m = norm == null ? "backward" : norm;
+        return m.equals("ortho") ? 1 / Math.sqrt(n) : m.equals("backward") == inverse ? 1.0 / n : 1;
+    }
+
+    private static int size(Fft1 c, int d) { int[] s = c.shape(); return c.transposed() ? s[s.length - 1 - d] : s[d]; }
+
+    private static int axis(int dim, int rank) { return dim < 0 ? dim + rank : dim; }
+
+    /**
+     * fft, ifft, rfft, irfft along one dimension and their 2-D and n-D forms, against the naive DFT
+     * ({@link Dft}); complex results are compared in PyTorch's real view [..., 2].
+     */
+    private static void spectralOps(List<OpInfo> t) {
+        for (boolean inverse : new boolean[]{false, true})
+            t.add(new OpInfo(inverse ? "ifft" : "fft", FLOATS, true, (in, dt) -> {
+                List<Sample> s = new ArrayList<>();
+                for (Fft1 c : FFT_CASES) {
+                    Tensor re = c.input(in, dt), im = c.input(in, dt);
+                    int d = axis(c.dim(), c.shape().length), n = c.n() == dev.galvani.tensor.FFT.DEFAULT ? size(c, d) : c.n();
+                    double scale = fftScale(c.norm(), n, inverse);
+                    s.add(new Sample((inverse ? "ifft " : "fft ") + c.label(), List.of(re, im), v -> {
+                        var z = dev.galvani.tensor.ComplexTensor.of(v.get(0), v.get(1));
+                        return (inverse ? dev.galvani.tensor.FFT.ifft(z, c.n(), c.dim(), c.norm()) : dev.galvani.tensor.FFT.fft(z, c.n(), c.dim(), c.norm())).viewAsReal();
+                    }, v -> Dft.dft(v.get(0), v.get(1), d, n, inverse, scale).asReal(), dt, SPECTRAL));
+                }
+                Tensor x = in.uniform(dt, -1, 1, 3, 6);
+                s.add(new Sample((inverse ? "ifft" : "fft") + " of a real tensor", List.of(x), v -> (inverse ? dev.galvani.tensor.FFT.ifft(v.get(0), -1, -1, null)
+                        : dev.galvani.tensor.FFT.fft(v.get(0), -1, -1, null)).viewAsReal(),
+                        v -> Dft.dft(v.get(0), Dft.zeros(v.get(0)), 1, 6, inverse, inverse ? 1 / 6.0 : 1).asReal(), dt, SPECTRAL));
+                return s;
+            }));
+        t.add(new OpInfo("rfft", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (Fft1 c : FFT_CASES) {
+                Tensor x = c.input(in, dt);
+                int d = axis(c.dim(), c.shape().length), n = c.n() == dev.galvani.tensor.FFT.DEFAULT ? size(c, d) : c.n();
+                s.add(new Sample("rfft " + c.label(), List.of(x), v -> dev.galvani.tensor.FFT.rfft(v.get(0), c.n(), c.dim(), c.norm()).viewAsReal(),
+                        v -> Dft.rdft(v.get(0), d, n, fftScale(c.norm(), n, false)).asReal(), dt, SPECTRAL));
+            }
+            return s;
+        }));
+        // irfft: n default (2 (m - 1)), odd and even n, bins cut and zero-padded; the imaginary parts of
+        // bin 0 and (even n) bin n/2 are ignored, and their gradient is zero (operators reference §1.5).
+        t.add(new OpInfo("irfft", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            int[][] cases = {{3, 5, -1, -1}, {2, 5, 7, -1}, {2, 5, 8, 1}, {4, 3, 5, 0}, {2, 4, 12, -1}, {2, 6, 3, -1}, {3, 1, 1, -1}, {2, 19, 37, 1}};
+            String[] norms = {null, "ortho", "forward", null, "ortho", null, null, "forward"};
+            for (int i = 0; i < cases.length; i++) {
+                int[] c = cases[i];
+                String norm = norms[i];
+                Tensor re = in.uniform(dt, -1, 1, c[0], c[1]), im = in.uniform(dt, -1, 1, c[0], c[1]);
+                int d = axis(c[3], 2), n = c[2] == -1 ? 2 * (re.size(d) - 1) : c[2];
+                boolean transposed = i == 3;
+                Tensor r = transposed ? in.uniform(dt, -1, 1, c[1], c[0]).transpose(0, 1) : re;
+                s.add(new Sample("irfft " + Arrays.toString(new int[]{c[0], c[1]}) + (transposed ? " transposed" : "") + " n " + n + " dim " + c[3] + " "
+                        + (norm == null ? "backward" : norm), List.of(r, im),
+                        v -> dev.galvani.tensor.FFT.irfft(dev.galvani.tensor.ComplexTensor.of(v.get(0), v.get(1)), c[2], c[3], norm),
+                        v -> Dft.irdft(v.get(0), v.get(1), d, n, fftScale(norm, n, true)), dt, SPECTRAL));
+            }
+            return s;
+        }));
+        multiDimensional(t);
+        t.add(new OpInfo("viewAsComplex", FLOATS, true, (in, dt) -> List.of(
+                new Sample("viewAsComplex, z² + conj(z), viewAsReal", List.of(in.uniform(dt, -2, 2, 3, 4, 2)), v -> {
+                    var z = v.get(0).viewAsComplex();
+                    return z.mul(z).add(z.conj()).viewAsReal();
+                }, v -> {
+                    NdArray a = v.get(0);
+                    return NdArray.build(a.shape, i -> {
+                        int[] r = i.clone(), m = i.clone();
+                        r[2] = 0;
+                        m[2] = 1;
+                        double x = a.get(r), y = a.get(m);
+                        return i[2] == 0 ? x * x - y * y + x : 2 * x * y - y;
+                    });
+                }, dt, Tolerance.DEFAULT))));
+    }
+
+    /** fft2, ifft2, rfft2, irfft2, fftn, ifftn, rfftn, irfftn: 1-D references applied along each dimension in turn. */
+    private static void multiDimensional(List<OpInfo> t) {
+        record Nd(int[] shape, int[] s, int[] dim, String norm) {
+            String label() { return Arrays.toString(shape) + " s " + Arrays.toString(s) + " dim " + Arrays.toString(dim) + " " + (norm == null ? "backward" : norm); }
+
+            /** The dimensions and sizes as PyTorch resolves them for an input of this shape. */
+            int[][] resolved(int[] inShape, boolean lastIsReal, boolean inverseReal) {
+                int rank = inShape.length;
+                int[] ds;
+                if (dim != null) {
+                    ds = dim.clone();
+                    for (int i = 0; i < ds.length; i++) ds[i] = axis(ds[i], rank);
+                } else {
+                    int k = s == null ? rank : s.length;
+                    ds = new int[k];
+                    for (int i = 0; i < k; i++) ds[i] = rank - k + i;
+                }
+                int[] ns = new int[ds.length];
+                for (int i = 0; i < ds.length; i++) {
+                    boolean last = i == ds.length - 1;
+                    ns[i] = s != null && s[i] != -1 ? s[i] : last && inverseReal ? 2 * (inShape[ds[i]] - 1) : inShape[ds[i]];
+                }
+                return new int[][]{ds, ns};
+            }
+        }
+        Nd[] complexCases = {new Nd(new int[]{2, 4, 6}, null, null, null), new Nd(new int[]{3, 4, 5}, new int[]{2, 7}, new int[]{0, 2}, "ortho"),
+                new Nd(new int[]{2, 3, 5}, new int[]{4, 4}, null, "forward"), new Nd(new int[]{3, 5}, null, new int[]{-1, 0}, null)};
+        for (boolean inverse : new boolean[]{false, true})
+            for (boolean two : new boolean[]{true, false})
+                t.add(new OpInfo((inverse ? "ifft" : "fft") + (two ? "2" : "n"), FLOATS, true, (in, dt) -> {
+                    List<Sample> s = new ArrayList<>();
+                    for (Nd c : complexCases) {
+                        Tensor re = in.uniform(dt, -1, 1, c.shape()), im = in.uniform(dt, -1, 1, c.shape());
+                        int[] dimArg = c.dim();
+                        Nd eff = two && dimArg == null ? new Nd(c.shape(), c.s(), new int[]{-2, -1}, c.norm()) : c;
+                        int[][] r = eff.resolved(c.shape(), false, false);
+                        s.add(new Sample((inverse ? "i" : "") + (two ? "fft2 " : "fftn ") + eff.label(), List.of(re, im), v -> {
+                            var z = dev.galvani.tensor.ComplexTensor.of(v.get(0), v.get(1));
+                            var y = two ? (inverse ? dev.galvani.tensor.FFT.ifft2(z, c.s(), dimArg, c.norm()) : dev.galvani.tensor.FFT.fft2(z, c.s(), dimArg, c.norm()))
+                                    : (inverse ? dev.galvani.tensor.FFT.ifftn(z, c.s(), c.dim(), c.norm()) : dev.galvani.tensor.FFT.fftn(z, c.s(), c.dim(), c.norm()));
+                            return y.viewAsReal();
+                        }, v -> {
+                            Dft.Complex z = new Dft.Complex(v.get(0), v.get(1));
+                            for (int i = 0; i < r[0].length; i++)
+                                z = Dft.dft(z.re(), z.im(), r[0][i], r[1][i], inverse, fftScale(c.norm(), r[1][i], inverse));
+                            return z.asReal();
+                        }, dt, SPECTRAL));
+                    }
+                    return s;
+                }));
+        Nd[] realCases = {new Nd(new int[]{2, 4, 6}, null, null, null), new Nd(new int[]{3, 4, 5}, new int[]{2, 7}, new int[]{0, 2}, "ortho"),
+                new Nd(new int[]{2, 3, 5}, new int[]{4, 5}, null, "forward"), new Nd(new int[]{3, 5}, null, new int[]{-1, 0}, null)};
+        for (boolean two : new boolean[]{true, false}) {
+            t.add(new OpInfo(two ? "rfft2" : "rfftn", FLOATS, true, (in, dt) -> {
+                List<Sample> s = new ArrayList<>();
+                for (Nd c : realCases) {
+                    Tensor x = in.uniform(dt, -1, 1, c.shape());
+                    Nd eff = two && c.dim() == null ? new Nd(c.shape(), c.s(), new int[]{-2, -1}, c.norm()) : c;
+                    int[][] r = eff.resolved(c.shape(), true, false);
+                    int k = r[0].length;
+                    s.add(new Sample((two ? "rfft2 " : "rfftn ") + eff.label(), List.of(x),
+                            v -> (two ? dev.galvani.tensor.FFT.rfft2(v.get(0), c.s(), c.dim(), c.norm()) : dev.galvani.tensor.FFT.rfftn(v.get(0), c.s(), c.dim(), c.norm())).viewAsReal(),
+                            v -> {
+                                Dft.Complex z = Dft.rdft(v.get(0), r[0][k - 1], r[1][k - 1], fftScale(c.norm(), r[1][k - 1], false));
+                                for (int i = 0; i < k - 1; i++) z = Dft.dft(z.re(), z.im(), r[0][i], r[1][i], false, fftScale(c.norm(), r[1][i], false));
+                                return z.asReal();
+                            }, dt, SPECTRAL));
+                }
+                return s;
+            }));
+            t.add(new OpInfo(two ? "irfft2" : "irfftn", FLOATS, true, (in, dt) -> {
+                List<Sample> s = new ArrayList<>();
+                for (Nd c : realCases) {
+                    Tensor re = in.uniform(dt, -1, 1, c.shape()), im = in.uniform(dt, -1, 1, c.shape());
+                    Nd eff = two && c.dim() == null ? new Nd(c.shape(), c.s(), new int[]{-2, -1}, c.norm()) : c;
+                    int[][] r = eff.resolved(c.shape(), false, true);
+                    int k = r[0].length;
+                    s.add(new Sample((two ? "irfft2 " : "irfftn ") + eff.label(), List.of(re, im), v -> {
+                        var z = dev.galvani.tensor.ComplexTensor.of(v.get(0), v.get(1));
+                        return two ? dev.galvani.tensor.FFT.irfft2(z, c.s(), c.dim(), c.norm()) : dev.galvani.tensor.FFT.irfftn(z, c.s(), c.dim(), c.norm());
+                    }, v -> {
+                        Dft.Complex z = new Dft.Complex(v.get(0), v.get(1));
+                        for (int i = 0; i < k - 1; i++) z = Dft.dft(z.re(), z.im(), r[0][i], r[1][i], true, fftScale(c.norm(), r[1][i], true));
+                        return Dft.irdft(z.re(), z.im(), r[0][k - 1], r[1][k - 1], fftScale(c.norm(), r[1][k - 1], true));
+                    }, dt, SPECTRAL));
+                }
+                return s;
+            }));
+        }
+    }
 
     private static void viewOps(List<OpInfo> t) {
         t.add(view("reshape", x -> x.reshape(4, -1), a -> Reference.reshape(a, 4, 6)));

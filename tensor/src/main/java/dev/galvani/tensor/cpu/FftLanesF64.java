@@ -1,0 +1,447 @@
+package dev.galvani.tensor.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F64 Fourier transforms, W independent sequences at a time, one per vector lane: the same program
+ * as {@link FftLanesF32} (see there) in double precision. Edit that file and repeat the edit here
+ * with float written double; {@code FftLanesSyncTest} fails while the two differ in anything else.
+ */
+final class FftLanesF64 {
+
+    private FftLanesF64() {}
+
+    private static final VectorSpecies<Double> S = Simd.D;
+    /** Lanes per vector: sequences per block. */
+    static final int W = Simd.DL;
+
+    // ======================================== one block: the transform on lane buffers
+
+    /**
+     * The forward transform of the W sequences in (ar, ai); (br, bi) is work space, all four of
+     * length {@code plan.workLength() * W}. Returns true when the result is in b, false when in a.
+     */
+    static boolean forward(FftPlan plan, double[] ar, double[] ai, double[] br, double[] bi) {
+        return plan.bluestein != null ? bluestein(plan, ar, ai, br, bi) : stages(plan, ar, ai, br, bi);
+    }
+
+    /** The inverse (unnormalised) transform: the forward one with real and imaginary parts swapped. */
+    static boolean inverse(FftPlan plan, double[] ar, double[] ai, double[] br, double[] bi) {
+        return forward(plan, ai, ar, bi, br);
+    }
+
+    /** The Stockham stages, ping-ponging between a and b. */
+    private static boolean stages(FftPlan plan, double[] ar, double[] ai, double[] br, double[] bi) {
+        double[][] twr = plan.twRe, twi = plan.twIm;
+        int s = 1, len = plan.n;
+        boolean inB = false;
+        for (int t = 0; t < plan.radices.length; t++) {
+            int r = plan.radices[t], m = len / r, sw = s * W;
+            double[] xr = inB ? br : ar, xi = inB ? bi : ai, yr = inB ? ar : br, yi = inB ? ai : bi;
+            switch (r) {
+                case 2 -> radix2(sw, m, twr[t], twi[t], xr, xi, yr, yi);
+                case 3 -> radix3(sw, m, twr[t], twi[t], xr, xi, yr, yi);
+                case 4 -> radix4(sw, m, twr[t], twi[t], xr, xi, yr, yi);
+                case 5 -> radix5(sw, m, twr[t], twi[t], xr, xi, yr, yi);
+                default -> generic(r, sw, m, twr[t], twi[t], plan.rootRe[t], plan.rootIm[t], xr, xi, yr, yi);
+            }
+            s *= r;
+            len = m;
+            inB = !inB;
+        }
+        return inB;
+    }
+
+    private static DoubleVector load(double[] a, int i) { return DoubleVector.fromArray(S, a, i); }
+
+    /**
+     * y[o] = (xr + i xi)(wr + i wi). Also where the twiddle is 1 (p = 0): skipping the product there
+     * behind a flag made every stage twice as slow (measured, n = 128 to 4096), as the JIT then
+     * kept the loop's vectors in memory.
+     */
+    private static void storeTimes(DoubleVector xr, DoubleVector xi, double wr, double wi, double[] yr, double[] yi, int o) {
+        xr.mul(wr).sub(xi.mul(wi)).intoArray(yr, o);
+        xr.mul(wi).add(xi.mul(wr)).intoArray(yi, o);
+    }
+
+    private static void radix2(int sw, int m, double[] twr, double[] twi, double[] xr, double[] xi, double[] yr, double[] yi) {
+        for (int p = 0; p < m; p++) {
+            double wr = twr[p], wi = twi[p];
+            int i0 = p * sw, i1 = (p + m) * sw, o0 = 2 * p * sw, o1 = o0 + sw;
+            for (int v = 0; v < sw; v += W) {
+                DoubleVector a0r = load(xr, i0 + v), a0i = load(xi, i0 + v), a1r = load(xr, i1 + v), a1i = load(xi, i1 + v);
+                a0r.add(a1r).intoArray(yr, o0 + v);
+                a0i.add(a1i).intoArray(yi, o0 + v);
+                storeTimes(a0r.sub(a1r), a0i.sub(a1i), wr, wi, yr, yi, o1 + v);
+            }
+        }
+    }
+
+    /** b1 = a0 − (a1 + a2)/2 − i (√3/2)(a1 − a2), b2 its conjugate partner (ω₃ = −1/2 − i √3/2). */
+    private static void radix3(int sw, int m, double[] twr, double[] twi, double[] xr, double[] xi, double[] yr, double[] yi) {
+        final double h = (double) Math.sqrt(0.75);
+        for (int p = 0; p < m; p++) {
+            double w1r = twr[2 * p], w1i = twi[2 * p], w2r = twr[2 * p + 1], w2i = twi[2 * p + 1];
+            int i0 = p * sw, i1 = (p + m) * sw, i2 = (p + 2 * m) * sw, o0 = 3 * p * sw, o1 = o0 + sw, o2 = o1 + sw;
+            for (int v = 0; v < sw; v += W) {
+                DoubleVector a0r = load(xr, i0 + v), a0i = load(xi, i0 + v);
+                DoubleVector a1r = load(xr, i1 + v), a1i = load(xi, i1 + v), a2r = load(xr, i2 + v), a2i = load(xi, i2 + v);
+                DoubleVector tr = a1r.add(a2r), ti = a1i.add(a2i), nr = a1r.sub(a2r).mul(h), ni = a1i.sub(a2i).mul(h);
+                a0r.add(tr).intoArray(yr, o0 + v);
+                a0i.add(ti).intoArray(yi, o0 + v);
+                DoubleVector mr = a0r.sub(tr.mul(0.5)), mi = a0i.sub(ti.mul(0.5));
+                storeTimes(mr.add(ni), mi.sub(nr), w1r, w1i, yr, yi, o1 + v);        // m − i n
+                storeTimes(mr.sub(ni), mi.add(nr), w2r, w2i, yr, yi, o2 + v);        // m + i n
+            }
+        }
+    }
+
+    /** ω₄ = −i: b0 = t0 + t2, b2 = t0 − t2, b1 = t1 − i t3, b3 = t1 + i t3 with t0 = a0 + a2, t1 = a0 − a2, t2 = a1 + a3, t3 = a1 − a3. */
+    private static void radix4(int sw, int m, double[] twr, double[] twi, double[] xr, double[] xi, double[] yr, double[] yi) {
+        for (int p = 0; p < m; p++) {
+            double w1r = twr[3 * p], w1i = twi[3 * p], w2r = twr[3 * p + 1], w2i = twi[3 * p + 1], w3r = twr[3 * p + 2], w3i = twi[3 * p + 2];
+            int i0 = p * sw, i1 = (p + m) * sw, i2 = (p + 2 * m) * sw, i3 = (p + 3 * m) * sw;
+            int o0 = 4 * p * sw, o1 = o0 + sw, o2 = o1 + sw, o3 = o2 + sw;
+            for (int v = 0; v < sw; v += W) {
+                DoubleVector a0r = load(xr, i0 + v), a0i = load(xi, i0 + v), a1r = load(xr, i1 + v), a1i = load(xi, i1 + v);
+                DoubleVector a2r = load(xr, i2 + v), a2i = load(xi, i2 + v), a3r = load(xr, i3 + v), a3i = load(xi, i3 + v);
+                DoubleVector t0r = a0r.add(a2r), t0i = a0i.add(a2i), t1r = a0r.sub(a2r), t1i = a0i.sub(a2i);
+                DoubleVector t2r = a1r.add(a3r), t2i = a1i.add(a3i), t3r = a1r.sub(a3r), t3i = a1i.sub(a3i);
+                t0r.add(t2r).intoArray(yr, o0 + v);
+                t0i.add(t2i).intoArray(yi, o0 + v);
+                storeTimes(t1r.add(t3i), t1i.sub(t3r), w1r, w1i, yr, yi, o1 + v);    // t1 − i t3
+                storeTimes(t0r.sub(t2r), t0i.sub(t2i), w2r, w2i, yr, yi, o2 + v);
+                storeTimes(t1r.sub(t3i), t1i.add(t3r), w3r, w3i, yr, yi, o3 + v);    // t1 + i t3
+            }
+        }
+    }
+
+    /**
+     * With t1 = a1 + a4, t2 = a2 + a3, d1 = a1 − a4, d2 = a2 − a3, c_k = cos(2πk/5), s_k = sin(2πk/5):
+     * b1, b4 = a0 + c1 t1 + c2 t2 ∓ i (s1 d1 + s2 d2); b2, b3 = a0 + c2 t1 + c1 t2 ∓ i (s2 d1 − s1 d2).
+     */
+    private static void radix5(int sw, int m, double[] twr, double[] twi, double[] xr, double[] xi, double[] yr, double[] yi) {
+        final double c1 = (double) Math.cos(2 * Math.PI / 5), c2 = (double) Math.cos(4 * Math.PI / 5);
+        final double s1 = (double) Math.sin(2 * Math.PI / 5), s2 = (double) Math.sin(4 * Math.PI / 5);
+        for (int p = 0; p < m; p++) {
+            int tw = 4 * p;
+            int i0 = p * sw, i1 = (p + m) * sw, i2 = (p + 2 * m) * sw, i3 = (p + 3 * m) * sw, i4 = (p + 4 * m) * sw;
+            int o0 = 5 * p * sw, o1 = o0 + sw, o2 = o1 + sw, o3 = o2 + sw, o4 = o3 + sw;
+            for (int v = 0; v < sw; v += W) {
+                DoubleVector a0r = load(xr, i0 + v), a0i = load(xi, i0 + v);
+                DoubleVector a1r = load(xr, i1 + v), a1i = load(xi, i1 + v), a4r = load(xr, i4 + v), a4i = load(xi, i4 + v);
+                DoubleVector a2r = load(xr, i2 + v), a2i = load(xi, i2 + v), a3r = load(xr, i3 + v), a3i = load(xi, i3 + v);
+                DoubleVector t1r = a1r.add(a4r), t1i = a1i.add(a4i), d1r = a1r.sub(a4r), d1i = a1i.sub(a4i);
+                DoubleVector t2r = a2r.add(a3r), t2i = a2i.add(a3i), d2r = a2r.sub(a3r), d2i = a2i.sub(a3i);
+                a0r.add(t1r).add(t2r).intoArray(yr, o0 + v);
+                a0i.add(t1i).add(t2i).intoArray(yi, o0 + v);
+                DoubleVector m1r = a0r.add(t1r.mul(c1)).add(t2r.mul(c2)), m1i = a0i.add(t1i.mul(c1)).add(t2i.mul(c2));
+                DoubleVector m2r = a0r.add(t1r.mul(c2)).add(t2r.mul(c1)), m2i = a0i.add(t1i.mul(c2)).add(t2i.mul(c1));
+                DoubleVector n1r = d1r.mul(s1).add(d2r.mul(s2)), n1i = d1i.mul(s1).add(d2i.mul(s2));
+                DoubleVector n2r = d1r.mul(s2).sub(d2r.mul(s1)), n2i = d1i.mul(s2).sub(d2i.mul(s1));
+                storeTimes(m1r.add(n1i), m1i.sub(n1r), twr[tw], twi[tw], yr, yi, o1 + v);
+                storeTimes(m2r.add(n2i), m2i.sub(n2r), twr[tw + 1], twi[tw + 1], yr, yi, o2 + v);
+                storeTimes(m2r.sub(n2i), m2i.add(n2r), twr[tw + 2], twi[tw + 2], yr, yi, o3 + v);
+                storeTimes(m1r.sub(n1i), m1i.add(n1r), twr[tw + 3], twi[tw + 3], yr, yi, o4 + v);
+            }
+        }
+    }
+
+    /**
+     * An odd radix r by its definition, in conjugate pairs: with t_j = a_j + a_{r−j}, d_j = a_j − a_{r−j}
+     * and h = (r − 1)/2, b_k, b_{r−k} = a0 + Σ_{j ≤ h} cos(2πjk/r) t_j ∓ i Σ_{j ≤ h} sin(2πjk/r) d_j.
+     * The two sums accumulate in the output slots of b_k and b_{r−k} (stored and reloaded, so no
+     * vector is carried around the j loop), then are combined and twiddled in place.
+     */
+    private static void generic(int r, int sw, int m, double[] twr, double[] twi, double[] rootRe, double[] rootIm,
+                                double[] xr, double[] xi, double[] yr, double[] yi) {
+        int h = (r - 1) / 2;
+        for (int p = 0; p < m; p++) {
+            int o0 = r * p * sw;
+            for (int v = 0; v < sw; v += W) {
+                DoubleVector a0r = load(xr, p * sw + v), a0i = load(xi, p * sw + v);
+                a0r.intoArray(yr, o0 + v);
+                a0i.intoArray(yi, o0 + v);
+                for (int j = 1; j < r; j++) {
+                    int ij = (p + j * m) * sw + v;
+                    load(yr, o0 + v).add(load(xr, ij)).intoArray(yr, o0 + v);
+                    load(yi, o0 + v).add(load(xi, ij)).intoArray(yi, o0 + v);
+                }
+                for (int k = 1; k <= h; k++) {
+                    int ok = o0 + k * sw + v, on = o0 + (r - k) * sw + v;
+                    load(xr, p * sw + v).intoArray(yr, ok);
+                    load(xi, p * sw + v).intoArray(yi, ok);
+                    DoubleVector.zero(S).intoArray(yr, on);
+                    DoubleVector.zero(S).intoArray(yi, on);
+                    for (int j = 1; j <= h; j++) {
+                        int jk = j * k % r, ia = (p + j * m) * sw + v, ib = (p + (r - j) * m) * sw + v;
+                        double c = rootRe[jk], s = -rootIm[jk];
+                        DoubleVector ar = load(xr, ia), ai = load(xi, ia), br = load(xr, ib), bi = load(xi, ib);
+                        load(yr, ok).add(ar.add(br).mul(c)).intoArray(yr, ok);
+                        load(yi, ok).add(ai.add(bi).mul(c)).intoArray(yi, ok);
+                        load(yr, on).add(ar.sub(br).mul(s)).intoArray(yr, on);
+                        load(yi, on).add(ai.sub(bi).mul(s)).intoArray(yi, on);
+                    }
+                    DoubleVector mr = load(yr, ok), mi = load(yi, ok), nr = load(yr, on), ni = load(yi, on);
+                    int tk = p * (r - 1) + k - 1, tn = p * (r - 1) + r - k - 1;
+                    storeTimes(mr.add(ni), mi.sub(nr), twr[tk], twi[tk], yr, yi, ok);       // m − i n
+                    storeTimes(mr.sub(ni), mi.add(nr), twr[tn], twi[tn], yr, yi, on);       // m + i n
+                }
+            }
+        }
+    }
+
+    /**
+     * Bluestein: a = x·w (in place, zero-padded to m), A = DFT_m(a), A·B, c = IDFT_m(A B), X = w·c,
+     * each sequence in its lane. The buffers hold {@code m} elements.
+     */
+    private static boolean bluestein(FftPlan plan, double[] ar, double[] ai, double[] br, double[] bi) {
+        FftPlan.Bluestein bs = plan.bluestein;
+        double[][] tables = bs.doubles();
+        double[] cr = tables[0], ci = tables[1], kr = tables[2], ki = tables[3];
+        int n = plan.n, m = bs.m;
+        for (int j = 0; j < n; j++) {
+            int o = j * W;
+            storeTimes(load(ar, o), load(ai, o), cr[j], ci[j], ar, ai, o);
+        }
+        java.util.Arrays.fill(ar, n * W, m * W, 0);
+        java.util.Arrays.fill(ai, n * W, m * W, 0);
+        boolean inB = stages(bs.sub, ar, ai, br, bi);
+        double[] xr = inB ? br : ar, xi = inB ? bi : ai, yr = inB ? ar : br, yi = inB ? ai : bi;
+        for (int k = 0; k < m; k++) {
+            int o = k * W;
+            storeTimes(load(xr, o), load(xi, o), kr[k], ki[k], xr, xi, o);
+        }
+        boolean inY = stages(bs.sub, xi, xr, yi, yr);            // the inverse: parts swapped
+        double[] zr = inY ? yr : xr, zi = inY ? yi : xi;
+        for (int k = 0; k < n; k++) {
+            int o = k * W;
+            storeTimes(load(zr, o), load(zi, o), cr[k], ci[k], zr, zi, o);
+        }
+        return zr == br;
+    }
+
+    // ======================================== real transforms of even length on lane buffers
+
+    /**
+     * Splits Z = DFT_{n/2}(x_even + i x_odd) (in zr, zi) into bins 0 to n/2 of the real signal's
+     * spectrum (into xr, xi): with E = (Z_k + conj Z_{h−k})/2 and O = −i (Z_k − conj Z_{h−k})/2,
+     * X_k = E + ω^k O; X_0 = Re Z_0 + Im Z_0 and X_h = Re Z_0 − Im Z_0 are real.
+     */
+    static void splitReal(FftPlan.Real real, double[] zr, double[] zi, double[] xr, double[] xi) {
+        double[] wr = real.wr, wi = real.wi;
+        int h = wr.length;
+        DoubleVector z0r = load(zr, 0), z0i = load(zi, 0);
+        z0r.add(z0i).intoArray(xr, 0);
+        z0r.sub(z0i).intoArray(xr, h * W);
+        DoubleVector.zero(S).intoArray(xi, 0);
+        DoubleVector.zero(S).intoArray(xi, h * W);
+        for (int k = 1; k < h; k++) {
+            int a = k * W, b = (h - k) * W;
+            DoubleVector ar = load(zr, a), ai = load(zi, a), br = load(zr, b), bi = load(zi, b);
+            DoubleVector er = ar.add(br).mul(0.5), ei = ai.sub(bi).mul(0.5);
+            DoubleVector or = ai.add(bi).mul(0.5), oi = br.sub(ar).mul(0.5);
+            double c = wr[k], s = wi[k];
+            er.add(or.mul(c)).sub(oi.mul(s)).intoArray(xr, a);
+            ei.add(oi.mul(c)).add(or.mul(s)).intoArray(xi, a);
+        }
+    }
+
+    /**
+     * Joins bins 0 to n/2 (in xr, xi; the imaginary parts of bins 0 and n/2 ignored) into
+     * Z_k = (X_k + conj X_{h−k}) + i ω^{−k} (X_k − conj X_{h−k}), k in [0, n/2), whose unnormalised
+     * inverse has the even samples in its real parts and the odd ones in its imaginary parts.
+     */
+    static void joinReal(FftPlan.Real real, double[] xr, double[] xi, double[] zr, double[] zi) {
+        double[] wr = real.wr, wi = real.wi;
+        int h = wr.length;
+        DoubleVector.zero(S).intoArray(xi, 0);
+        DoubleVector.zero(S).intoArray(xi, h * W);
+        for (int k = 0; k < h; k++) {
+            int a = k * W, b = (h - k) * W;
+            DoubleVector ar = load(xr, a), ai = load(xi, a), br = load(xr, b), bi = load(xi, b);
+            DoubleVector pr = ar.add(br), pi = ai.sub(bi), qr = ar.sub(br), qi = ai.add(bi);
+            double c = wr[k], s = wi[k];
+            DoubleVector rr = qr.mul(c).add(qi.mul(s)), ri = qi.mul(c).sub(qr.mul(s));     // ω^{−k} q
+            pr.sub(ri).intoArray(zr, a);
+            pi.add(rr).intoArray(zi, a);
+        }
+    }
+
+    // ======================================== blocks of sequences: copies in and out, threads
+
+    /** Per-thread lane buffers, grown on demand. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][0]);
+
+    /** Four lane buffers of at least {@code elements} elements per lane. */
+    private static double[][] scratch(int elements) {
+        double[][] s = SCRATCH.get();
+        if (s[0].length < elements * W)
+            for (int i = 0; i < 4; i++) s[i] = new double[elements * W];
+        return s;
+    }
+
+    /** The complex transform: (re, im) to (outRe, outIm), [outer, n, inner] each, scaled. */
+    static void fft(double[] re, int reOff, double[] im, int imOff, double[] outRe, int outReOff, double[] outIm, int outImOff,
+                    int outer, int n, int inner, boolean inverse, double scale) {
+        FftPlan plan = FftPlan.of(n);
+        FftBlocks blocks = new FftBlocks(outer, inner, W);
+        int work = plan.workLength();
+        Parallel.forRange(blocks.count(), blocks.grain(n), (lo, hi) -> {
+            double[][] s = scratch(work);
+            FftBlocks.Lanes lanes = blocks.lanes();
+            for (int b = lo; b < hi; b++) {
+                blocks.fill(b, lanes);
+                gather(re, lanes, reOff, n, inner, 0, inner, s[0], n);
+                gather(im, lanes, imOff, n, inner, 0, inner, s[1], n);
+                boolean inB = inverse ? inverse(plan, s[0], s[1], s[2], s[3]) : forward(plan, s[0], s[1], s[2], s[3]);
+                scatter(inB ? s[2] : s[0], n, scale, outRe, lanes, outReOff, n, inner, 0, inner);
+                scatter(inB ? s[3] : s[1], n, scale, outIm, lanes, outImOff, n, inner, 0, inner);
+            }
+        });
+    }
+
+    /** The real-input transform: x [outer, n, inner] to bins 0 to n/2, (outRe, outIm) [outer, n/2 + 1, inner], scaled. */
+    static void rfft(double[] x, int xOff, double[] outRe, int outReOff, double[] outIm, int outImOff, int outer, int n, int inner, double scale) {
+        int bins = n / 2 + 1;
+        boolean even = n % 2 == 0 && n > 1;
+        FftPlan.Real real = even ? FftPlan.Real.of(n) : null;
+        FftPlan plan = even ? real.half : FftPlan.of(n);
+        FftBlocks blocks = new FftBlocks(outer, inner, W);
+        int work = Math.max(plan.workLength(), bins);
+        Parallel.forRange(blocks.count(), blocks.grain(n), (lo, hi) -> {
+            double[][] s = scratch(work);
+            FftBlocks.Lanes lanes = blocks.lanes();
+            for (int b = lo; b < hi; b++) {
+                blocks.fill(b, lanes);
+                double[] resultRe, resultIm;
+                if (even) {
+                    // x_even + i x_odd: every other sample, starting at 0 and at 1
+                    gather(x, lanes, xOff, n, inner, 0, 2 * inner, s[0], n / 2);
+                    gather(x, lanes, xOff, n, inner, inner, 2 * inner, s[1], n / 2);
+                    boolean inB = forward(plan, s[0], s[1], s[2], s[3]);
+                    double[] zr = inB ? s[2] : s[0], zi = inB ? s[3] : s[1], xr = inB ? s[0] : s[2], xi = inB ? s[1] : s[3];
+                    splitReal(real, zr, zi, xr, xi);
+                    resultRe = xr;
+                    resultIm = xi;
+                } else {
+                    gather(x, lanes, xOff, n, inner, 0, inner, s[0], n);
+                    java.util.Arrays.fill(s[1], 0, n * W, 0);
+                    boolean inB = forward(plan, s[0], s[1], s[2], s[3]);
+                    resultRe = inB ? s[2] : s[0];
+                    resultIm = inB ? s[3] : s[1];
+                    java.util.Arrays.fill(resultIm, 0, W, 0);         // bin 0 of a real signal is real
+                }
+                scatter(resultRe, bins, scale, outRe, lanes, outReOff, bins, inner, 0, inner);
+                scatter(resultIm, bins, scale, outIm, lanes, outImOff, bins, inner, 0, inner);
+            }
+        });
+    }
+
+    /** The inverse of a half-spectrum: (re, im) [outer, n/2 + 1, inner] to the real out [outer, n, inner], scaled. */
+    static void irfft(double[] re, int reOff, double[] im, int imOff, double[] out, int outOff, int outer, int n, int inner, double scale) {
+        int bins = n / 2 + 1;
+        boolean even = n % 2 == 0 && n > 1;
+        FftPlan.Real real = even ? FftPlan.Real.of(n) : null;
+        FftPlan plan = even ? real.half : FftPlan.of(n);
+        FftBlocks blocks = new FftBlocks(outer, inner, W);
+        int work = Math.max(plan.workLength(), Math.max(bins, n));
+        Parallel.forRange(blocks.count(), blocks.grain(n), (lo, hi) -> {
+            double[][] s = scratch(work);
+            FftBlocks.Lanes lanes = blocks.lanes();
+            for (int b = lo; b < hi; b++) {
+                blocks.fill(b, lanes);
+                if (even) {
+                    gather(re, lanes, reOff, bins, inner, 0, inner, s[2], bins);
+                    gather(im, lanes, imOff, bins, inner, 0, inner, s[3], bins);
+                    joinReal(real, s[2], s[3], s[0], s[1]);
+                    boolean inB = inverse(plan, s[0], s[1], s[2], s[3]);
+                    scatter(inB ? s[2] : s[0], n / 2, scale, out, lanes, outOff, n, inner, 0, 2 * inner);
+                    scatter(inB ? s[3] : s[1], n / 2, scale, out, lanes, outOff, n, inner, inner, 2 * inner);
+                } else {
+                    gather(re, lanes, reOff, bins, inner, 0, inner, s[0], bins);
+                    gather(im, lanes, imOff, bins, inner, 0, inner, s[1], bins);
+                    java.util.Arrays.fill(s[1], 0, W, 0);            // bin 0's imaginary part has no counterpart
+                    for (int k = 1; k < bins; k++) {                  // X_{n−k} = conj X_k
+                        load(s[0], k * W).intoArray(s[0], (n - k) * W);
+                        load(s[1], k * W).neg().intoArray(s[1], (n - k) * W);
+                    }
+                    boolean inB = inverse(plan, s[0], s[1], s[2], s[3]);
+                    scatter(inB ? s[2] : s[0], n, scale, out, lanes, outOff, n, inner, 0, inner);
+                }
+            }
+        });
+    }
+
+    /**
+     * Lane buffer element j of lane l = {@code mem[off + start_l + shift + j step]} for j in
+     * [0, count), where start_l is where lane l's sequence starts in an operand [outer, len, inner];
+     * lanes beyond the block's are zero. Neighbouring lanes (columns) are one vector load per row.
+     */
+    private static void gather(double[] mem, FftBlocks.Lanes lanes, int off, int len, int inner, int shift, int step, double[] buf, int count) {
+        int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
+        if (lanes.count == W && apart == 1) {
+            for (int j = 0, e = first; j < count; j++, e += step) DoubleVector.fromArray(S, mem, e).intoArray(buf, j * W);
+        } else if (lanes.count == W && apart > 0) {
+            // Lanes a fixed distance apart (rows of the last dimension): a transposition in tiles of W × W,
+            // each lane reading W neighbouring elements, so the buffer's W rows stay in L1 while the lanes'
+            // reads stream. (Vector gathers across the lanes were slower: rows 2^k doubles apart share L1 sets.)
+            for (int j0 = 0; j0 < count; j0 += W) {
+                int jn = Math.min(W, count - j0);
+                for (int l = 0; l < W; l++) {
+                    int e = first + l * apart + j0 * step, o = j0 * W + l;
+                    for (int jj = 0; jj < jn; jj++, e += step, o += W) buf[o] = mem[e];
+                }
+            }
+        } else {
+            for (int l = 0; l < W; l++) {
+                if (l >= lanes.count) {
+                    for (int j = 0; j < count; j++) buf[j * W + l] = 0;
+                    continue;
+                }
+                int e = off + shift + lanes.offset(l, len, inner);
+                for (int j = 0; j < count; j++, e += step) buf[j * W + l] = mem[e];
+            }
+        }
+    }
+
+    /** The inverse of {@link #gather} for the block's lanes, each value multiplied by {@code scale}. */
+    private static void scatter(double[] buf, int count, double scale, double[] mem, FftBlocks.Lanes lanes, int off, int len, int inner, int shift, int step) {
+        int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
+        if (lanes.count == W && apart == 1) {
+            for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e);
+        } else if (lanes.count == W && apart > 0) {
+            for (int j0 = 0; j0 < count; j0 += W) {
+                int jn = Math.min(W, count - j0);
+                for (int l = 0; l < W; l++) {
+                    int e = first + l * apart + j0 * step, o = j0 * W + l;
+                    for (int jj = 0; jj < jn; jj++, e += step, o += W) mem[e] = buf[o] * scale;
+                }
+            }
+        } else {
+            for (int l = 0; l < lanes.count; l++) {
+                int e = off + shift + lanes.offset(l, len, inner);
+                for (int j = 0; j < count; j++, e += step) mem[e] = buf[j * W + l] * scale;
+            }
+        }
+    }
+
+    /** One sequence (lane 0 of a block), for building tables: its forward transform as {re, im}. */
+    static double[][] transformOne(FftPlan plan, double[] re, double[] im) {
+        int work = plan.workLength();
+        double[] ar = new double[work * W], ai = new double[work * W], br = new double[work * W], bi = new double[work * W];
+        for (int j = 0; j < plan.n; j++) {
+            ar[j * W] = re[j];
+            ai[j * W] = im[j];
+        }
+        boolean inB = forward(plan, ar, ai, br, bi);
+        double[] xr = inB ? br : ar, xi = inB ? bi : ai;
+        double[] outRe = new double[plan.n], outIm = new double[plan.n];
+        for (int k = 0; k < plan.n; k++) {
+            outRe[k] = xr[k * W];
+            outIm[k] = xi[k * W];
+        }
+        return new double[][]{outRe, outIm};
+    }
+}

@@ -1,0 +1,306 @@
+package dev.galvani.tensor.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How to transform one length n: either a sequence of radix stages (Stockham autosort, decimation in
+ * frequency, natural order in and out) with their twiddle factors, or, when n has a large prime
+ * factor, Bluestein's chirp-z algorithm over a smooth length m ≥ 2n − 1. Plans hold the forward
+ * direction only (exp(−2πi jk/n)); the inverse is the forward transform with the real and imaginary
+ * parts swapped on the way in and out (swap(z) = i·conj(z), and swap(DFT₋(swap(x))) = DFT₊(x)).
+ * Every table is computed in double from exact integer angles ({@link #unitRoot}); F32 kernels read
+ * rounded copies. Plans are cached per n and shared by all threads (immutable once built).
+ *
+ * <p>Stage {@code t} has radix {@code r = radices[t]} and runs on sub-transforms of length
+ * {@code N_t = n / (r_0 ... r_{t−1})} with {@code m = N_t / r}: for each p in [0, m) it takes
+ * a_j = x[p + j m] (j in [0, r)), computes the r-point DFT b_k and writes b_k ω_{N_t}^{pk} to
+ * position r p + k, with a stride s = r_0 ... r_{t−1} between interleaved sub-transforms. The
+ * twiddles ω_{N_t}^{pk} (k in [1, r)) of stage t are stored at {@code p (r − 1) + k − 1}.
+ */
+final class FftPlan {
+
+    /** Radices with a written-out butterfly; other primes use the generic odd-radix butterfly. */
+    static final int[] SPECIAL = {4, 2, 3, 5};
+
+    /** The transform length. */
+    final int n;
+    /** The stage radices in order (empty for n = 1 and for Bluestein plans). */
+    final int[] radices;
+    /** Per stage, the twiddles' real and imaginary parts (see the class comment). */
+    final double[][] twRe, twIm;
+    /** Per stage with a generic radix r: cos(2π t / r) and −sin(2π t / r) for t in [0, r); null for special radices. */
+    final double[][] rootRe, rootIm;
+    /** The chirp-z form, or null when the stages transform directly. */
+    final Bluestein bluestein;
+
+    private volatile float[][] twRe32, twIm32, rootRe32, rootIm32;
+
+    private static final ConcurrentHashMap<Integer, FftPlan> CACHE = new ConcurrentHashMap<>();
+
+    /** The plan for length n (built once, then shared). */
+    static FftPlan of(int n) {
+        if (n < 1) throw new IllegalArgumentException("FFT length must be positive, got " + n);
+        FftPlan p = CACHE.get(n);
+        if (p != null) return p;
+        p = build(n);                         // outside the map: a Bluestein plan builds its length-m plan first
+        FftPlan raced = CACHE.putIfAbsent(n, p);
+        return raced != null ? raced : p;
+    }
+
+    private static FftPlan build(int n) {
+        List<Integer> factors = factor(n);
+        if (n > 1 && bluesteinCost(n) < directCost(factors)) return new FftPlan(n, new int[0], new Bluestein(n));
+        return new FftPlan(n, stages(factors), null);
+    }
+
+    private FftPlan(int n, int[] radices, Bluestein bluestein) {
+        this.n = n;
+        this.radices = radices;
+        this.bluestein = bluestein;
+        int stages = radices.length;
+        twRe = new double[stages][];
+        twIm = new double[stages][];
+        rootRe = new double[stages][];
+        rootIm = new double[stages][];
+        int len = n;
+        for (int t = 0; t < stages; t++) {
+            int r = radices[t], m = len / r;
+            double[] re = new double[m * (r - 1)], im = new double[m * (r - 1)];
+            for (int p = 0; p < m; p++)
+                for (int k = 1; k < r; k++) {
+                    double[] w = unitRoot(-(long) p * k, len);
+                    re[p * (r - 1) + k - 1] = w[0];
+                    im[p * (r - 1) + k - 1] = w[1];
+                }
+            twRe[t] = re;
+            twIm[t] = im;
+            if (!isSpecial(r)) {
+                rootRe[t] = new double[r];
+                rootIm[t] = new double[r];
+                for (int j = 0; j < r; j++) {
+                    double[] w = unitRoot(-j, r);
+                    rootRe[t][j] = w[0];
+                    rootIm[t][j] = w[1];
+                }
+            }
+            len = m;
+        }
+    }
+
+    static boolean isSpecial(int r) { return r == 2 || r == 3 || r == 4 || r == 5; }
+
+    /** The tables rounded to float, made on first use. */
+    float[][] twRe32() { ensureFloats(); return twRe32; }
+
+    float[][] twIm32() { ensureFloats(); return twIm32; }
+
+    float[][] rootRe32() { ensureFloats(); return rootRe32; }
+
+    float[][] rootIm32() { ensureFloats(); return rootIm32; }
+
+    private void ensureFloats() {
+        if (twRe32 != null) return;
+        synchronized (this) {
+            if (twRe32 != null) return;
+            rootRe32 = toFloats(rootRe);
+            rootIm32 = toFloats(rootIm);
+            twIm32 = toFloats(twIm);
+            twRe32 = toFloats(twRe);            // last: its being set publishes the others
+        }
+    }
+
+    static float[][] toFloats(double[][] v) {
+        float[][] f = new float[v.length][];
+        for (int i = 0; i < v.length; i++) f[i] = toFloats(v[i]);
+        return f;
+    }
+
+    static float[] toFloats(double[] v) {
+        if (v == null) return null;
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return f;
+    }
+
+    /** The length of the lane buffers a transform of this plan needs (Bluestein works at length m). */
+    int workLength() { return bluestein == null ? n : Math.max(n, bluestein.m); }
+
+    /**
+     * (cos, sin) of 2π k / n, from k mod n reduced to the first octant with exact integer
+     * arithmetic, so the quarter and half turns are exact and symmetric angles give symmetric values.
+     */
+    static double[] unitRoot(long k, long n) {
+        long a = Math.floorMod(k, n);
+        // Units of 1/8n of a turn: t in [0, 8n).
+        long t = 8 * a;
+        double sinSign = 1, cosSign = 1;
+        if (t > 4 * n) {              // (π, 2π): reflect through the real axis
+            t = 8 * n - t;
+            sinSign = -1;
+        }
+        if (t > 2 * n) {              // (π/2, π]: reflect through the imaginary axis
+            t = 4 * n - t;
+            cosSign = -1;
+        }
+        boolean swap = t > n;         // (π/4, π/2]: reflect through the diagonal
+        if (swap) t = 2 * n - t;
+        double angle = Math.PI * t / (4.0 * n);
+        double c = Math.cos(angle), s = Math.sin(angle);
+        if (t == 0) { c = 1; s = 0; }
+        if (swap) { double x = c; c = s; s = x; }
+        return new double[]{cosSign * c, sinSign * s};
+    }
+
+    /** The prime factors of n in ascending order. */
+    static List<Integer> factor(int n) {
+        List<Integer> f = new ArrayList<>();
+        int x = n;
+        for (int p = 2; (long) p * p <= x; p++)
+            while (x % p == 0) {
+                f.add(p);
+                x /= p;
+            }
+        if (x > 1) f.add(x);
+        return f;
+    }
+
+    /** Radix-4 stages for pairs of twos, then a two, threes, fives and the other primes in ascending order. */
+    private static int[] stages(List<Integer> factors) {
+        List<Integer> r = new ArrayList<>();
+        int twos = (int) factors.stream().filter(p -> p == 2).count();
+        for (int i = 0; i < twos / 2; i++) r.add(4);
+        if (twos % 2 == 1) r.add(2);
+        for (int p : factors) if (p != 2) r.add(p);
+        return r.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Arithmetic per element, roughly: a special radix r costs r, a generic radix 2r (its O(r²) butterfly). */
+    private static double directCost(List<Integer> factors) {
+        double c = 0;
+        for (int r : stages(factors)) c += isSpecial(r) ? r : 2.0 * r;
+        return c;
+    }
+
+    /** Two transforms of length m per transform of length n, plus the chirp products. */
+    private static double bluesteinCost(int n) {
+        int m = Bluestein.length(n);
+        return (2 * directCost(factor(m)) + 4) * m / (double) n;
+    }
+
+    /**
+     * Bluestein's algorithm (the chirp-z transform): with w_j = exp(−πi j² / n),
+     * X_k = w_k Σ_j (x_j w_j) conj(w_{k−j}), a circular convolution of length m ≥ 2n − 1 computed
+     * with transforms of the smooth length m: X = w · IDFT_m(DFT_m(x w) · B) where B is the
+     * transform of the chirp conj(w) laid out circularly, divided by m (so the inverse needs no
+     * scaling).
+     */
+    static final class Bluestein {
+        /** The convolution length: the smallest 2^a 3^b 5^c ≥ 2n − 1. */
+        final int m;
+        /** The plan of length m. */
+        final FftPlan sub;
+        /** The chirp w_j, j in [0, n). */
+        final double[] chirpRe, chirpIm;
+        /** DFT_m of the circular chirp conj(w), divided by m. */
+        final double[] kernelRe, kernelIm;
+        private volatile float[][] floats;
+
+        Bluestein(int n) {
+            m = length(n);
+            sub = FftPlan.of(m);
+            chirpRe = new double[n];
+            chirpIm = new double[n];
+            for (int j = 0; j < n; j++) {
+                // j² mod 2n, exactly: exp(−πi j² / n) = exp(−2πi (j² mod 2n) / 2n).
+                double[] w = unitRoot(-Math.floorMod((long) j * j, 2L * n), 2L * n);
+                chirpRe[j] = w[0];
+                chirpIm[j] = w[1];
+            }
+            double[] br = new double[m], bi = new double[m];
+            for (int j = 0; j < n; j++) {
+                br[j] = chirpRe[j];
+                bi[j] = -chirpIm[j];
+                if (j > 0) {
+                    br[m - j] = chirpRe[j];
+                    bi[m - j] = -chirpIm[j];
+                }
+            }
+            double[][] spectrum = FftLanesF64.transformOne(sub, br, bi);
+            kernelRe = spectrum[0];
+            kernelIm = spectrum[1];
+            for (int k = 0; k < m; k++) {
+                kernelRe[k] /= m;
+                kernelIm[k] /= m;
+            }
+        }
+
+        /** {chirpRe, chirpIm, kernelRe, kernelIm}. */
+        double[][] doubles() { return new double[][]{chirpRe, chirpIm, kernelRe, kernelIm}; }
+
+        /** {chirpRe, chirpIm, kernelRe, kernelIm} rounded to float. */
+        float[][] floats() {
+            float[][] f = floats;
+            if (f == null) floats = f = new float[][]{toFloats(chirpRe), toFloats(chirpIm), toFloats(kernelRe), toFloats(kernelIm)};
+            return f;
+        }
+
+        /** The smallest 2^a 3^b 5^c that is at least 2n − 1. */
+        static int length(int n) {
+            long target = 2L * n - 1, best = Long.MAX_VALUE;
+            for (long a = 1; a < 2 * target; a *= 2)
+                for (long b = a; b < 2 * target; b *= 3)
+                    for (long c = b; c < 2 * target; c *= 5)
+                        if (c >= target && c < best) best = c;
+            if (best > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("FFT length " + n + " is too large for Bluestein's algorithm");
+            return (int) best;
+        }
+    }
+
+    /**
+     * The real transform of even length n as a complex transform of length n/2 (the even samples as
+     * real parts, the odd ones as imaginary parts), with the twiddles ω^k = exp(−2πi k / n),
+     * k in [0, n/2), that split its result into the spectrum of the real signal and join a
+     * half-spectrum back into it.
+     */
+    static final class Real {
+        /** The half-length plan. */
+        final FftPlan half;
+        /** cos and −sin of 2π k / n. */
+        final double[] wr, wi;
+        private volatile float[][] floats;
+
+        private static final ConcurrentHashMap<Integer, Real> REAL = new ConcurrentHashMap<>();
+
+        private Real(int n) {
+            half = FftPlan.of(n / 2);
+            wr = new double[n / 2];
+            wi = new double[n / 2];
+            for (int k = 0; k < n / 2; k++) {
+                double[] w = unitRoot(-k, n);
+                wr[k] = w[0];
+                wi[k] = w[1];
+            }
+        }
+
+        /** The plan of even length n. */
+        static Real of(int n) {
+            Real r = REAL.get(n);
+            if (r != null) return r;
+            r = new Real(n);
+            Real raced = REAL.putIfAbsent(n, r);
+            return raced != null ? raced : r;
+        }
+
+        float[] wr32() { return floats()[0]; }
+
+        float[] wi32() { return floats()[1]; }
+
+        private float[][] floats() {
+            float[][] f = floats;
+            if (f == null) floats = f = new float[][]{toFloats(wr), toFloats(wi)};
+            return f;
+        }
+    }
+}
