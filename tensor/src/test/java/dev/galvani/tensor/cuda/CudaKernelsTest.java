@@ -127,6 +127,6 @@ class CudaKernelsTest {
 
     /** Reaches the operand of a tensor (package-private in the front end) for the direct kernel calls above. */
     static final class TestAccess {
-        static Operand operand(Tensor t) { return dev.galvani.tensor.TensorTestAccess.operand(t); }
+        static Operand operand(Tensor t) { return dev.galvani.tensor.KernelAccess.operand(t); }
     }
 }
