@@ -408,6 +408,7 @@ public final class CudaBackend implements Backend {
             Matrix A = ma.orElseThrow(), B = mb.orElseThrow();
             long outAddress = address(out);
             if (cublas.isPresent() && cublasAccepts(A, m, k) && cublasAccepts(B, k, n)) {
+                context.makeCurrent();                   // cuBLAS (runtime API) uses the calling thread's current context
                 cublas.get().gemm(dt == DType.F64, m, n, k, A.address(), A.ld(), A.transposed(), A.batchStride(), B.address(), B.ld(), B.transposed(),
                         B.batchStride(), outAddress, batch);
             } else if (dt == DType.F64) {
