@@ -45,9 +45,11 @@ gencode+=(-gencode "arch=compute_$newest,code=compute_$newest")    # PTX for GPU
 version=$("$nvcc" --version | sed -n 's/^Cuda compilation tools, //p')
 echo "[galvani] compiling CUDA kernels with nvcc ($version) for ${archs[*]} + compute_$newest PTX"
 start=$(date +%s)
+# --compress-mode=size: the fatbin is loaded once, so its size (what travels with the jar and to a GPU
+# machine) matters more than its decompression time.
 # --fmad=false: no contraction of a*b+c into FMA, so element-wise results and the fused LIF forward
 # equal the CPU's bit for bit; kernels that want FMA (GEMM) call fmaf explicitly.
-"$nvcc" -fatbin -o "$fatbin.tmp" -std=c++17 -O3 --fmad=false --threads 0 -Werror all-warnings -Xcompiler -Wall,-Werror \
+"$nvcc" -fatbin -o "$fatbin.tmp" -std=c++17 -O3 --fmad=false --threads 0 --compress-mode=size -Werror all-warnings -Xcompiler -Wall,-Werror \
     "${gencode[@]}" "$src/galvani.cu"
 mv "$fatbin.tmp" "$fatbin"
 {
