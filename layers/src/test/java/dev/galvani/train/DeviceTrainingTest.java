@@ -109,6 +109,18 @@ class DeviceTrainingTest {
             assertEquals(cpu[s], composed[s], 1e-4 * Math.abs(cpu[s]) + 1e-5, "the composed forms (check:1) follow the fused kernels, step " + s);
     }
 
+    /** On a GPU (tag cuda): the losses follow the CPU's within float rounding, and scoped steps leak nothing there either. */
+    @Test
+    @org.junit.jupiter.api.Tag("cuda")
+    void onCudaTheLossesFollowTheCpusAndScopedStepsLeakNothing() throws InterruptedException {
+        java.util.Optional<String> why = dev.galvani.tensor.cuda.CudaBackend.unavailableReason(0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        float[] cpu = train(Device.CPU), gpu = train(Device.cuda(0));
+        for (int s = 0; s < STEPS; s++)
+            assertEquals(cpu[s], gpu[s], 1e-3 * Math.abs(cpu[s]) + 1e-4, "loss of step " + s + " on cuda:0 against the CPU");
+        scopedStepsLeakNothing("cuda:0");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "check:0", "check:1"})
     void scopedStepsLeakNothing(String name) throws InterruptedException {

@@ -89,9 +89,12 @@ class CreationTest {
 
     @Test
     void bareDevicesExplainThemselves() {
-        var e = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(2).to(Device.cuda(0)));
-        assertTrue(e.getMessage().startsWith("device cuda:0: no backend for 'cuda' devices on the classpath (there are: ") && e.getMessage().contains("cpu"), e.getMessage());
-        assertTrue(e.getMessage().contains("galvani-cuda"), e.getMessage());
+        // "cuda" has a backend in this module: where it cannot open, it says why in its own sentence (CudaAvailabilityTest).
+        var why = dev.galvani.tensor.cuda.CudaBackend.unavailableReason(0);
+        if (why.isPresent()) {
+            var e = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(2).to(Device.cuda(0)));
+            assertEquals(why.get(), e.getMessage());
+        }
         var f = assertThrows(dev.galvani.tensor.backend.BackendUnavailableException.class, () -> Tensor.zeros(new Device("tpu", 1), 2));
         assertTrue(f.getMessage().startsWith("device tpu:1: no backend for 'tpu' devices"), f.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Device.cuda(-1));

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""PyTorch's side of benchmarks/gpu-check.sh: the same operations as Galvani's GpuBench on the same GPU,
+in the same run, timed with CUDA events (median of 10 after 3 warm-ups). Writes name, milliseconds and
+bytes or flops, tab-separated, one line per benchmark. Usage: gpu_bench_torch.py OUT.tsv
+TF32 is off, as in Galvani's FP32 paths; the LIF is PyTorch eager with an ATan surrogate autograd.Function
+(SNN reference §2-§4: charge with input decay, fire, hard reset to 0), forward and backward."""
+import math
+import sys
+
+try:
+    import torch
+except ImportError:
+    print("PyTorch is not installed here: no PyTorch column")
+    sys.exit(0)
+
+if not torch.cuda.is_available():
+    print("PyTorch sees no CUDA device: no PyTorch column")
+    sys.exit(0)
+
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
+dev = torch.device("cuda")
+WARMUP, RUNS = 3, 10
+
+
+def median_ms(fn):
+    for _ in range(WARMUP):
+        fn()
+    times = []
+    for _ in range(RUNS):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
+    times.sort()
+    return (times[RUNS // 2 - 1] + times[RUNS // 2]) / 2
+
+
+class ATanSpike(torch.autograd.Function):
+    """Heaviside forward; alpha / (2 (1 + (pi alpha x / 2)^2)) backward, alpha = 2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (x >= 0).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        alpha = 2.0
+        u = math.pi * alpha / 2 * x
+        return grad * (alpha / 2) / (1 + u * u)
+
+
+def lif_eager(x, k=0.5, vth=1.0):
+    v = torch.zeros_like(x[0])
+    spikes = []
+    for t in range(x.shape[0]):
+        h = v + (x[t] - v) * k
+        s = ATanSpike.apply(h - vth)
+        v = h * (1 - s)
+        spikes.append(s)
+    return torch.stack(spikes)
+
+
+def main(out):
+    rows = []
+    n = 1 << 26
+    x, y, z = torch.randn(n, device=dev), torch.randn(n, device=dev), torch.empty(n, device=dev)
+    rows.append(("copy", median_ms(lambda: z.copy_(x)), 2 * 4 * n))
+    rows.append(("add", median_ms(lambda: x + y), 3 * 4 * n))
+    rows.append(("mul_scalar", median_ms(lambda: x * 1.5), 2 * 4 * n))
+    rows.append(("relu", median_ms(lambda: torch.relu(x)), 2 * 4 * n))
+    del x, y, z
+    m = 4096
+    a, b = torch.randn(m, m, device=dev), torch.randn(m, m, device=dev)
+    rows.append(("sgemm4096", median_ms(lambda: a @ b), 2 * m ** 3))
+    del a, b
+    t, n = 32, 1 << 20
+    x = (torch.rand(t, n, device=dev) * 1.5).requires_grad_(True)
+    gs = torch.randn(t, n, device=dev)
+
+    def lif_step():
+        x.grad = None
+        lif_eager(x).backward(gs)
+
+    rows.append(("lif_fwd_bwd_T32_N2^20", median_ms(lif_step), 4 * t * n * 6 + 4 * n * 3))
+    with open(out, "w") as f:
+        f.write(f"# torch {torch.__version__}, {torch.cuda.get_device_name(0)}\n")
+        for name, ms, work in rows:
+            line = f"{name}\t{ms:.4f}\t{work}"
+            print(line)
+            f.write(line + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "torch-gpu.tsv")
