@@ -137,7 +137,9 @@ class DeviceTrainingTest {
         }
         for (int s = 2; s < afterStep.length; s++)
             assertEquals(afterStep[1], afterStep[s], "live bytes after step " + s + " on " + device + " (steady after the first steps made the state)");
-        assertEquals(start, liveOnceCollected(device, start), "live bytes on " + device + " once the model, optimizer and data are unreachable");
+        // A leak can only add to what lived at the start; garbage of earlier tests that the cleaner returns late only lowers it.
+        long end = liveOnceCollected(device, start);
+        assertTrue(end <= start, "live bytes on " + device + " once the model, optimizer and data are unreachable: " + end + ", at the start " + start);
     }
 
     private static boolean steady(long[] afterStep) {
@@ -181,7 +183,7 @@ class DeviceTrainingTest {
 
     private static long liveOnceCollected(Device device, long target) throws InterruptedException {
         long now = device.memoryStats().live();
-        for (int i = 0; i < 100 && now != target; i++) {
+        for (int i = 0; i < 100 && now > target; i++) {
             System.gc();
             Thread.sleep(40);
             device.synchronize();
