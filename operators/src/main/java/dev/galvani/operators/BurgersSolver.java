@@ -1,5 +1,7 @@
 package dev.galvani.operators;
 
+import java.util.Arrays;
+
 /**
  * Viscous Burgers' equation {@code u_t + (u²/2)_x = ν u_xx} on the periodic unit interval (operators.md
  * §5.2), pseudo-spectral in space and ETDRK4 in time, in double precision.
@@ -62,37 +64,60 @@ public final class BurgersSolver {
      * @return u(·, time) on the grid
      */
     public double[] solve(double[] u0, double time, int steps) {
-        if (u0.length != size) throw new IllegalArgumentException("BurgersSolver: expected " + size + " points, got " + u0.length);
-        if (!(time >= 0) || steps < 1) throw new IllegalArgumentException("BurgersSolver: need time >= 0 and steps >= 1, got " + time + ", " + steps);
-        Coefficients c = new Coefficients(time / steps);
-        double[][] v = Fourier.rfft(u0);
-        int h = size / 2 + 1;
-        double[][] a = new double[2][h], b = new double[2][h], cc = new double[2][h];
-        for (int n = 0; n < steps; n++) {
-            double[][] nv = nonlinear(v);
-            for (int p = 0; p < 2; p++) for (int m = 0; m < h; m++) a[p][m] = c.e2[m] * v[p][m] + c.q[m] * nv[p][m];
-            double[][] na = nonlinear(a);
-            for (int p = 0; p < 2; p++) for (int m = 0; m < h; m++) b[p][m] = c.e2[m] * v[p][m] + c.q[m] * na[p][m];
-            double[][] nb = nonlinear(b);
-            for (int p = 0; p < 2; p++) for (int m = 0; m < h; m++) cc[p][m] = c.e2[m] * a[p][m] + c.q[m] * (2 * nb[p][m] - nv[p][m]);
-            double[][] nc = nonlinear(cc);
-            for (int p = 0; p < 2; p++)
-                for (int m = 0; m < h; m++)
-                    v[p][m] = c.e[m] * v[p][m] + c.f1[m] * nv[p][m] + 2 * c.f2[m] * (na[p][m] + nb[p][m]) + c.f3[m] * nc[p][m];
-        }
-        return Fourier.irfft(v[0], v[1], size);
+        return solve(new double[][]{u0}, time, steps)[0];
     }
 
-    /** {@code N(v) = −½ i k F[(F⁻¹ v)²]} with the 2/3 rule, on a half-spectrum {@code {re, im}}. */
-    double[][] nonlinear(double[][] v) {
-        double[] u = Fourier.irfft(v[0], v[1], size);
-        for (int j = 0; j < size; j++) u[j] *= u[j];
-        double[][] sq = Fourier.rfft(u);
+    /**
+     * Several initial conditions at once, each exactly as {@link #solve(double[], double, int)} alone:
+     * the FFTs transform one sequence per vector lane (a single sequence leaves the other lanes
+     * idle), and each sequence's result does not depend on its lane or neighbours.
+     * @param u0 the initial conditions, each on the grid
+     * @param time the final time
+     * @param steps the number of time steps
+     * @return u(·, time) per initial condition
+     */
+    public double[][] solve(double[][] u0, double time, int steps) {
+        if (!(time >= 0) || steps < 1) throw new IllegalArgumentException("BurgersSolver: need time >= 0 and steps >= 1, got " + time + ", " + steps);
+        int rows = u0.length, h = size / 2 + 1, n = rows * h;
+        double[] flat = new double[rows * size];
+        for (int r = 0; r < rows; r++) {
+            if (u0[r].length != size) throw new IllegalArgumentException("BurgersSolver: expected " + size + " points, got " + u0[r].length);
+            System.arraycopy(u0[r], 0, flat, r * size, size);
+        }
+        Coefficients c = new Coefficients(time / steps);
+        double[][] v = Fourier.rfftRows(flat, rows, size);
+        double[][] a = new double[2][n], b = new double[2][n], cc = new double[2][n];
+        for (int step = 0; step < steps; step++) {
+            double[][] nv = nonlinear(v, rows);
+            for (int p = 0; p < 2; p++) for (int i = 0; i < n; i++) a[p][i] = c.e2[i % h] * v[p][i] + c.q[i % h] * nv[p][i];
+            double[][] na = nonlinear(a, rows);
+            for (int p = 0; p < 2; p++) for (int i = 0; i < n; i++) b[p][i] = c.e2[i % h] * v[p][i] + c.q[i % h] * na[p][i];
+            double[][] nb = nonlinear(b, rows);
+            for (int p = 0; p < 2; p++) for (int i = 0; i < n; i++) cc[p][i] = c.e2[i % h] * a[p][i] + c.q[i % h] * (2 * nb[p][i] - nv[p][i]);
+            double[][] nc = nonlinear(cc, rows);
+            for (int p = 0; p < 2; p++)
+                for (int i = 0; i < n; i++) {
+                    int m = i % h;
+                    v[p][i] = c.e[m] * v[p][i] + c.f1[m] * nv[p][i] + 2 * c.f2[m] * (na[p][i] + nb[p][i]) + c.f3[m] * nc[p][i];
+                }
+        }
+        double[] u = Fourier.irfftRows(v[0], v[1], rows, size);
+        double[][] out = new double[rows][];
+        for (int r = 0; r < rows; r++) out[r] = Arrays.copyOfRange(u, r * size, (r + 1) * size);
+        return out;
+    }
+
+    /** {@code N(v) = −½ i k F[(F⁻¹ v)²]} with the 2/3 rule, on {@code rows} half-spectra {@code {re, im}} ({@code [rows, s/2 + 1]}). */
+    double[][] nonlinear(double[][] v, int rows) {
+        double[] u = Fourier.irfftRows(v[0], v[1], rows, size);
+        for (int j = 0; j < u.length; j++) u[j] *= u[j];
+        double[][] sq = Fourier.rfftRows(u, rows, size);
         double[] re = sq[0], im = sq[1];
-        for (int m = 0; m < re.length; m++) {
-            double r = re[m], i = im[m], w = kept[m] ? -0.5 * k[m] : 0;
-            re[m] = -w * i;   // −½ i k (r + i·i') = ½ k i' − ½ i k r
-            im[m] = w * r;
+        for (int i = 0; i < re.length; i++) {
+            int m = i % k.length;
+            double r = re[i], im0 = im[i], w = kept[m] ? -0.5 * k[m] : 0;
+            re[i] = -w * im0;   // −½ i k (r + i·im0) = ½ k im0 − ½ i k r
+            im[i] = w * r;
         }
         return sq;
     }

@@ -17,14 +17,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.IntConsumer;
 
 /**
  * What the generated PDE data sets share, with {@link DarcyData}'s conventions: a file
  * {@code <prefix>-<hash of the settings>-n<N>.safetensors} in the cache folder, the settings (all
  * but N) in its metadata and checked on reading, a file with more samples serving a smaller request
  * (sample i depends on the seed and i alone, so its first N samples are the set of N), and
- * generation with one sample per task on a thread pool with a progress bar.
+ * generation in blocks of samples, one task per block on a thread pool, with a progress bar.
  */
 final class DataCache {
 
@@ -97,34 +96,40 @@ final class DataCache {
         }
     }
 
-    /** The pool size for {@code threads} (0: every processor, or {@code GALVANI_NUM_THREADS}) and n samples. */
-    static int poolSize(int threads, int samples) {
-        return Math.min(threads > 0 ? threads : Parallel.threads(), samples);
+    /** Work on samples {@code from} (inclusive) to {@code to} (exclusive). */
+    @FunctionalInterface
+    interface Block {
+        /** Computes samples {@code from} … {@code to − 1}. */
+        void run(int from, int to);
+    }
+
+    /** The pool size for {@code threads} (0: every processor, or {@code GALVANI_NUM_THREADS}) and {@code tasks} tasks. */
+    static int poolSize(int threads, int tasks) {
+        return Math.min(threads > 0 ? threads : Parallel.threads(), tasks);
     }
 
     /**
-     * Runs {@code sample.accept(i)} for i = 0 … n − 1, one task per sample on {@code poolSize(threads, n)}
-     * daemon threads named {@code name}, stepping {@code bar} as samples finish.
+     * Runs {@code work} on the blocks {@code [0, block), [block, 2 block), …} of the n samples, one task
+     * per block on {@code poolSize(threads, blocks)} daemon threads named {@code name}, stepping
+     * {@code bar} by the samples of each block as it finishes.
      */
-    static void forEachSample(String name, int n, int threads, ProgressBar bar, IntConsumer sample) {
-        ExecutorService executor = Executors.newFixedThreadPool(poolSize(threads, n), runnable -> {
+    static void forEachBlock(String name, int n, int block, int threads, ProgressBar bar, Block work) {
+        int tasks = (n + block - 1) / block;
+        ExecutorService executor = Executors.newFixedThreadPool(poolSize(threads, tasks), runnable -> {
             Thread t = new Thread(runnable, name);
             t.setDaemon(true);
             return t;
         });
         try {
             var done = new ExecutorCompletionService<Integer>(executor);
-            for (int i = 0; i < n; i++) {
-                int index = i;
+            for (int from = 0; from < n; from += block) {
+                int lo = from, hi = Math.min(n, from + block);
                 done.submit(() -> {
-                    sample.accept(index);
-                    return index;
+                    work.run(lo, hi);
+                    return hi - lo;
                 });
             }
-            for (int i = 0; i < n; i++) {
-                done.take().get();
-                bar.step();
-            }
+            for (int i = 0; i < tasks; i++) bar.step(done.take().get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(name + " interrupted", e);

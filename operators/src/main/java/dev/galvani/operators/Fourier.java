@@ -21,6 +21,18 @@ final class Fourier {
         return new double[][]{c.real().toDoubleArray(), c.imag().toDoubleArray()};
     }
 
+    /** The half-spectra {@code [b, n/2 + 1]} of the b rows of the row-major {@code [b, n]} signals {@code x}, one FFT call for all (one vector lane per row). */
+    static double[][] rfftRows(double[] x, int b, int n) {
+        ComplexTensor c = FFT.rfft(Tensor.of(x, b, n));
+        return new double[][]{c.real().toDoubleArray(), c.imag().toDoubleArray()};
+    }
+
+    /** The b real signals {@code [b, n]} whose half-spectra are the rows of {@code (re, im)} ({@code [b, n/2 + 1]}). */
+    static double[] irfftRows(double[] re, double[] im, int b, int n) {
+        int h = n / 2 + 1;
+        return FFT.irfft(ComplexTensor.of(Tensor.of(re, b, h), Tensor.of(im, b, h)), n, -1, null).toDoubleArray();
+    }
+
     /** The real signal of length n whose half-spectrum (n/2 + 1 bins) is {@code (re, im)}. */
     static double[] irfft(double[] re, double[] im, int n) {
         return FFT.irfft(ComplexTensor.of(Tensor.of(re, re.length), Tensor.of(im, im.length)), n, -1, null).toDoubleArray();

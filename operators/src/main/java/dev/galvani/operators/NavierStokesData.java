@@ -159,7 +159,7 @@ public final class NavierStokesData {
         long start = System.nanoTime();
         try (ProgressBar bar = ProgressBar.builder(n).label(String.format(Locale.ROOT, "Navier-Stokes %dx%d -> %dx%d, nu %s", k, k, s, s, spec.viscosity()))
                 .unit("samples").out(out).build()) {
-            DataCache.forEachSample("navier-stokes-generator", n, threads, bar, index -> {
+            DataCache.forEachBlock("navier-stokes-generator", n, 1, threads, bar, (index, end) -> {
                 double[][] sample = sample(spec, field, solver, index);
                 for (int p = 0; p < s; p++)
                     for (int q = 0; q < s; q++) {

@@ -1,5 +1,6 @@
 package dev.galvani.operators;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,5 +77,15 @@ class BurgersSolverTest {
         }
         assertEquals(mean0, mean1, 1e-12);
         assertTrue(e1 < e0, e1 + " vs " + e0);
+    }
+
+    @Test void aBatchIsSolvedExactlyAsEachAlone() {
+        int s = 64;
+        var field = PeriodicRandomField1d.burgers(s);
+        var solver = new BurgersSolver(s, 0.1);
+        double[][] u0 = new double[3][];
+        for (int i = 0; i < 3; i++) u0[i] = field.sample(new Generator(9, i));
+        double[][] together = solver.solve(u0, 0.5, 10);
+        for (int i = 0; i < 3; i++) assertArrayEquals(solver.solve(u0[i], 0.5, 10), together[i], "sample " + i);
     }
 }
