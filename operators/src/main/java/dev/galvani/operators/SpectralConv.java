@@ -223,14 +223,15 @@ public final class SpectralConv extends Module {
             checkFits(o, in[a], a, "input");
             checkFits(o, out[a], a, "output");
         }
-        int[] dims = new int[d];
-        for (int a = 0; a < d; a++) dims[a] = 2 + a;
-        ComplexTensor spectrum = FFT.rfftn(x, null, dims, o.norm());
+        // The real FFT along the last axis first, cut to the kept bins, so the transforms along the other axes
+        // run on those bins only (the rest would be multiplied by zero weights); the inverse likewise.
+        int last = d + 1;
+        ComplexTensor spectrum = FFT.rfft(x, FFT.DEFAULT, last, o.norm()).narrow(last, 0, o.positive(d - 1));
+        for (int a = 0; a < d - 1; a++) spectrum = FFT.fft(spectrum, FFT.DEFAULT, 2 + a, o.norm());
         ComplexTensor mixed = ComplexTensor.channelMix(gather(o, spectrum, in), blockWeight(o, weights).to(x.dtype()));
-        ComplexTensor full = scatter(o, mixed, out);
         boolean sameGrid = Arrays.equals(in, out);
         // On another grid the inverse keeps the input's scale: the unscaled inverse times the input size's factor.
-        Tensor y = inverse(o, full, out, dims, sameGrid ? o.norm() : "forward");
+        Tensor y = inverse(o, scatter(o, mixed, out), out, sameGrid ? o.norm() : "forward");
         if (!sameGrid) {
             double scale = inverseScale(o.norm(), product(in));
             if (scale != 1) y = y.mul(scale);
@@ -238,7 +239,7 @@ public final class SpectralConv extends Module {
         return bias == null ? y : y.add(bias);
     }
 
-    /** The block of retained frequencies of the spectrum [B, C, n…, n_last/2 + 1], in the layout's order. */
+    /** The block of retained frequencies of the spectrum [B, C, n…, kept bins], in the layout's order. */
     private static ComplexTensor gather(Options options, ComplexTensor s, int[] n) {
         int d = options.dims();
         for (int a = 0; a < d - 1; a++) {
@@ -246,10 +247,10 @@ public final class SpectralConv extends Module {
             ComplexTensor pos = s.narrow(dim, 0, p), neg = s.narrow(dim, n[a] - q, q);
             s = options.layout() == Layout.CORNERS ? ComplexTensor.cat(dim, pos, neg) : ComplexTensor.cat(dim, neg, pos);
         }
-        return s.narrow(d + 1, 0, options.positive(d - 1));
+        return s;
     }
 
-    /** The mixed block [B, Co, block…] placed at its frequencies in a zero spectrum of the grid {@code out}. */
+    /** The mixed block [B, Co, block…] placed at its frequencies in a zero spectrum of the grid {@code out} (the last axis: the kept bins only). */
     private static ComplexTensor scatter(Options options, ComplexTensor y, int[] out) {
         int d = options.dims();
         for (int a = 0; a < d - 1; a++) {
@@ -264,25 +265,31 @@ public final class SpectralConv extends Module {
                 y = ComplexTensor.cat(dim, pos, ComplexTensor.zeros(y.dtype(), y.device(), zeroShape), neg);
             }
         }
-        int bins = out[d - 1] / 2 + 1, kept = options.positive(d - 1);
-        return bins == kept ? y : y.pad(0, bins - kept);
+        return y;
     }
 
-    /** The inverse real transform onto {@code out}: plain irfftn, or §1.4's Hermitian-symmetric split. */
-    private static Tensor inverse(Options options, ComplexTensor s, int[] out, int[] dims, String norm) {
-        int d = out.length;
-        if (!options.hermitian()) return FFT.irfftn(s, out, dims, norm);
-        if (d > 1) s = FFT.ifftn(s, Arrays.copyOf(out, d - 1), Arrays.copyOf(dims, d - 1), norm);
-        // Zero the imaginary parts of the zero-frequency column and, for an even length, the Nyquist column.
-        int last = d + 1, bins = s.size(last), nLast = out[d - 1];
-        Tensor im = s.imag();
-        List<Tensor> cols = new ArrayList<>();
-        cols.add(im.narrow(last, 0, 1).zerosLike());
-        boolean nyquist = nLast % 2 == 0 && bins > 1;
-        if (bins - 1 - (nyquist ? 1 : 0) > 0) cols.add(im.narrow(last, 1, bins - 1 - (nyquist ? 1 : 0)));
-        if (nyquist) cols.add(im.narrow(last, bins - 1, 1).zerosLike());
-        ComplexTensor symmetric = ComplexTensor.of(s.real(), Tensor.cat(cols, last));
-        return FFT.irfft(symmetric, nLast, last, norm);
+    /**
+     * The inverse real transform onto {@code out} of a spectrum whose last axis holds the kept bins only:
+     * ifft along the other axes (on those bins), then, for §1.4's Hermitian-symmetric inverse, the
+     * imaginary parts of the zero-frequency bin and (even length) the Nyquist bin set to zero, then
+     * zero bins up to n/2 + 1 and irfft along the last axis. The irfft ignores those imaginary parts
+     * anyway, so both forms give the same values; the split is kept explicit as the reference has it.
+     */
+    private static Tensor inverse(Options options, ComplexTensor s, int[] out, String norm) {
+        int d = out.length, last = d + 1, kept = s.size(last), nLast = out[d - 1], bins = nLast / 2 + 1;
+        for (int a = 0; a < d - 1; a++) s = FFT.ifft(s, out[a], 2 + a, norm);
+        if (options.hermitian()) {
+            Tensor im = s.imag();
+            boolean nyquist = nLast % 2 == 0 && kept == bins && bins > 1;
+            int inner = kept - 1 - (nyquist ? 1 : 0);
+            List<Tensor> cols = new ArrayList<>();
+            cols.add(im.narrow(last, 0, 1).zerosLike());
+            if (inner > 0) cols.add(im.narrow(last, 1, inner));
+            if (nyquist) cols.add(im.narrow(last, kept - 1, 1).zerosLike());
+            s = ComplexTensor.of(s.real(), Tensor.cat(cols, last));
+        }
+        if (bins > kept) s = s.pad(0, bins - kept);
+        return FFT.irfft(s, nLast, last, norm);
     }
 
     private static void checkFits(Options options, int n, int a, String what) {
