@@ -234,6 +234,19 @@ class FNOTest {
         return new Tensor[]{Tensor.of(a, batch, 1, n, n).to(DType.F32), Tensor.of(u, batch, 1, n, n).to(DType.F32)};
     }
 
+    @Test void theOneDimensionalNetworkMapsAFunctionToAFunction() {
+        FNO1d model = new FNO1d(5, 6, 0, new Generator(13));
+        Tensor a = Tensor.randn(new Generator(14), 3, 1, 32);
+        Tensor u = model.forward(a);
+        assertArrayEquals(new int[]{3, 1, 32}, u.shape().dims());
+        // Sample 1 alone gives sample 1's output: nothing mixes the batch.
+        assertArrayEquals(u.narrow(0, 1, 1).toDoubleArray(), model.forward(a.narrow(0, 1, 1)).toDoubleArray(), 1e-5);
+        float[] grid = OriginalFno.grid(Tensor.zeros(1, 1, 3)).toFloatArray();
+        assertArrayEquals(new float[]{0, 0.5f, 1}, grid, 0f, "the original's grid includes both ends");
+        float[] periodic = FNO.periodicGrid(Tensor.zeros(1, 1, 4)).toFloatArray();
+        assertArrayEquals(new float[]{0, 0.25f, 0.5f, 0.75f}, periodic, 1e-7f, "neuraloperator's grid leaves out the right end");
+    }
+
     @Test void wrongInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> FNO2d.darcy(new Generator(0)).forward(Tensor.zeros(1, 2, 30, 30)), "one input channel");
         assertThrows(IllegalArgumentException.class, () -> new FNO(FNO.Options.darcySmall(), new Generator(0)).forward(Tensor.zeros(1, 1, 30)), "2 axes");
