@@ -72,19 +72,15 @@ public abstract sealed class OriginalFno extends Module permits FNO1d, FNO2d {
 
     /** The coordinates of a's grid, [B, d, n…]: channel c is linspace(0, 1, n_c) along axis c (the original's {@code get_grid}). */
     static Tensor grid(Tensor a) {
-        int d = a.dim() - 2, b = a.size(0);
-        int[] n = Arrays.copyOfRange(a.shape().dims(), 2, a.dim());
+        int d = a.dim() - 2;
+        int[] target = a.shape().dims();
+        target[1] = 1;
         List<Tensor> channels = new ArrayList<>();
         for (int c = 0; c < d; c++) {
             int[] view = new int[d + 2];
             Arrays.fill(view, 1);
-            view[2 + c] = n[c];
-            int[] full = n.clone();
-            int[] target = new int[d + 2];
-            target[0] = b;
-            target[1] = 1;
-            System.arraycopy(full, 0, target, 2, d);
-            channels.add(Tensor.linspace(a.dtype(), 0, 1, n[c]).to(a.device()).reshape(view).expand(target));
+            view[2 + c] = target[2 + c];
+            channels.add(Tensor.linspace(a.dtype(), 0, 1, target[2 + c]).to(a.device()).reshape(view).expand(target));
         }
         return Tensor.cat(channels, 1);
     }
