@@ -184,7 +184,7 @@ class FNOTest {
         Generator data = new Generator(11);
         double first = 0, last = 0;
         for (int step = 0; step < 30; step++)
-            try (var scope = TensorScope.open()) {
+            try (var _ = TensorScope.open()) {
                 Tensor[] pair = smoothingPair(data, 8, 16);
                 Tensor loss = OperatorLosses.relativeL2(model.forward(pair[0]), pair[1]);
                 model.zeroGrad();

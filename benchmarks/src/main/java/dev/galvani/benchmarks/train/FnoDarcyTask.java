@@ -205,7 +205,7 @@ public final class FnoDarcyTask {
             int seen = 0;
             try (ProgressBar bar = ProgressBar.builder(loader.size()).label("epoch " + epoch + "/" + o.epochs).out(out).build()) {
                 for (Batch b : loader.epoch(epoch - 1)) {
-                    try (var stepScope = TensorScope.open()) {
+                    try (var _ = TensorScope.open()) {
                         Tensor loss = OperatorLosses.relativeL2(model.forward(b.inputs()), b.targets(), F.Reduction.SUM);
                         fno.zeroGrad();
                         loss.backward();
@@ -254,7 +254,7 @@ public final class FnoDarcyTask {
         double sum = 0;
         try (var _ = Autograd.noGrad()) {
             for (Batch b : DataLoader.builder(data).batchSize(25).prefetch(0).build())
-                try (var scope = TensorScope.open()) {
+                try (var _ = TensorScope.open()) {
                     sum += OperatorLosses.relativeL2(model.forward(b.inputs()), b.targets(), F.Reduction.SUM).itemDouble();
                 }
         }
@@ -301,7 +301,7 @@ public final class FnoDarcyTask {
         double[] stepSeconds = new double[o.timeBatches + 1];
         for (int i = 0; i <= o.timeBatches; i++) {
             long start = System.nanoTime();
-            try (var scope = TensorScope.open()) {
+            try (var _ = TensorScope.open()) {
                 Tensor loss = OperatorLosses.relativeL2(model.forward(x), y, F.Reduction.SUM);
                 model.zeroGrad();
                 loss.backward();
@@ -311,7 +311,7 @@ public final class FnoDarcyTask {
         }
         double step = java.util.Arrays.stream(stepSeconds, 1, stepSeconds.length).average().orElse(stepSeconds[0]);
         long start = System.nanoTime();
-        try (var _ = Autograd.noGrad(); var scope = TensorScope.open()) {
+        try (var _ = Autograd.noGrad(); var _ = TensorScope.open()) {
             model.eval().forward(x);
         }
         double forward = (System.nanoTime() - start) / 1e9;

@@ -86,7 +86,7 @@ public final class FnoStepTask {
         double[] ms = new double[o.runs];
         for (int i = 0; i < o.warmup + o.runs; i++) {
             long start = System.nanoTime();
-            try (var scope = TensorScope.open()) {
+            try (var _ = TensorScope.open()) {
                 model.zeroGrad();
                 OperatorLosses.relativeL2(model.forward(a), y, F.Reduction.SUM).backward();
             }
