@@ -43,6 +43,10 @@ public final class Main {
                 + " wider plain networks, Fashion-MNIST and a regression (--help for options)", true, dev.galvani.benchmarks.train.PerforatedTask::main));
         COMMANDS.put("mgno-darcy", new Command("MgNO on generated Darcy-flow data (the released 'smooth' setup): test relative L2 per epoch"
                 + " against the mean-field baseline, curves, prediction plot (--help for options)", true, dev.galvani.benchmarks.train.MgnoDarcyTask::main));
+        COMMANDS.put("fno-darcy", new Command("the original FNO2d on the same generated Darcy-flow data (s = 85): test relative L2 per epoch"
+                + " against the mean-field baseline, curves, prediction plot (--help for options)", true, dev.galvani.benchmarks.train.FnoDarcyTask::main));
+        COMMANDS.put("fno-step", new Command("one FNO2d training step (batch 20, 85x85, width 32, modes 12) in Galvani and in PyTorch, and the ratio"
+                + " (--help for options)", true, dev.galvani.benchmarks.train.FnoStepTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",

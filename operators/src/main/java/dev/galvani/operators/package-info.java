@@ -1,5 +1,7 @@
 /**
- * Neural operators and what they are trained on: the multigrid neural operator MgNO
+ * Neural operators and what they are trained on: the FNO spectral convolution
+ * ({@link dev.galvani.operators.SpectralConv}) and FNO models ({@link dev.galvani.operators.FNO1d},
+ * {@link dev.galvani.operators.FNO2d}, {@link dev.galvani.operators.FNO}), the multigrid neural operator MgNO
  * ({@link dev.galvani.operators.MgConv}, {@link dev.galvani.operators.MgNO},
  * {@link dev.galvani.operators.MgNONavierStokes}), the Darcy-flow data generator
  * ({@link dev.galvani.operators.GaussianRandomField}, {@link dev.galvani.operators.DarcySolver},
