@@ -45,6 +45,8 @@ public final class Main {
                 + " against the mean-field baseline, curves, prediction plot (--help for options)", true, dev.galvani.benchmarks.train.MgnoDarcyTask::main));
         COMMANDS.put("fno-darcy", new Command("the original FNO2d on the same generated Darcy-flow data (s = 85): test relative L2 per epoch"
                 + " against the mean-field baseline, curves, prediction plot (--help for options)", true, dev.galvani.benchmarks.train.FnoDarcyTask::main));
+        COMMANDS.put("fno-burgers", new Command("the original FNO1d on generated Burgers data (nu = 0.1, s = 1024): test relative L2 per epoch"
+                + " against the mean baseline, curves, predicted curves (--help for options)", true, dev.galvani.benchmarks.train.FnoBurgersTask::main));
         COMMANDS.put("fno-step", new Command("one FNO2d training step (batch 20, 85x85, width 32, modes 12) in Galvani and in PyTorch, and the ratio"
                 + " (--help for options)", true, dev.galvani.benchmarks.train.FnoStepTask::main));
         COMMANDS.put("fashion-mnist", new Command("train a small CNN on Fashion-MNIST on the CPU: test accuracy, epoch time, curves (--help for options)",
