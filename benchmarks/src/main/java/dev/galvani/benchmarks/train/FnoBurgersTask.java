@@ -196,7 +196,7 @@ public final class FnoBurgersTask {
         Adam optimizer = new Adam(fno.parameters(), Adam.options().lr(o.lr).weightDecay(o.weightDecay));
         StepLR schedule = new StepLR(optimizer, o.stepSize, o.gamma);                     // stepped per epoch, as fourier_1d.py
 
-        double baseline = FnoDarcyTask.meanFieldBaseline(uTrain, test);
+        double baseline = OperatorScores.meanFieldBaseline(uTrain, test);
         out.printf(Locale.ROOT, "FNO1d on Burgers (nu = %s) at %d points (from %d): %d train, %d test; modes %d, width %d, padding %d, %s; %,d parameters;"
                         + " relative L2 (sum over the batch), Adam lr %s wd %s, StepLR(%d, %s), batch %d, %d epochs; %d threads%n",
                 data.spec().viscosity(), s, o.resolution, o.train, o.test, o.modes, o.width, o.padding,
@@ -238,7 +238,7 @@ public final class FnoBurgersTask {
             schedule.step();
             double seconds = (System.nanoTime() - start) / 1e9;
             epochSeconds.add(seconds);
-            double tL2 = evaluate(model, test);
+            double tL2 = OperatorScores.meanRelativeL2(model.model(), model::forward, test);
             testL2.add(tL2);
             log.record(epoch, step, "train relative L2", lossSum / seen);
             log.record(epoch, step, "test relative L2", tL2);
@@ -261,19 +261,6 @@ public final class FnoBurgersTask {
         out.println("log:        " + run.resolve(RunDirectory.LOG).toAbsolutePath());
         out.println("checkpoint (--resume " + run.dir + "): " + run.resolve(RunDirectory.CHECKPOINT).toAbsolutePath());
         return new Result(baseline, testL2, epochSeconds, fno.parameterCount(), run.dir);
-    }
-
-    /** The mean relative L2 over a data set, in evaluation mode without gradients. */
-    private static double evaluate(Decoded model, TensorDataset data) {
-        model.model().eval();
-        double sum = 0;
-        try (var _ = Autograd.noGrad()) {
-            for (Batch b : DataLoader.builder(data).batchSize(25).prefetch(0).build())
-                try (var _ = TensorScope.open()) {
-                    sum += OperatorLosses.relativeL2(model.forward(b.inputs()), b.targets(), F.Reduction.SUM).itemDouble();
-                }
-        }
-        return sum / data.size();
     }
 
     /** The first few test samples: each prediction (dashed) over its truth (solid, same colour) on x in [0, 1). */

@@ -6,7 +6,6 @@ import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.SafeTensors;
-import dev.galvani.monitor.FieldPlots;
 import dev.galvani.monitor.ProgressBar;
 import dev.galvani.monitor.TrainingLog;
 import dev.galvani.nn.F;
@@ -179,7 +178,7 @@ public final class FnoDarcyTask {
         Adam optimizer = new Adam(fno.parameters(), Adam.options().lr(o.lr).weightDecay(o.weightDecay));
         StepLR schedule = new StepLR(optimizer, o.stepSize, o.gamma);                     // stepped per epoch, as fourier_2d.py
 
-        double baseline = meanFieldBaseline(uTrain, test);
+        double baseline = OperatorScores.meanFieldBaseline(uTrain, test);
         out.printf(Locale.ROOT, "FNO2d on Darcy %dx%d (from %dx%d): %d train, %d test; modes %d, width %d, padding %d; %,d parameters;"
                         + " relative L2 (sum over the batch), Adam lr %s wd %s, StepLR(%d, %s), batch %d, %d epochs; %d threads%n",
                 s, s, o.resolution, o.resolution, o.train, o.test, o.modes, o.width, o.padding, fno.parameterCount(), o.lr, o.weightDecay,
@@ -220,7 +219,7 @@ public final class FnoDarcyTask {
             schedule.step();
             double seconds = (System.nanoTime() - start) / 1e9;
             epochSeconds.add(seconds);
-            double tL2 = evaluate(model, test);
+            double tL2 = OperatorScores.meanRelativeL2(model.model(), model::forward, test);
             testL2.add(tL2);
             log.record(epoch, step, "train relative L2", lossSum / seen);
             log.record(epoch, step, "test relative L2", tL2);
@@ -233,7 +232,7 @@ public final class FnoDarcyTask {
         }
 
         Path plot = run.resolve("prediction.png"), weights = run.resolve("model.safetensors");
-        plotPrediction(model, test, s, plot);
+        OperatorScores.plotDarcySample("FNO2d", model.model(), model::forward, test, s, plot);
         SafeTensors.save(weights, fno.stateDict(), Map.of("task", "fno-darcy", "epochs", Integer.toString(o.epochs),
                 "test_relative_l2", testL2.isEmpty() ? "" : Double.toString(testL2.getLast())));
         out.printf(Locale.ROOT, "%ntest relative L2 after the last epoch: %.5f (paper, s = 85: 0.0108); trivial baseline %.4f; mean epoch %.1f s%n",
@@ -243,45 +242,6 @@ public final class FnoDarcyTask {
         out.println("log:        " + run.resolve(RunDirectory.LOG).toAbsolutePath());
         out.println("checkpoint (--resume " + run.dir + "): " + run.resolve(RunDirectory.CHECKPOINT).toAbsolutePath());
         return new Result(baseline, testL2, epochSeconds, fno.parameterCount(), run.dir);
-    }
-
-    /** The test relative L2 of predicting the training set's mean field for every sample. */
-    static double meanFieldBaseline(Tensor uTrain, TensorDataset test) { return MgnoDarcyTask.meanFieldBaseline(uTrain, test); }
-
-    /** The mean relative L2 over a data set, in evaluation mode without gradients. */
-    private static double evaluate(Decoded model, TensorDataset data) {
-        model.model().eval();
-        double sum = 0;
-        try (var _ = Autograd.noGrad()) {
-            for (Batch b : DataLoader.builder(data).batchSize(25).prefetch(0).build())
-                try (var _ = TensorScope.open()) {
-                    sum += OperatorLosses.relativeL2(model.forward(b.inputs()), b.targets(), F.Reduction.SUM).itemDouble();
-                }
-        }
-        return sum / data.size();
-    }
-
-    /** Test sample 0: the permeability (normalised), the predicted and the true pressure, and the error. */
-    private static void plotPrediction(Decoded model, TensorDataset test, int s, Path png) throws java.io.IOException {
-        model.model().eval();
-        Batch b = test.batch(0L);
-        double[] prediction;
-        try (var _ = Autograd.noGrad()) {
-            prediction = model.forward(b.inputs()).toDoubleArray();
-        }
-        double[] truth = b.targets().toDoubleArray(), input = b.inputs().toDoubleArray(), error = new double[truth.length];
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < truth.length; i++) {
-            error[i] = prediction[i] - truth[i];
-            lo = Math.min(lo, Math.min(truth[i], prediction[i]));
-            hi = Math.max(hi, Math.max(truth[i], prediction[i]));
-        }
-        double rel = OperatorLosses.relativeL2(Tensor.of(prediction, 1, s, s), Tensor.of(truth, 1, s, s)).itemDouble();
-        FieldPlots.save(png, String.format(Locale.ROOT, "FNO2d on Darcy %dx%d, test sample 0 (relative L2 %.4f)", s, s, rel), List.of(
-                FieldPlots.Field.of("permeability a (normalised)", input, s, s),
-                FieldPlots.Field.of("prediction", prediction, s, s).withRange(lo, hi),
-                FieldPlots.Field.of("truth u", truth, s, s).withRange(lo, hi),
-                FieldPlots.Field.of("error", error, s, s)), 360);
     }
 
     /**

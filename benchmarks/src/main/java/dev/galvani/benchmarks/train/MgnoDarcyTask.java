@@ -6,7 +6,6 @@ import dev.galvani.data.Batch;
 import dev.galvani.data.DataLoader;
 import dev.galvani.data.TensorDataset;
 import dev.galvani.io.SafeTensors;
-import dev.galvani.monitor.FieldPlots;
 import dev.galvani.monitor.ProgressBar;
 import dev.galvani.monitor.TrainingLog;
 import dev.galvani.nn.F;
@@ -189,7 +188,7 @@ public final class MgnoDarcyTask {
         // Stepped once per epoch, as the reference's darcy.py does.
         OneCycleLR schedule = new OneCycleLR(optimizer, OneCycleLR.options(o.lr).totalSteps(o.epochs).divFactor(2).finalDivFactor(100).pctStart(0.2));
 
-        double baseline = meanFieldBaseline(uTrain, test);
+        double baseline = OperatorScores.meanFieldBaseline(uTrain, test);
         out.printf(Locale.ROOT, "MgNO on Darcy %dx%d (from %dx%d): %d train, %d val, %d test; %s; %,d parameters, kernels %s; %s loss, Adam lr %s wd %s,"
                         + " one-cycle per epoch, batch %d, %d epochs; %d threads%n", s, s, o.resolution, o.resolution, o.train, o.val, o.test,
                 o.layers + " layers x " + o.width + " channels, cycle " + o.cycle, model.parameterCount(), java.util.Arrays.toString(o.model().kernels()),
@@ -241,7 +240,7 @@ public final class MgnoDarcyTask {
             schedule.step();
             double seconds = (System.nanoTime() - start) / 1e9;
             epochSeconds.add(seconds);
-            double valL2 = evaluate(model, val), tL2 = evaluate(model, test);
+            double valL2 = OperatorScores.meanRelativeL2(model, model::forward, val), tL2 = OperatorScores.meanRelativeL2(model, model::forward, test);
             testL2.add(tL2);
             if (valL2 < bestVal) { bestVal = valL2; bestEpoch = epoch; testAtBest = tL2; }
             log.record(epoch, step, "train " + o.loss + " loss", lossSum / seen);
@@ -257,7 +256,7 @@ public final class MgnoDarcyTask {
         }
 
         Path plot = run.resolve("prediction.png"), weights = run.resolve("model.safetensors");
-        plotPrediction(model, test, s, plot);
+        OperatorScores.plotDarcySample("MgNO", model, model::forward, test, s, plot);
         SafeTensors.save(weights, model.stateDict(), Map.of("task", "mgno-darcy", "epochs", Integer.toString(o.epochs),
                 "test_relative_l2", testL2.isEmpty() ? "" : Double.toString(testL2.getLast())));
         out.printf(Locale.ROOT, "%ntest relative L2 at the best validation epoch (%d): %.5f; trivial baseline %.4f; mean epoch %.1f s%n", bestEpoch, testAtBest,
@@ -267,49 +266,6 @@ public final class MgnoDarcyTask {
         out.println("log:        " + run.resolve(RunDirectory.LOG).toAbsolutePath());
         out.println("checkpoint (--resume " + run.dir + "): " + run.resolve(RunDirectory.CHECKPOINT).toAbsolutePath());
         return new Result(baseline, testL2, bestEpoch, testAtBest, epochSeconds, model.parameterCount(), run.dir);
-    }
-
-    /** The test relative L2 of predicting the training set's mean field for every sample. */
-    static double meanFieldBaseline(Tensor uTrain, TensorDataset test) {
-        Tensor y = test.tensors().targets();
-        Tensor mean = uTrain.mean(0, true).expand(y.shape().dims());
-        return OperatorLosses.relativeL2(mean, y).itemDouble();
-    }
-
-    /** The mean relative L2 over a data set, in evaluation mode without gradients. */
-    static double evaluate(MgNO model, TensorDataset data) {
-        model.eval();
-        double sum = 0;
-        try (var _ = Autograd.noGrad()) {
-            for (Batch b : DataLoader.builder(data).batchSize(25).prefetch(0).build())
-                try (var scope = TensorScope.open()) {
-                    sum += OperatorLosses.relativeL2(model.forward(b.inputs()), b.targets(), F.Reduction.SUM).itemDouble();
-                }
-        }
-        return sum / data.size();
-    }
-
-    /** Test sample 0: the permeability (normalised), the predicted and the true pressure, and the error. */
-    static void plotPrediction(MgNO model, TensorDataset test, int s, Path png) throws java.io.IOException {
-        model.eval();
-        Batch b = test.batch(0L);
-        double[] prediction;
-        try (var _ = Autograd.noGrad()) {
-            prediction = model.forward(b.inputs()).toDoubleArray();
-        }
-        double[] truth = b.targets().toDoubleArray(), input = b.inputs().toDoubleArray(), error = new double[truth.length];
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < truth.length; i++) {
-            error[i] = prediction[i] - truth[i];
-            lo = Math.min(lo, Math.min(truth[i], prediction[i]));
-            hi = Math.max(hi, Math.max(truth[i], prediction[i]));
-        }
-        double rel = OperatorLosses.relativeL2(Tensor.of(prediction, 1, s, s), Tensor.of(truth, 1, s, s)).itemDouble();
-        FieldPlots.save(png, String.format(Locale.ROOT, "MgNO on Darcy %dx%d, test sample 0 (relative L2 %.4f)", s, s, rel), List.of(
-                FieldPlots.Field.of("permeability a (normalised)", input, s, s),
-                FieldPlots.Field.of("prediction", prediction, s, s).withRange(lo, hi),
-                FieldPlots.Field.of("truth u", truth, s, s).withRange(lo, hi),
-                FieldPlots.Field.of("error", error, s, s)), 360);
     }
 
     /**
