@@ -324,8 +324,7 @@ final class FftLanesF32 {
                 float[] resultRe, resultIm;
                 if (even) {
                     // x_even + i x_odd: every other sample, starting at 0 and at 1
-                    gather(x, lanes, xOff, n, inner, 0, 2 * inner, s[0], n / 2);
-                    gather(x, lanes, xOff, n, inner, inner, 2 * inner, s[1], n / 2);
+                    gatherPairs(x, lanes, xOff, n, inner, s[0], s[1], n / 2);
                     boolean inB = forward(plan, s[0], s[1], s[2], s[3]);
                     float[] zr = inB ? s[2] : s[0], zi = inB ? s[3] : s[1], xr = inB ? s[0] : s[2], xi = inB ? s[1] : s[3];
                     splitReal(real, zr, zi, xr, xi);
@@ -363,8 +362,7 @@ final class FftLanesF32 {
                     gather(im, lanes, imOff, bins, inner, 0, inner, s[3], bins);
                     joinReal(real, s[2], s[3], s[0], s[1]);
                     boolean inB = inverse(plan, s[0], s[1], s[2], s[3]);
-                    scatter(inB ? s[2] : s[0], n / 2, scale, out, lanes, outOff, n, inner, 0, 2 * inner);
-                    scatter(inB ? s[3] : s[1], n / 2, scale, out, lanes, outOff, n, inner, inner, 2 * inner);
+                    scatterPairs(inB ? s[2] : s[0], inB ? s[3] : s[1], n / 2, scale, out, lanes, outOff, n, inner);
                 } else {
                     gather(re, lanes, reOff, bins, inner, 0, inner, s[0], bins);
                     gather(im, lanes, imOff, bins, inner, 0, inner, s[1], bins);
@@ -389,10 +387,17 @@ final class FftLanesF32 {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) FloatVector.fromArray(S, mem, e).intoArray(buf, j * W);
+        } else if (lanes.count == W && apart > 0 && step == 1) {
+            // Lanes a fixed distance apart (rows of the last dimension): W × W tiles transposed in registers,
+            // each lane reading one vector of W neighbouring elements, then the rest one by one.
+            // (Vector gathers across the lanes were slower: rows 2^k floats apart share L1 sets.)
+            int full = count - count % W;
+            float[] tile = tile();
+            for (int j0 = 0; j0 < full; j0 += W) transpose(mem, first + j0, apart, 1, buf, j0 * W, W, tile);
+            for (int l = 0; l < W; l++)
+                for (int j = full; j < count; j++) buf[j * W + l] = mem[first + l * apart + j];
         } else if (lanes.count == W && apart > 0) {
-            // Lanes a fixed distance apart (rows of the last dimension): a transposition in tiles of W × W,
-            // each lane reading W neighbouring elements, so the buffer's W rows stay in L1 while the lanes'
-            // reads stream. (Vector gathers across the lanes were slower: rows 2^k floats apart share L1 sets.)
+            // The same with a step: scalar copies in tiles, the buffer's W rows staying in L1 while the lanes' reads stream.
             for (int j0 = 0; j0 < count; j0 += W) {
                 int jn = Math.min(W, count - j0);
                 for (int l = 0; l < W; l++) {
@@ -417,6 +422,12 @@ final class FftLanesF32 {
         int first = off + shift + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
         if (lanes.count == W && apart == 1) {
             for (int j = 0, e = first; j < count; j++, e += step) load(buf, j * W).mul(scale).intoArray(mem, e);
+        } else if (lanes.count == W && apart > 0 && step == 1) {
+            int full = count - count % W;
+            float[] tile = tile();
+            for (int j0 = 0; j0 < full; j0 += W) transpose(buf, j0 * W, W, scale, mem, first + j0, apart, tile);
+            for (int l = 0; l < W; l++)
+                for (int j = full; j < count; j++) mem[first + l * apart + j] = buf[j * W + l] * scale;
         } else if (lanes.count == W && apart > 0) {
             for (int j0 = 0; j0 < count; j0 += W) {
                 int jn = Math.min(W, count - j0);
@@ -432,6 +443,130 @@ final class FftLanesF32 {
             }
         }
     }
+
+    /**
+     * The even and the odd elements of each lane's sequence (the real transform's x_even + i x_odd):
+     * lane buffer element j of lane l = {@code mem[off + start_l + 2 j inner]} in {@code re} and
+     * {@code mem[off + start_l + (2 j + 1) inner]} in {@code im}, j in [0, count). Rows of the last
+     * dimension split each pair of vectors into evens and odds, then transpose them in tiles.
+     */
+    private static void gatherPairs(float[] mem, FftBlocks.Lanes lanes, int off, int len, int inner, float[] re, float[] im, int count) {
+        int first = off + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
+        if (lanes.count < W || inner != 1 || apart <= 0) {
+            gather(mem, lanes, off, len, inner, 0, 2 * inner, re, count);
+            gather(mem, lanes, off, len, inner, inner, 2 * inner, im, count);
+            return;
+        }
+        int full = count - count % W;
+        float[] tile = tile(), evens = pairTile(0), odds = pairTile(1);
+        FloatVector pickEven = load(PICK_EVEN, 0), pickOdd = load(PICK_ODD, 0);
+        for (int j0 = 0; j0 < full; j0 += W) {
+            for (int l = 0; l < W; l++) {
+                int e = first + l * apart + 2 * j0;
+                FloatVector lo = load(mem, e), hi = load(mem, e + W);
+                pickEven.selectFrom(lo, hi).intoArray(evens, l * W);
+                pickOdd.selectFrom(lo, hi).intoArray(odds, l * W);
+            }
+            transpose(evens, 0, W, 1, re, j0 * W, W, tile);
+            transpose(odds, 0, W, 1, im, j0 * W, W, tile);
+        }
+        for (int l = 0; l < W; l++)
+            for (int j = full; j < count; j++) {
+                re[j * W + l] = mem[first + l * apart + 2 * j];
+                im[j * W + l] = mem[first + l * apart + 2 * j + 1];
+            }
+    }
+
+    /** The inverse of {@link #gatherPairs}, each value multiplied by {@code scale}. */
+    private static void scatterPairs(float[] re, float[] im, int count, float scale, float[] mem, FftBlocks.Lanes lanes, int off, int len, int inner) {
+        int first = off + lanes.offset(0, len, inner), apart = lanes.laneStride(len, inner);
+        if (lanes.count < W || inner != 1 || apart <= 0) {
+            scatter(re, count, scale, mem, lanes, off, len, inner, 0, 2 * inner);
+            scatter(im, count, scale, mem, lanes, off, len, inner, inner, 2 * inner);
+            return;
+        }
+        int full = count - count % W;
+        float[] tile = tile(), evens = pairTile(0), odds = pairTile(1);
+        FloatVector lower = load(INTERLEAVE_LOWER, 0), upper = load(INTERLEAVE_UPPER, 0);
+        for (int j0 = 0; j0 < full; j0 += W) {
+            transpose(re, j0 * W, W, scale, evens, 0, W, tile);
+            transpose(im, j0 * W, W, scale, odds, 0, W, tile);
+            for (int l = 0; l < W; l++) {
+                int e = first + l * apart + 2 * j0;
+                FloatVector ev = load(evens, l * W), od = load(odds, l * W);
+                lower.selectFrom(ev, od).intoArray(mem, e);
+                upper.selectFrom(ev, od).intoArray(mem, e + W);
+            }
+        }
+        for (int l = 0; l < W; l++)
+            for (int j = full; j < count; j++) {
+                mem[first + l * apart + 2 * j] = re[j * W + l] * scale;
+                mem[first + l * apart + 2 * j + 1] = im[j * W + l] * scale;
+            }
+    }
+
+    // ======================================== W × W transposition in registers
+
+    /**
+     * Lane indexes for {@code selectFrom(a, b)} (index i below W picks a's lane i, W + i picks b's):
+     * per transposition stage t (lanes swapped h = W / 2^(t+1) apart), the new rows a and a + h.
+     */
+    private static final float[][] SWAP_LOWER = new float[Integer.numberOfTrailingZeros(W)][W], SWAP_UPPER = new float[SWAP_LOWER.length][W];
+    /** The even and the odd lanes of two vectors a, b taken as one sequence of 2 W elements. */
+    private static final float[] PICK_EVEN = new float[W], PICK_ODD = new float[W];
+    /** The first and the second W elements of the sequence a_0, b_0, a_1, b_1, ... */
+    private static final float[] INTERLEAVE_LOWER = new float[W], INTERLEAVE_UPPER = new float[W];
+
+    static {
+        for (int t = 0, h = W / 2; h >= 1; t++, h /= 2)
+            for (int i = 0; i < W; i++) {
+                boolean upperHalf = (i & h) != 0;
+                SWAP_LOWER[t][i] = upperHalf ? W + i - h : i;
+                SWAP_UPPER[t][i] = upperHalf ? W + i : i + h;
+            }
+        for (int i = 0; i < W; i++) {
+            PICK_EVEN[i] = 2 * i;
+            PICK_ODD[i] = 2 * i + 1;
+            INTERLEAVE_LOWER[i] = i % 2 == 0 ? i / 2 : W + i / 2;
+            INTERLEAVE_UPPER[i] = i % 2 == 0 ? (W + i) / 2 : W + (W + i) / 2;
+        }
+    }
+
+    /**
+     * dst row j lane l = src row l lane j × scale, for a W × W tile whose rows start {@code sStride}
+     * and {@code dStride} apart: log2 W stages each swap one bit of the row index with the same bit
+     * of the lane index, exchanging halves of row pairs with two-vector lane selections; the stages
+     * between the first and the last work on {@code tile}. Exact: values are only moved (and the
+     * scale applied once).
+     */
+    private static void transpose(float[] src, int sOff, int sStride, float scale, float[] dst, int dOff, int dStride, float[] tile) {
+        int stages = SWAP_LOWER.length;
+        for (int t = 0, h = W / 2; t < stages; t++, h /= 2) {
+            FloatVector lower = load(SWAP_LOWER[t], 0), upper = load(SWAP_UPPER[t], 0);
+            boolean firstStage = t == 0, lastStage = t == stages - 1;
+            float[] from = firstStage ? src : tile, to = lastStage ? dst : tile;
+            int fromOff = firstStage ? sOff : 0, fromStride = firstStage ? sStride : W;
+            int toOff = lastStage ? dOff : 0, toStride = lastStage ? dStride : W;
+            for (int a = 0; a < W; a++) {
+                if ((a & h) != 0) continue;
+                FloatVector ra = load(from, fromOff + a * fromStride), rb = load(from, fromOff + (a + h) * fromStride);
+                FloatVector na = lower.selectFrom(ra, rb), nb = upper.selectFrom(ra, rb);
+                if (lastStage) {
+                    na = na.mul(scale);
+                    nb = nb.mul(scale);
+                }
+                na.intoArray(to, toOff + a * toStride);
+                nb.intoArray(to, toOff + (a + h) * toStride);
+            }
+        }
+    }
+
+    /** Per-thread W × W tiles: the transposition's work tile and two for the even and odd elements. */
+    private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[3][W * W]);
+
+    private static float[] tile() { return TILES.get()[2]; }
+
+    private static float[] pairTile(int which) { return TILES.get()[which]; }
 
     /** One sequence (lane 0 of a block), for building tables: its forward transform as {re, im}. */
     static float[][] transformOne(FftPlan plan, float[] re, float[] im) {
