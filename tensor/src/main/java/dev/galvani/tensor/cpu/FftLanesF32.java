@@ -237,7 +237,7 @@ final class FftLanesF32 {
      */
     static void splitReal(FftPlan.Real real, float[] zr, float[] zi, float[] xr, float[] xi) {
         float[] wr = real.wr32(), wi = real.wi32();
-        int h = wr.length;
+        int h = wr.length - 1;
         FloatVector z0r = load(zr, 0), z0i = load(zi, 0);
         z0r.add(z0i).intoArray(xr, 0);
         z0r.sub(z0i).intoArray(xr, h * W);
@@ -261,7 +261,7 @@ final class FftLanesF32 {
      */
     static void joinReal(FftPlan.Real real, float[] xr, float[] xi, float[] zr, float[] zi) {
         float[] wr = real.wr32(), wi = real.wi32();
-        int h = wr.length;
+        int h = wr.length - 1;
         FloatVector.zero(S).intoArray(xi, 0);
         FloatVector.zero(S).intoArray(xi, h * W);
         for (int k = 0; k < h; k++) {
@@ -291,6 +291,10 @@ final class FftLanesF32 {
     /** The complex transform: (re, im) to (outRe, outIm), [outer, n, inner] each, scaled. */
     static void fft(float[] re, int reOff, float[] im, int imOff, float[] outRe, int outReOff, float[] outIm, int outImOff,
                     int outer, int n, int inner, boolean inverse, float scale) {
+        if (inner == 1 && FftRowsF32.fits(n)) {
+            FftRowsF32.fft(re, reOff, im, imOff, outRe, outReOff, outIm, outImOff, outer, n, inverse, scale);
+            return;
+        }
         FftPlan plan = FftPlan.of(n);
         FftBlocks blocks = new FftBlocks(outer, inner, W);
         int work = plan.workLength();
@@ -310,6 +314,10 @@ final class FftLanesF32 {
 
     /** The real-input transform: x [outer, n, inner] to bins 0 to n/2, (outRe, outIm) [outer, n/2 + 1, inner], scaled. */
     static void rfft(float[] x, int xOff, float[] outRe, int outReOff, float[] outIm, int outImOff, int outer, int n, int inner, float scale) {
+        if (inner == 1 && FftRowsF32.fitsReal(n)) {
+            FftRowsF32.rfft(x, xOff, outRe, outReOff, outIm, outImOff, outer, n, scale);
+            return;
+        }
         int bins = n / 2 + 1;
         boolean even = n % 2 == 0 && n > 1;
         FftPlan.Real real = even ? FftPlan.Real.of(n) : null;
@@ -513,7 +521,7 @@ final class FftLanesF32 {
      */
     private static final float[][] SWAP_LOWER = new float[Integer.numberOfTrailingZeros(W)][W], SWAP_UPPER = new float[SWAP_LOWER.length][W];
     /** The even and the odd lanes of two vectors a, b taken as one sequence of 2 W elements. */
-    private static final float[] PICK_EVEN = new float[W], PICK_ODD = new float[W];
+    static final float[] PICK_EVEN = new float[W], PICK_ODD = new float[W];
     /** The first and the second W elements of the sequence a_0, b_0, a_1, b_1, ... */
     private static final float[] INTERLEAVE_LOWER = new float[W], INTERLEAVE_UPPER = new float[W];
 
@@ -535,29 +543,53 @@ final class FftLanesF32 {
     /**
      * dst row j lane l = src row l lane j × scale, for a W × W tile whose rows start {@code sStride}
      * and {@code dStride} apart: log2 W stages each swap one bit of the row index with the same bit
-     * of the lane index, exchanging halves of row pairs with two-vector lane selections; the stages
-     * between the first and the last work on {@code tile}. Exact: values are only moved (and the
-     * scale applied once).
+     * of the lane index, exchanging halves of row pairs with two-vector lane selections. Stages run
+     * two at a time on quadruples of rows held in registers (one alone first when their number is
+     * odd); the passes between the first and the last go through {@code tile}. Exact: values are
+     * only moved (and the scale applied once).
      */
-    private static void transpose(float[] src, int sOff, int sStride, float scale, float[] dst, int dOff, int dStride, float[] tile) {
-        int stages = SWAP_LOWER.length;
-        for (int t = 0, h = W / 2; t < stages; t++, h /= 2) {
-            FloatVector lower = load(SWAP_LOWER[t], 0), upper = load(SWAP_UPPER[t], 0);
-            boolean firstStage = t == 0, lastStage = t == stages - 1;
-            float[] from = firstStage ? src : tile, to = lastStage ? dst : tile;
-            int fromOff = firstStage ? sOff : 0, fromStride = firstStage ? sStride : W;
-            int toOff = lastStage ? dOff : 0, toStride = lastStage ? dStride : W;
-            for (int a = 0; a < W; a++) {
-                if ((a & h) != 0) continue;
-                FloatVector ra = load(from, fromOff + a * fromStride), rb = load(from, fromOff + (a + h) * fromStride);
-                FloatVector na = lower.selectFrom(ra, rb), nb = upper.selectFrom(ra, rb);
-                if (lastStage) {
-                    na = na.mul(scale);
-                    nb = nb.mul(scale);
-                }
-                na.intoArray(to, toOff + a * toStride);
-                nb.intoArray(to, toOff + (a + h) * toStride);
-            }
+    static void transpose(float[] src, int sOff, int sStride, float scale, float[] dst, int dOff, int dStride, float[] tile) {
+        int stages = SWAP_LOWER.length, t = 0;
+        while (t < stages) {
+            int step = stages - t == 1 || (t == 0 && stages % 2 == 1) ? 1 : 2;
+            boolean firstPass = t == 0, lastPass = t + step == stages;
+            float[] from = firstPass ? src : tile, to = lastPass ? dst : tile;
+            int fromOff = firstPass ? sOff : 0, fromStride = firstPass ? sStride : W;
+            int toOff = lastPass ? dOff : 0, toStride = lastPass ? dStride : W;
+            float factor = lastPass ? scale : 1;
+            if (step == 1) swapPairs(t, from, fromOff, fromStride, to, toOff, toStride, factor);
+            else swapQuadruples(t, from, fromOff, fromStride, to, toOff, toStride, factor);
+            t += step;
+        }
+    }
+
+    /** Transposition stage t alone: rows a and a + h, h = W / 2^(t+1). */
+    private static void swapPairs(int t, float[] from, int fromOff, int fromStride, float[] to, int toOff, int toStride, float factor) {
+        int h = W >> (t + 1);
+        FloatVector lower = load(SWAP_LOWER[t], 0), upper = load(SWAP_UPPER[t], 0);
+        for (int a = 0; a < W; a++) {
+            if ((a & h) != 0) continue;
+            FloatVector ra = load(from, fromOff + a * fromStride), rb = load(from, fromOff + (a + h) * fromStride);
+            lower.selectFrom(ra, rb).mul(factor).intoArray(to, toOff + a * toStride);
+            upper.selectFrom(ra, rb).mul(factor).intoArray(to, toOff + (a + h) * toStride);
+        }
+    }
+
+    /** Transposition stages t and t + 1 together: rows a, a + q, a + h, a + h + q (h = W / 2^(t+1), q = h / 2) in registers. */
+    private static void swapQuadruples(int t, float[] from, int fromOff, int fromStride, float[] to, int toOff, int toStride, float factor) {
+        int h = W >> (t + 1), q = h / 2;
+        FloatVector lower = load(SWAP_LOWER[t], 0), upper = load(SWAP_UPPER[t], 0);
+        FloatVector lower2 = load(SWAP_LOWER[t + 1], 0), upper2 = load(SWAP_UPPER[t + 1], 0);
+        for (int a = 0; a < W; a++) {
+            if ((a & (h | q)) != 0) continue;
+            FloatVector r0 = load(from, fromOff + a * fromStride), r1 = load(from, fromOff + (a + q) * fromStride);
+            FloatVector r2 = load(from, fromOff + (a + h) * fromStride), r3 = load(from, fromOff + (a + h + q) * fromStride);
+            FloatVector s0 = lower.selectFrom(r0, r2), s2 = upper.selectFrom(r0, r2);
+            FloatVector s1 = lower.selectFrom(r1, r3), s3 = upper.selectFrom(r1, r3);
+            lower2.selectFrom(s0, s1).mul(factor).intoArray(to, toOff + a * toStride);
+            upper2.selectFrom(s0, s1).mul(factor).intoArray(to, toOff + (a + q) * toStride);
+            lower2.selectFrom(s2, s3).mul(factor).intoArray(to, toOff + (a + h) * toStride);
+            upper2.selectFrom(s2, s3).mul(factor).intoArray(to, toOff + (a + h + q) * toStride);
         }
     }
 

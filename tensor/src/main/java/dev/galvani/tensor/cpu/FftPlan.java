@@ -259,6 +259,66 @@ final class FftPlan {
     }
 
     /**
+     * The four-step form of a length n = W n2 for one contiguous sequence, W being the vector lanes:
+     * with j = j1 + W j2 and k = k2 + n2 k1 (j1, k1 in [0, W); j2, k2 in [0, n2)),
+     * X_k = Σ_{j1} ω_W^{j1 k1} [ω_n^{j1 k2} Σ_{j2} x_{j1 + W j2} ω_{n2}^{j2 k2}]. The sequence read W
+     * elements at a time is already W interleaved sub-sequences of length n2, one per lane, so the
+     * inner sums are lane transforms of length n2 with no transposition; the twiddles ω_n^{j1 k2} are
+     * one vector per k2; and the outer sums are transforms of length W across the lanes, run as lane
+     * transforms after W × W tiles are transposed, which also leaves X in natural order.
+     */
+    static final class FourStep {
+        /** The length n, the lanes W and the inner length n2 = n / W. */
+        final int n, w, n2;
+        /** The plans of the inner (n2) and outer (W) transforms. */
+        final FftPlan inner, outer;
+        /** ω_n^{j1 k2} at {@code k2 W + j1}: cos and −sin of 2π j1 k2 / n. */
+        final double[] twRe, twIm;
+        private volatile float[][] floats;
+
+        private static final ConcurrentHashMap<Long, FourStep> FOUR_STEP = new ConcurrentHashMap<>();
+
+        private FourStep(int n, int w) {
+            this.n = n;
+            this.w = w;
+            this.n2 = n / w;
+            inner = FftPlan.of(n2);
+            outer = FftPlan.of(w);
+            twRe = new double[n];
+            twIm = new double[n];
+            for (int k2 = 0; k2 < n2; k2++)
+                for (int j1 = 0; j1 < w; j1++) {
+                    double[] t = unitRoot(-(long) j1 * k2, n);
+                    twRe[k2 * w + j1] = t[0];
+                    twIm[k2 * w + j1] = t[1];
+                }
+        }
+
+        /** Whether a length n takes this form with w lanes: n2 = n / w a whole number of w × w tiles. */
+        static boolean fits(int n, int w) { return n % (w * w) == 0; }
+
+        /** The form of length n with w lanes (built once, then shared). */
+        static FourStep of(int n, int w) {
+            long key = (long) n << 16 | w;
+            FourStep f = FOUR_STEP.get(key);
+            if (f != null) return f;
+            f = new FourStep(n, w);
+            FourStep raced = FOUR_STEP.putIfAbsent(key, f);
+            return raced != null ? raced : f;
+        }
+
+        float[] twRe32() { return floats()[0]; }
+
+        float[] twIm32() { return floats()[1]; }
+
+        private float[][] floats() {
+            float[][] f = floats;
+            if (f == null) floats = f = new float[][]{toFloats(twRe), toFloats(twIm)};
+            return f;
+        }
+    }
+
+    /**
      * The real transform of even length n as a complex transform of length n/2 (the even samples as
      * real parts, the odd ones as imaginary parts), with the twiddles ω^k = exp(−2πi k / n),
      * k in [0, n/2), that split its result into the spectrum of the real signal and join a
@@ -267,7 +327,7 @@ final class FftPlan {
     static final class Real {
         /** The half-length plan. */
         final FftPlan half;
-        /** cos and −sin of 2π k / n. */
+        /** cos and −sin of 2π k / n, k in [0, n/2] (the last is exactly −1 and 0). */
         final double[] wr, wi;
         private volatile float[][] floats;
 
@@ -275,9 +335,9 @@ final class FftPlan {
 
         private Real(int n) {
             half = FftPlan.of(n / 2);
-            wr = new double[n / 2];
-            wi = new double[n / 2];
-            for (int k = 0; k < n / 2; k++) {
+            wr = new double[n / 2 + 1];
+            wi = new double[n / 2 + 1];
+            for (int k = 0; k <= n / 2; k++) {
                 double[] w = unitRoot(-k, n);
                 wr[k] = w[0];
                 wi[k] = w[1];

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FftLanesF64} is {@link FftLanesF32} in double precision: from the class declaration on,
+ * {@link FftLanesF64} is {@link FftLanesF32} in double precision (and {@link FftRowsF64} is {@link FftRowsF32}): from the class declaration on,
  * the F64 source must be the F32 source with float written double (float → double, Float →
  * Double, F32 → F64, the vector shapes Simd.F/FL → Simd.D/DL, the plans' float tables xx32() →
  * their double fields xx, and no f suffixes). An edit made to one file only fails here.
@@ -30,5 +30,12 @@ class FftLanesSyncTest {
         String f32 = Files.readString(SOURCES.resolve("FftLanesF32.java")), f64 = Files.readString(SOURCES.resolve("FftLanesF64.java"));
         assertEquals(toDouble(body(f32, "FftLanesF32")), body(f64, "FftLanesF64"),
                 "FftLanesF64.java has drifted from FftLanesF32.java: repeat the edit there with float written double");
+    }
+
+    @Test
+    void theDoubleRowKernelIsTheFloatRowKernelInDouble() throws IOException {
+        String f32 = Files.readString(SOURCES.resolve("FftRowsF32.java")), f64 = Files.readString(SOURCES.resolve("FftRowsF64.java"));
+        assertEquals(toDouble(body(f32, "FftRowsF32")), body(f64, "FftRowsF64"),
+                "FftRowsF64.java has drifted from FftRowsF32.java: repeat the edit there with float written double");
     }
 }

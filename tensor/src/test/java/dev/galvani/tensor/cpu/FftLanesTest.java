@@ -88,8 +88,9 @@ class FftLanesTest {
     @Test
     void realTransformsOfEvenAndOddLength() {
         Random r = new Random(5);
-        for (int n : new int[]{1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 30, 31, 64, 1009, 1000}) {
-            for (int[] layout : new int[][]{{FftLanesF64.W + 2, 1}, {2, 2 * FftLanesF64.W + 1}, {3, 2}}) {
+        int tiles = 2 * FftLanesF64.W * FftLanesF64.W;                        // rows of these lengths take FftRowsF64
+        for (int n : new int[]{1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 30, 31, 64, 1009, 1000, tiles, 3 * tiles, 10 * tiles}) {
+            for (int[] layout : new int[][]{{FftLanesF64.W + 2, 1}, {1, 1}, {2, 2 * FftLanesF64.W + 1}, {3, 2}}) {
                 int outer = layout[0], inner = layout[1], bins = n / 2 + 1;
                 double[] x = new double[outer * n * inner];
                 for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
@@ -115,10 +116,71 @@ class FftLanesTest {
         }
     }
 
+    /**
+     * Rows whose length is a whole number of W × W tiles take the four-step path of FftRowsF64: inner
+     * lengths with radices 4 and 2, 3, 5, a generic odd radix (7, 37) and Bluestein (101), each alone
+     * and in a batch, in both directions.
+     */
+    @Test
+    void rowsOfWholeTilesMatchTheNaiveTransform() {
+        int tile = FftLanesF64.W * FftLanesF64.W;
+        assertTrue(FftRowsF64.fits(tile) && !FftRowsF64.fits(tile / 2) && !FftRowsF64.fits(tile + FftLanesF64.W));
+        for (int n : new int[]{tile, 2 * tile, 3 * tile, 5 * tile, 7 * tile, 16 * tile, 37 * tile, 101 * tile}) {
+            int[] batches = n <= 16 * tile ? new int[]{1, 2 * FftLanesF64.W + 3} : new int[]{1};
+            for (int outer : batches) {
+                double e = Math.max(checkC2c(outer, n, 1, false, n + outer), checkC2c(outer, n, 1, true, n - outer));
+                assertTrue(e < 1e-13, "n = " + n + ", " + outer + " rows: error " + e);
+            }
+        }
+    }
+
+    /**
+     * F32 rows on both paths (lanes across rows, and the four-step path for whole tiles): each row gets
+     * the same bits alone, in a batch spread over the pool's threads, and in a batch run on one thread
+     * (inside a pool task, where kernels do not split their work).
+     */
+    @Test
+    void aRowGetsTheSameBitsAloneInABatchAndOnOneThread() throws Exception {
+        int tile = FftLanesF32.W * FftLanesF32.W, rows = 37;
+        Random r = new Random(21);
+        for (int n : new int[]{100, tile, 3 * tile, 4 * tile, 2 * tile + 2}) {
+            float[] re = new float[rows * n], im = new float[rows * n];
+            for (int i = 0; i < re.length; i++) {
+                re[i] = (float) r.nextGaussian();
+                im[i] = (float) r.nextGaussian();
+            }
+            int bins = n / 2 + 1;
+            float[][] batch = transformRows(re, im, rows, n);
+            float[][] serial = new float[4][];
+            Parallel.forTasks(2, (lo, hi) -> {
+                if (lo == 0) System.arraycopy(transformRows(re, im, rows, n), 0, serial, 0, 4);
+            });
+            for (int row : new int[]{0, 1, 17, rows - 1}) {
+                float[][] one = transformRows(java.util.Arrays.copyOfRange(re, row * n, (row + 1) * n), java.util.Arrays.copyOfRange(im, row * n, (row + 1) * n), 1, n);
+                for (int part = 0; part < 4; part++) {
+                    int len = part < 2 ? n : bins;
+                    float[] b = java.util.Arrays.copyOfRange(batch[part], row * len, (row + 1) * len);
+                    float[] s = java.util.Arrays.copyOfRange(serial[part], row * len, (row + 1) * len);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one[part], b, "n = " + n + ", row " + row + ", part " + part + ": alone vs batch");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one[part], s, "n = " + n + ", row " + row + ", part " + part + ": alone vs one thread");
+                }
+            }
+        }
+    }
+
+    /** {fft re, fft im, rfft re, rfft im} of F32 rows [rows, n]. */
+    private static float[][] transformRows(float[] re, float[] im, int rows, int n) {
+        int bins = n / 2 + 1;
+        float[] fr = new float[rows * n], fi = new float[rows * n], rr = new float[rows * bins], ri = new float[rows * bins];
+        FftLanesF32.fft(re, 0, im, 0, fr, 0, fi, 0, rows, n, 1, false, 1f);
+        FftLanesF32.rfft(re, 0, rr, 0, ri, 0, rows, n, 1, 1f);
+        return new float[][]{fr, fi, rr, ri};
+    }
+
     @Test
     void singlePrecisionIsWithinItsBound() {
         Random r = new Random(9);
-        for (int n : new int[]{7, 64, 1000, 1024, 4099}) {
+        for (int n : new int[]{7, 64, 1000, 1024, 4099, 3 * FftLanesF32.W * FftLanesF32.W}) {
             int outer = 3;
             float[] re = new float[outer * n], im = new float[outer * n], oRe = new float[outer * n], oIm = new float[outer * n];
             for (int i = 0; i < re.length; i++) {
