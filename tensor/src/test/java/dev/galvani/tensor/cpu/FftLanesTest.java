@@ -78,7 +78,7 @@ class FftLanesTest {
     @Test
     void everyLaneLayout() {
         int w = FftLanesF64.W;
-        int[][] shapes = {{2 * w + 3, 12, 1}, {2, 10, 4 * w + 1}, {3, 9, w}, {5, 6, 3}, {1, 7, 2 * w + 5}, {4, 1, 3}};
+        int[][] shapes = {{2 * w + 3, 12, 1}, {2, 10, 4 * w + 1}, {2 * w + 3, 6, 5 * w + 3}, {3, 9, w}, {5, 6, 3}, {1, 7, 2 * w + 5}, {4, 1, 3}};
         for (int[] s : shapes) {
             double e = Math.max(checkC2c(s[0], s[1], s[2], false, 7), checkC2c(s[0], s[1], s[2], true, 8));
             assertTrue(e < 1e-14, java.util.Arrays.toString(s) + ": error " + e);
