@@ -168,6 +168,34 @@ class FftLanesTest {
         }
     }
 
+    /**
+     * Columns of a wide inner dimension: a column in a block of W neighbours and the same values in a
+     * leftover column (pooled with other outer indices' leftovers) get the same bits.
+     */
+    @Test
+    void aLeftoverColumnGetsTheSameBitsAsAWholeBlockColumn() {
+        int w = FftLanesF32.W, inner = 4 * w + 3, outer = 5, n = 12;
+        Random r = new Random(33);
+        float[] re = new float[outer * n * inner], im = new float[re.length];
+        for (int i = 0; i < re.length; i++) {
+            re[i] = (float) r.nextGaussian();
+            im[i] = (float) r.nextGaussian();
+        }
+        for (int o = 0; o < outer; o++)                 // column 1 (a whole block) repeated as the last column (left over)
+            for (int j = 0; j < n; j++) {
+                re[(o * n + j) * inner + inner - 1] = re[(o * n + j) * inner + 1];
+                im[(o * n + j) * inner + inner - 1] = im[(o * n + j) * inner + 1];
+            }
+        float[] outRe = new float[re.length], outIm = new float[re.length];
+        FftLanesF32.fft(re, 0, im, 0, outRe, 0, outIm, 0, outer, n, inner, false, 1f);
+        for (int o = 0; o < outer; o++)
+            for (int k = 0; k < n; k++) {
+                int at = (o * n + k) * inner;
+                assertEquals(outRe[at + 1], outRe[at + inner - 1], 0f, "re o=" + o + " k=" + k);
+                assertEquals(outIm[at + 1], outIm[at + inner - 1], 0f, "im o=" + o + " k=" + k);
+            }
+    }
+
     /** {fft re, fft im, rfft re, rfft im} of F32 rows [rows, n]. */
     private static float[][] transformRows(float[] re, float[] im, int rows, int n) {
         int bins = n / 2 + 1;
