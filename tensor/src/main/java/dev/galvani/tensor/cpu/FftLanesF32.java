@@ -291,7 +291,7 @@ final class FftLanesF32 {
     /** The complex transform: (re, im) to (outRe, outIm), [outer, n, inner] each, scaled. */
     static void fft(float[] re, int reOff, float[] im, int imOff, float[] outRe, int outReOff, float[] outIm, int outImOff,
                     int outer, int n, int inner, boolean inverse, float scale) {
-        if (inner == 1 && FftRowsF32.fits(n)) {
+        if (inner == 1 && (FftRowsF32.fits(n) || FftRowsF32.fitsBluestein(n))) {
             FftRowsF32.fft(re, reOff, im, imOff, outRe, outReOff, outIm, outImOff, outer, n, inverse, scale);
             return;
         }
@@ -316,6 +316,10 @@ final class FftLanesF32 {
     static void rfft(float[] x, int xOff, float[] outRe, int outReOff, float[] outIm, int outImOff, int outer, int n, int inner, float scale) {
         if (inner == 1 && FftRowsF32.fitsReal(n)) {
             FftRowsF32.rfft(x, xOff, outRe, outReOff, outIm, outImOff, outer, n, scale);
+            return;
+        }
+        if (inner == 1 && n % 2 == 1 && FftRowsF32.fitsBluestein(n)) {
+            FftRowsF32.rfftOdd(x, xOff, outRe, outReOff, outIm, outImOff, outer, n, scale);
             return;
         }
         int bins = n / 2 + 1;

@@ -285,7 +285,7 @@ final class FftLanesF64 {
     /** The complex transform: (re, im) to (outRe, outIm), [outer, n, inner] each, scaled. */
     static void fft(double[] re, int reOff, double[] im, int imOff, double[] outRe, int outReOff, double[] outIm, int outImOff,
                     int outer, int n, int inner, boolean inverse, double scale) {
-        if (inner == 1 && FftRowsF64.fits(n)) {
+        if (inner == 1 && (FftRowsF64.fits(n) || FftRowsF64.fitsBluestein(n))) {
             FftRowsF64.fft(re, reOff, im, imOff, outRe, outReOff, outIm, outImOff, outer, n, inverse, scale);
             return;
         }
@@ -310,6 +310,10 @@ final class FftLanesF64 {
     static void rfft(double[] x, int xOff, double[] outRe, int outReOff, double[] outIm, int outImOff, int outer, int n, int inner, double scale) {
         if (inner == 1 && FftRowsF64.fitsReal(n)) {
             FftRowsF64.rfft(x, xOff, outRe, outReOff, outIm, outImOff, outer, n, scale);
+            return;
+        }
+        if (inner == 1 && n % 2 == 1 && FftRowsF64.fitsBluestein(n)) {
+            FftRowsF64.rfftOdd(x, xOff, outRe, outReOff, outIm, outImOff, outer, n, scale);
             return;
         }
         int bins = n / 2 + 1;

@@ -207,8 +207,11 @@ final class FftPlan {
         final double[] kernelRe, kernelIm;
         private volatile float[][] floats;
 
-        Bluestein(int n) {
-            m = length(n);
+        Bluestein(int n) { this(n, length(n, 1)); }
+
+        /** With the convolution length m (at least 2n − 1). */
+        private Bluestein(int n, int m) {
+            this.m = m;
             sub = FftPlan.of(m);
             chirpRe = new double[n];
             chirpIm = new double[n];
@@ -236,6 +239,21 @@ final class FftPlan {
             }
         }
 
+        private static final ConcurrentHashMap<Long, Bluestein> FOR_ROWS = new ConcurrentHashMap<>();
+
+        /**
+         * The form of length n whose convolution length is a multiple of w², so that its transforms
+         * take the four-step form of {@link FourStep} with w lanes (built once, then shared).
+         */
+        static Bluestein forRows(int n, int w) {
+            long key = (long) n << 16 | w;
+            Bluestein b = FOR_ROWS.get(key);
+            if (b != null) return b;
+            b = new Bluestein(n, length(n, w * w));
+            Bluestein raced = FOR_ROWS.putIfAbsent(key, b);
+            return raced != null ? raced : b;
+        }
+
         /** {chirpRe, chirpIm, kernelRe, kernelIm}. */
         double[][] doubles() { return new double[][]{chirpRe, chirpIm, kernelRe, kernelIm}; }
 
@@ -247,9 +265,12 @@ final class FftPlan {
         }
 
         /** The smallest 2^a 3^b 5^c that is at least 2n − 1. */
-        static int length(int n) {
+        static int length(int n) { return length(n, 1); }
+
+        /** The smallest 2^a 3^b 5^c that is at least 2n − 1 and a multiple of the power of two {@code twos}. */
+        static int length(int n, int twos) {
             long target = 2L * n - 1, best = Long.MAX_VALUE;
-            for (long a = 1; a < 2 * target; a *= 2)
+            for (long a = twos; a < 2 * target + twos; a *= 2)
                 for (long b = a; b < 2 * target; b *= 3)
                     for (long c = b; c < 2 * target; c *= 5)
                         if (c >= target && c < best) best = c;

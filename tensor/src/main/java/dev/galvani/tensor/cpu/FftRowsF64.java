@@ -22,6 +22,13 @@ final class FftRowsF64 {
     /** Whether complex rows of length n take this path. */
     static boolean fits(int n) { return FftPlan.FourStep.fits(n, W); }
 
+    /**
+     * Whether rows of length n take Bluestein's form here ({@link FftPlan.Bluestein#forRows}, its two
+     * transforms in the four-step form): long lengths with a large prime factor, whose convolution
+     * buffers for W rows in lanes would outgrow the L2 cache.
+     */
+    static boolean fitsBluestein(int n) { return n >= 32 * W && FftPlan.of(n).bluestein != null; }
+
     /** Whether real rows of length n take it: n even and its half-length complex transform fitting. */
     static boolean fitsReal(int n) { return n % 2 == 0 && fits(n / 2); }
 
@@ -71,6 +78,10 @@ final class FftRowsF64 {
             fft(im, imOff, re, reOff, outIm, outImOff, outRe, outReOff, rows, n, false, scale);
             return;
         }
+        if (!fits(n)) {
+            bluestein(re, reOff, im, imOff, outRe, outReOff, outIm, outImOff, rows, n, n, scale);
+            return;
+        }
         FftPlan.FourStep f = FftPlan.FourStep.of(n, W);
         Parallel.forRange(rows, grain(n), (lo, hi) -> {
             Buffers b = buffers(f);
@@ -102,6 +113,70 @@ final class FftRowsF64 {
                 innerAndTwiddles(f, b);
                 outer(f, b, 1, b.zr, 0, b.zi, 0);
                 split(real, b.zr, b.zi, scale, outRe, outReOff + row * bins, outIm, outImOff + row * bins);
+            }
+        });
+    }
+
+    /**
+     * The real-input transform of rows x [rows, n] of odd length (Bluestein's form, {@link
+     * #fitsBluestein}) into bins 0 to (n − 1)/2, (outRe, outIm) [rows, (n + 1)/2], scaled; bin 0 is real.
+     */
+    static void rfftOdd(double[] x, int xOff, double[] outRe, int outReOff, double[] outIm, int outImOff, int rows, int n, double scale) {
+        int bins = n / 2 + 1;
+        bluestein(x, xOff, null, 0, outRe, outReOff, outIm, outImOff, rows, n, bins, scale);
+        for (int row = 0; row < rows; row++) outIm[outImOff + row * bins] = 0;
+    }
+
+    /**
+     * Rows by Bluestein's form (see {@link FftPlan.Bluestein}): a = x·w zero-padded to m, A = DFT_m(a),
+     * A·B, c = IDFT_m(A B) (the forward transform with the parts swapped), X = w·c; bins 0 to
+     * {@code count} of each row go to the output, rows {@code count} apart, scaled. {@code im} null:
+     * real rows.
+     */
+    private static void bluestein(double[] re, int reOff, double[] im, int imOff, double[] outRe, int outReOff, double[] outIm, int outImOff,
+                                  int rows, int n, int count, double scale) {
+        FftPlan.Bluestein bs = FftPlan.Bluestein.forRows(n, W);
+        double[][] tables = bs.doubles();
+        double[] cr = tables[0], ci = tables[1], kr = tables[2], ki = tables[3];
+        int m = bs.m, whole = n - n % W, wholeOut = count - count % W;
+        FftPlan.FourStep f = FftPlan.FourStep.of(m, W);
+        Parallel.forRange(rows, grain(m), (lo, hi) -> {
+            Buffers b = buffers(f);
+            for (int row = lo; row < hi; row++) {
+                int xr0 = reOff + row * n, xi0 = imOff + row * n;
+                for (int j = 0; j < whole; j += W) {
+                    DoubleVector xr = load(re, xr0 + j), xi = im == null ? DoubleVector.zero(S) : load(im, xi0 + j);
+                    DoubleVector wr = load(cr, j), wi = load(ci, j);
+                    xr.mul(wr).sub(xi.mul(wi)).intoArray(b.ar, j);
+                    xr.mul(wi).add(xi.mul(wr)).intoArray(b.ai, j);
+                }
+                for (int j = whole; j < n; j++) {
+                    double xr = re[xr0 + j], xi = im == null ? 0 : im[xi0 + j];
+                    b.ar[j] = xr * cr[j] - xi * ci[j];
+                    b.ai[j] = xr * ci[j] + xi * cr[j];
+                }
+                java.util.Arrays.fill(b.ar, n, m, 0);
+                java.util.Arrays.fill(b.ai, n, m, 0);
+                innerAndTwiddles(f, b);
+                outer(f, b, 1, b.zr, 0, b.zi, 0);
+                for (int k = 0; k < m; k += W) {       // A·B, its parts swapped for the inverse
+                    DoubleVector ar = load(b.zr, k), ai = load(b.zi, k), br = load(kr, k), bi = load(ki, k);
+                    ar.mul(br).sub(ai.mul(bi)).intoArray(b.ai, k);
+                    ar.mul(bi).add(ai.mul(br)).intoArray(b.ar, k);
+                }
+                innerAndTwiddles(f, b);
+                outer(f, b, 1, b.zr, 0, b.zi, 0);      // c: its real part in zi, its imaginary part in zr
+                int o0r = outReOff + row * count, o0i = outImOff + row * count;
+                for (int k = 0; k < wholeOut; k += W) {
+                    DoubleVector zr = load(b.zi, k), zi = load(b.zr, k), wr = load(cr, k), wi = load(ci, k);
+                    zr.mul(wr).sub(zi.mul(wi)).mul(scale).intoArray(outRe, o0r + k);
+                    zr.mul(wi).add(zi.mul(wr)).mul(scale).intoArray(outIm, o0i + k);
+                }
+                for (int k = wholeOut; k < count; k++) {
+                    double zr = b.zi[k], zi = b.zr[k];
+                    outRe[o0r + k] = (zr * cr[k] - zi * ci[k]) * scale;
+                    outIm[o0i + k] = (zr * ci[k] + zi * cr[k]) * scale;
+                }
             }
         });
     }

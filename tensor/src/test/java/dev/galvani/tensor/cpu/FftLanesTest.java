@@ -89,7 +89,7 @@ class FftLanesTest {
     void realTransformsOfEvenAndOddLength() {
         Random r = new Random(5);
         int tiles = 2 * FftLanesF64.W * FftLanesF64.W;                        // rows of these lengths take FftRowsF64
-        for (int n : new int[]{1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 30, 31, 64, 1009, 1000, tiles, 3 * tiles, 10 * tiles}) {
+        for (int n : new int[]{1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 30, 31, 64, 1009, 1000, tiles, 3 * tiles, 10 * tiles, 257}) {
             for (int[] layout : new int[][]{{FftLanesF64.W + 2, 1}, {1, 1}, {2, 2 * FftLanesF64.W + 1}, {3, 2}}) {
                 int outer = layout[0], inner = layout[1], bins = n / 2 + 1;
                 double[] x = new double[outer * n * inner];
@@ -132,6 +132,14 @@ class FftLanesTest {
                 assertTrue(e < 1e-13, "n = " + n + ", " + outer + " rows: error " + e);
             }
         }
+        // long rows with a large prime factor: Bluestein's form with four-step transforms inside (FftRowsF64.fitsBluestein)
+        for (int n : new int[]{257, 2 * 293, 1031}) {
+            assertTrue(FftRowsF64.fitsBluestein(n), "n = " + n);
+            for (int outer : n < 1000 ? new int[]{1, FftLanesF64.W + 1} : new int[]{1}) {
+                double e = Math.max(checkC2c(outer, n, 1, false, n + outer), checkC2c(outer, n, 1, true, n - outer));
+                assertTrue(e < 1e-13, "n = " + n + ", " + outer + " rows: error " + e);
+            }
+        }
     }
 
     /**
@@ -143,7 +151,7 @@ class FftLanesTest {
     void aRowGetsTheSameBitsAloneInABatchAndOnOneThread() throws Exception {
         int tile = FftLanesF32.W * FftLanesF32.W, rows = 37;
         Random r = new Random(21);
-        for (int n : new int[]{100, tile, 3 * tile, 4 * tile, 2 * tile + 2}) {
+        for (int n : new int[]{100, tile, 3 * tile, 4 * tile, 2 * tile + 2, 1031, 2 * 1031}) {
             float[] re = new float[rows * n], im = new float[rows * n];
             for (int i = 0; i < re.length; i++) {
                 re[i] = (float) r.nextGaussian();
