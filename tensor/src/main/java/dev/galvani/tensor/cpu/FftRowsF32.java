@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * natural order for contiguous vector stores. A single long row uses every lane, and the real
  * transform's split into bins is one vector pass straight into the output row. Every row takes the
  * same operations whatever its batch and its thread, so results do not depend on the batch size or
- * the thread count. (Tiles shared by W / (n / W) shorter rows, with masked stores, were slower than
- * {@link FftLanesF32}'s rows in lanes for batches, so lengths below W² stay there.)
+ * the thread count. Long rows with a large prime factor take Bluestein's form here too, its two
+ * transforms in the four-step form. (Tiles shared by W / (n / W) shorter rows, with masked stores,
+ * were slower than {@link FftLanesF32}'s rows in lanes for batches, so lengths below W² stay there.)
  *
  * <p>{@link FftRowsF64} is this file with float replaced by double ({@code FftLanesSyncTest}).
  */
@@ -42,7 +43,7 @@ final class FftRowsF32 {
 
     private static FloatVector load(float[] a, int i) { return FloatVector.fromArray(S, a, i); }
 
-    /** Per-thread buffers for one group of rows. */
+    /** Per-thread buffers for one row. */
     private static final class Buffers {
         /** The inner transforms' lane buffers, the twiddled row, the tile and its transform, the row's Z (padded by W). */
         final float[] ar, ai, br, bi, gr, gi, tr, ti, ur, ui, tile, zr, zi;

@@ -34,7 +34,7 @@ final class FftRowsF64 {
 
     private static DoubleVector load(double[] a, int i) { return DoubleVector.fromArray(S, a, i); }
 
-    /** Per-thread buffers for one group of rows. */
+    /** Per-thread buffers for one row. */
     private static final class Buffers {
         /** The inner transforms' lane buffers, the twiddled row, the tile and its transform, the row's Z (padded by W). */
         final double[] ar, ai, br, bi, gr, gi, tr, ti, ur, ui, tile, zr, zi;
