@@ -201,8 +201,17 @@ class DelaysTest {
         }
     }
 
+    /**
+     * Against a naive loop, on a small shape (one partial batch vector and column block) and on one
+     * where the F32 copies into and out of the lane layout take whole 16 x 16 tiles (batch 35 = two
+     * full vectors and a tail, 40 inputs and 18 outputs = full and partial tiles).
+     */
     @Test void integerDelaysAreTheGather() {
-        int steps = 11, batch = 19, cin = 21, cout = 6, taps = 9;
+        integerDelaysAgainstNaiveLoop(11, 19, 21, 6, 9);
+        integerDelaysAgainstNaiveLoop(20, 35, 40, 18, 9);
+    }
+
+    private static void integerDelaysAgainstNaiveLoop(int steps, int batch, int cin, int cout, int taps) {
         Tensor x = Tensor.randn(new Generator(10), DType.F64, steps, batch, cin);
         Tensor w = Tensor.randn(new Generator(11), DType.F64, cout, cin);
         Tensor d = Tensor.randint(new Generator(12), 0, taps, cout, cin);

@@ -207,10 +207,9 @@ final class DelayConvKernels {
     private static void apply(Operand x, TapTable table, Operand out, DelaySpec spec) {
         int steps = x.size(0), batch = x.size(1), cin = x.size(2), taps = spec.taps(), outSteps = steps + spec.half();
         if (x.dtype() == DType.F32) {
-            int nb = TapGather.batchVectors(batch), span = TapGather.roundSteps(outSteps), xSpan = span + taps - 1;
-            float[] lanes = TapGather.toLanes(0, floats(x), x.offset(), steps, batch, cin, taps - 1, xSpan);
-            float[] o = TapGather.gather(1, lanes, xSpan, nb, table, TapGather.floatValues(table), TapGather.sources(table, nb, xSpan), span);
-            TapGather.fromLanes(o, table.rows, batch, span, floats(out), out.offset(), outSteps);
+            int span = TapGather.roundSteps(outSteps), xSpan = span + taps - 1;
+            TapGather.Lanes lanes = TapGather.toLanes(0, floats(x), x.offset(), steps, batch, cin, taps - 1, xSpan);
+            TapGather.fromLanes(TapGather.gather(1, lanes, table, span, batch), batch, floats(out), out.offset(), outSteps);
         } else {
             TapGather.gather(doubles(x), x.offset(), steps, batch, taps - 1, table, doubles(out), out.offset(), outSteps);
         }
@@ -221,16 +220,14 @@ final class DelayConvKernels {
         int steps = x.size(0), batch = x.size(1), cin = x.size(2), cout = table.rows, taps = spec.taps(), outSteps = steps + spec.half();
         TapTable inputTable = gradX == null ? null : table.transpose(k -> taps - 1 - k);
         if (x.dtype() == DType.F32) {
-            int nb = TapGather.batchVectors(batch), span = TapGather.roundSteps(outSteps), xSpan = span + taps - 1;
+            int span = TapGather.roundSteps(outSteps), xSpan = span + taps - 1;
             int inSpan = TapGather.roundSteps(steps), gSpan = Math.max(span, inSpan + taps - 1);
-            float[] g = TapGather.toLanes(2, floats(gradOut), gradOut.offset(), outSteps, batch, cout, 0, gSpan);
-            if (inputTable != null) {
-                float[] o = TapGather.gather(1, g, gSpan, nb, inputTable, TapGather.floatValues(inputTable), TapGather.sources(inputTable, nb, gSpan), inSpan);
-                TapGather.fromLanes(o, cin, batch, inSpan, floats(gradX), gradX.offset(), steps);
-            }
+            TapGather.Lanes g = TapGather.toLanes(2, floats(gradOut), gradOut.offset(), outSteps, batch, cout, 0, gSpan);
+            if (inputTable != null)
+                TapGather.fromLanes(TapGather.gather(1, g, inputTable, inSpan, batch), batch, floats(gradX), gradX.offset(), steps);
             if (!entryGrads) return null;
-            float[] lanes = TapGather.toLanes(0, floats(x), x.offset(), steps, batch, cin, taps - 1, xSpan);
-            return TapGather.dots(g, gSpan, lanes, xSpan, nb, table, TapGather.sources(table, nb, xSpan), span);
+            TapGather.Lanes lanes = TapGather.toLanes(0, floats(x), x.offset(), steps, batch, cin, taps - 1, xSpan);
+            return TapGather.dots(g, lanes, table, span);
         }
         double[] dy = doubles(gradOut);
         if (inputTable != null) TapGather.gather(dy, gradOut.offset(), outSteps, batch, 0, inputTable, doubles(gradX), gradX.offset(), steps);

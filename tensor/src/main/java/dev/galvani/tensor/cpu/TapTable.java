@@ -13,7 +13,7 @@ package dev.galvani.tensor.cpu;
  */
 final class TapTable {
 
-    /** Columns per block: 16 input channels × (8 + D − 1) steps × 16 lanes of floats is 32 KiB at D = 25, within L1. */
+    /** Columns per block: 16 input channels × (16 + D − 1) steps × 16 lanes of floats is 40 KiB at D = 25, within L1 (48 KiB). */
     static final int BLOCK_COLS = 16;
 
     final int rows, cols, blocks;
