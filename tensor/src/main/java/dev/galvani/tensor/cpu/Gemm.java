@@ -218,11 +218,15 @@ public final class Gemm {
     }
 
     /**
-     * The i-p-j loop: unit stride over C's rows, no packing; for products too small to amortise it.
-     * Row i of C is the combination of the rows of B weighted by row i of A, one axpy per p.
+     * Products too small to amortise packing. With unit-stride rows of B at least a vector wide,
+     * {@link #smallRowsSgemm}; else the i-p-j loop, unit stride over C's rows, one axpy per (i, p).
      */
     private static void smallSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                                    float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (bCs == 1 && n >= FL) {
+            smallRowsSgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
@@ -234,6 +238,65 @@ public final class Gemm {
                 if (bCs == 1) axpy(n, aip, b, bp, c, ci);
                 else for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
+        }
+    }
+
+    /**
+     * A small product straight from the operands (B's rows unit-stride): four rows of C by one vector
+     * of columns at a time, their sums over p kept in four accumulators and written once, so that
+     * C does not make a store-to-load round trip per p as the axpy loop's rows do (that chain,
+     * not the arithmetic, bounded the batched small products of attention and spectral mixing).
+     * Every element is the sum over p in increasing order, by fused multiply-adds from zero, then
+     * added to C when accumulating, whichever of the vector or scalar parts computes it.
+     */
+    private static void smallRowsSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                       float[] b, int bOff, int bRs, float[] c, int cOff, int ldc, boolean accumulate) {
+        int nv = n - n % FL;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += FL) {
+                FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bv = FloatVector.fromArray(FS, b, bOff + p * bRs + j);
+                    s0 = FloatVector.broadcast(FS, a[a0 + p * aCs]).fma(bv, s0);
+                    s1 = FloatVector.broadcast(FS, a[a1 + p * aCs]).fma(bv, s1);
+                    s2 = FloatVector.broadcast(FS, a[a2 + p * aCs]).fma(bv, s2);
+                    s3 = FloatVector.broadcast(FS, a[a3 + p * aCs]).fma(bv, s3);
+                }
+                if (accumulate) {
+                    s0 = s0.add(FloatVector.fromArray(FS, c, c0 + j));
+                    s1 = s1.add(FloatVector.fromArray(FS, c, c0 + ldc + j));
+                    s2 = s2.add(FloatVector.fromArray(FS, c, c0 + 2 * ldc + j));
+                    s3 = s3.add(FloatVector.fromArray(FS, c, c0 + 3 * ldc + j));
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c0 + ldc + j);
+                s2.intoArray(c, c0 + 2 * ldc + j);
+                s3.intoArray(c, c0 + 3 * ldc + j);
+            }
+            for (int r = 0; r < 4; r++) smallRowTail(nv, n, k, a, a0 + r * aRs, aCs, b, bOff, bRs, c, c0 + r * ldc, accumulate);
+        }
+        for (; i < m; i++) {
+            int a0 = aOff + i * aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += FL) {
+                FloatVector s0 = FloatVector.zero(FS);
+                for (int p = 0; p < k; p++)
+                    s0 = FloatVector.broadcast(FS, a[a0 + p * aCs]).fma(FloatVector.fromArray(FS, b, bOff + p * bRs + j), s0);
+                if (accumulate) s0 = s0.add(FloatVector.fromArray(FS, c, c0 + j));
+                s0.intoArray(c, c0 + j);
+            }
+            smallRowTail(nv, n, k, a, a0, aCs, b, bOff, bRs, c, c0, accumulate);
+        }
+    }
+
+    /** Columns [j0, n) of one row of C in {@link #smallRowsSgemm}: the same sums, one lane at a time. */
+    private static void smallRowTail(int j0, int n, int k, float[] a, int a0, int aCs, float[] b, int bOff, int bRs,
+                                     float[] c, int c0, boolean accumulate) {
+        for (int j = j0; j < n; j++) {
+            float sum = 0f;
+            for (int p = 0; p < k; p++) sum = Math.fma(a[a0 + p * aCs], b[bOff + p * bRs + j], sum);
+            c[c0 + j] = accumulate ? c[c0 + j] + sum : sum;
         }
     }
 
@@ -644,6 +707,10 @@ public final class Gemm {
 
     private static void smallDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
                                    double[] b, int bOff, int bRs, int bCs, double[] c, int cOff, int ldc, boolean accumulate) {
+        if (bCs == 1 && n >= DL) {
+            smallRowsDgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0d);
@@ -653,6 +720,58 @@ public final class Gemm {
                 if (bCs == 1) axpy(n, aip, b, bp, c, ci);
                 else for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
+        }
+    }
+
+    /** As {@link #smallRowsSgemm(int, int, int, float[], int, int, int, float[], int, int, float[], int, int, boolean)}, for doubles. */
+    private static void smallRowsDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
+                                       double[] b, int bOff, int bRs, double[] c, int cOff, int ldc, boolean accumulate) {
+        int nv = n - n % DL;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += DL) {
+                DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    DoubleVector bv = DoubleVector.fromArray(DS, b, bOff + p * bRs + j);
+                    s0 = DoubleVector.broadcast(DS, a[a0 + p * aCs]).fma(bv, s0);
+                    s1 = DoubleVector.broadcast(DS, a[a1 + p * aCs]).fma(bv, s1);
+                    s2 = DoubleVector.broadcast(DS, a[a2 + p * aCs]).fma(bv, s2);
+                    s3 = DoubleVector.broadcast(DS, a[a3 + p * aCs]).fma(bv, s3);
+                }
+                if (accumulate) {
+                    s0 = s0.add(DoubleVector.fromArray(DS, c, c0 + j));
+                    s1 = s1.add(DoubleVector.fromArray(DS, c, c0 + ldc + j));
+                    s2 = s2.add(DoubleVector.fromArray(DS, c, c0 + 2 * ldc + j));
+                    s3 = s3.add(DoubleVector.fromArray(DS, c, c0 + 3 * ldc + j));
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c0 + ldc + j);
+                s2.intoArray(c, c0 + 2 * ldc + j);
+                s3.intoArray(c, c0 + 3 * ldc + j);
+            }
+            for (int r = 0; r < 4; r++) smallRowTail(nv, n, k, a, a0 + r * aRs, aCs, b, bOff, bRs, c, c0 + r * ldc, accumulate);
+        }
+        for (; i < m; i++) {
+            int a0 = aOff + i * aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += DL) {
+                DoubleVector s0 = DoubleVector.zero(DS);
+                for (int p = 0; p < k; p++)
+                    s0 = DoubleVector.broadcast(DS, a[a0 + p * aCs]).fma(DoubleVector.fromArray(DS, b, bOff + p * bRs + j), s0);
+                if (accumulate) s0 = s0.add(DoubleVector.fromArray(DS, c, c0 + j));
+                s0.intoArray(c, c0 + j);
+            }
+            smallRowTail(nv, n, k, a, a0, aCs, b, bOff, bRs, c, c0, accumulate);
+        }
+    }
+
+    /** Columns [j0, n) of one row of C in {@link #smallRowsDgemm}: the same sums, one lane at a time. */
+    private static void smallRowTail(int j0, int n, int k, double[] a, int a0, int aCs, double[] b, int bOff, int bRs,
+                                     double[] c, int c0, boolean accumulate) {
+        for (int j = j0; j < n; j++) {
+            double sum = 0d;
+            for (int p = 0; p < k; p++) sum = Math.fma(a[a0 + p * aCs], b[bOff + p * bRs + j], sum);
+            c[c0 + j] = accumulate ? c[c0 + j] + sum : sum;
         }
     }
 
