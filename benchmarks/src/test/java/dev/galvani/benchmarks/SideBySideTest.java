@@ -124,8 +124,12 @@ class SideBySideTest {
         var config = SideBySide.Config.defaults();
         var galvani = (Map<String, Object>) Json.parse(SideBySide.toJson(config, List.of(
                 new SideBySide.Result("sgemm-256", "sgemm", "[256, 256] @ [256, 256]", 2.0, 1.9, 11, null))));
+        // threads = the pool's; the one-thread figures times threads stay below the all-threads ones,
+        // so the peak is the all-threads figure.
         galvani.put("fma_peak_f32_gflops", 100.0);
         galvani.put("fma_peak_f64_gflops", 50.0);
+        galvani.put("fma_peak_f32_gflops_1thread", 100.0 / (1 + Parallel.threads()));
+        galvani.put("fma_peak_f64_gflops_1thread", 50.0 / (1 + Parallel.threads()));
         var torch = (Map<String, Object>) Json.parse("""
                 {"library": "pytorch", "threads": 2, "results": [
                   {"id": "sgemm-256", "op": "sgemm", "shape": "[256, 256] @ [256, 256]", "median_ms": 4.0, "min_ms": 3.9, "runs": 11}]}
@@ -137,6 +141,15 @@ class SideBySideTest {
                 flops / 2e6, flops / 2e6, flops / 4e6, flops / 4e6);
         assertTrue(page.contains(row), page);
         assertTrue(page.contains("**100.0 GFLOP/s F32, 50.0 GFLOP/s F64**"), page);
+
+        // An all-threads figure that lost a core to other work: threads x the one-thread figure is the peak.
+        galvani.put("fma_peak_f32_gflops_1thread", 200.0);
+        galvani.put("fma_peak_f64_gflops_1thread", 80.0);
+        int threads = Parallel.threads();
+        String busy = SideBySideReport.render(galvani, torch, new SideBySideReport.Machine("Test CPU", 2, "2000-01-01", null, null), null, null);
+        assertTrue(busy.contains(String.format(java.util.Locale.ROOT, "**%.1f GFLOP/s F32, %.1f GFLOP/s F64**",
+                Math.max(100.0, threads * 200.0), Math.max(50.0, threads * 80.0))), busy);
+        assertTrue(busy.contains(String.format(java.util.Locale.ROOT, "| %.0f %% |", flops / 2e6 / Math.max(100.0, threads * 200.0) * 100)), busy);
     }
 
     @Test
