@@ -219,7 +219,7 @@ public final class Gemm {
 
     /**
      * Products too small to amortise packing. With unit-stride rows of B at least a vector wide,
-     * {@link #smallRowsSgemm}; else the i-p-j loop, unit stride over C's rows, one axpy per (i, p).
+     * {@link #smallRowsSgemm}; else the i-p-j loop, unit stride over C's rows.
      */
     private static void smallSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                                    float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
@@ -233,10 +233,7 @@ public final class Gemm {
             for (int p = 0; p < k; p++) {
                 float aip = a[aOff + i * aRs + p * aCs];
                 int bp = bOff + p * bRs;
-                // Unit-stride rows of B (the usual layout of batched small products: attention scores,
-                // spectral mixing) go through vector lanes; the order over p is the same either way.
-                if (bCs == 1) axpy(n, aip, b, bp, c, ci);
-                else for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
         }
     }
@@ -244,8 +241,8 @@ public final class Gemm {
     /**
      * A small product straight from the operands (B's rows unit-stride): four rows of C by one vector
      * of columns at a time, their sums over p kept in four accumulators and written once, so that
-     * C does not make a store-to-load round trip per p as the axpy loop's rows do (that chain,
-     * not the arithmetic, bounded the batched small products of attention and spectral mixing).
+     * C does not make a store-to-load round trip per p as an i-p-j loop's rows do (that chain, not
+     * the arithmetic, bounded the batched small products of attention and spectral mixing).
      * Every element is the sum over p in increasing order, by fused multiply-adds from zero, then
      * added to C when accumulating, whichever of the vector or scalar parts computes it.
      */
@@ -717,8 +714,7 @@ public final class Gemm {
             for (int p = 0; p < k; p++) {
                 double aip = a[aOff + i * aRs + p * aCs];
                 int bp = bOff + p * bRs;
-                if (bCs == 1) axpy(n, aip, b, bp, c, ci);
-                else for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
         }
     }
