@@ -9,7 +9,7 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
                               [--lif 32,1048576] [--fft2 64,32,256,256] [--fft-sizes 1024,4096,4099]
-                              [--only sgemm,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif,fft]
+                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif,fft]
                               [--json FILE]
 """
 import argparse
@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft"]
+OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft"]
 
 # Elements per 1-D FFT workload, [FFT_ELEMENTS // n, n] (CpuWorkloads.FFT_ELEMENTS).
 FFT_ELEMENTS = 1 << 22
@@ -34,6 +34,8 @@ STEP_FC = (128, 3136, 128)
 # The LIF benchmark's rows (CpuWorkloads.LIF_*; the triad's arrays have --elements floats).
 LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])"
 LIF_UNBIND_OP = "lif: PyTorch eager loop over x.unbind(0) (its fastest eager form)"
+# The GEMM shapes beyond the square ones, as SideBySide.GEMM_SHAPES: {batch, m, k, n}.
+GEMM_SHAPES = [(1, 128, 3136, 128), (32, 128, 64, 128), (144, 20, 32, 32)]
 TRIAD_OP = "STREAM triad a = b + s c (memory bandwidth)"
 
 
@@ -86,6 +88,21 @@ def cases(args, torch):
                 a, b = torch.randn(n, n), torch.randn(n, n)
                 return lambda: a @ b
             out.append((f"sgemm-{n}", "sgemm", f"[{n}, {n}] @ [{n}, {n}]", prepare))
+    if "dgemm" in args.only:
+        for n in args.sizes:
+            def prepare_d(n=n):
+                a, b = torch.randn(n, n, dtype=torch.float64), torch.randn(n, n, dtype=torch.float64)
+                return lambda: a @ b
+            out.append((f"dgemm-{n}", "dgemm (F64)", f"[{n}, {n}] @ [{n}, {n}]", prepare_d))
+    if "gemm-shapes" in args.only:
+        # SideBySide.GEMM_SHAPES: {batch, m, k, n}, a classifier head and batched small products.
+        for batch, m, k, n in GEMM_SHAPES:
+            def prepare_s(batch=batch, m=m, k=k, n=n):
+                a = torch.randn(m, k) if batch == 1 else torch.randn(batch, m, k)
+                b = torch.randn(k, n) if batch == 1 else torch.randn(batch, k, n)
+                return lambda: a @ b
+            shape = f"[{m}, {k}] @ [{k}, {n}]" if batch == 1 else f"[{batch}, {m}, {k}] @ [{batch}, {k}, {n}]"
+            out.append((f"gemm-{batch}x{m}x{k}x{n}", "sgemm (skinny)" if batch == 1 else "batched sgemm", shape, prepare_s))
     e = args.elements
     if "add" in args.only:
         def prepare_add():

@@ -53,6 +53,10 @@ public final class Main {
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
                 true, org.openjdk.jmh.Main::main));
+        COMMANDS.put("machine-limits", new Command("this machine's FMA peak (F32, F64; one and all threads) and STREAM-triad bandwidth,"
+                + " measured with Galvani's own loops (--help for options)", true, MachineLimits::main));
+        COMMANDS.put("gemm-first-call", new Command("times the first square SGEMMs of a fresh JVM, with the GEMM warm-up"
+                + " (or without: -Dgalvani.gemm.warmup=false) (--help for options)", true, GemmFirstCall::main));
         COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani, then in PyTorch, and write the"
                 + " comparison to benchmarks/results/cpu-<date>.md (--help for options)", true, SideBySide::main));
     }

@@ -1,6 +1,7 @@
 package dev.galvani.benchmarks;
 
 import dev.galvani.io.AtomicFiles;
+import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.cpu.Parallel;
@@ -36,7 +37,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft");
+    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -105,6 +106,17 @@ public final class SideBySide {
             python = TorchRunner.findPython();
             torchMissing = python == null ? TorchRunner.noTorchReason() : null;
         }
+        // The machine's FMA peak, so the GEMM rows can say how close they come to it (issue 10).
+        MachineLimits.Limits limits = null;
+        if (config.runs("sgemm") || config.runs("dgemm") || config.runs("gemm-shapes")) {
+            System.out.println("Machine limits (FMA peak, F32 and F64, 1 and " + config.threads() + " threads):");
+            try {
+                limits = MachineLimits.measure(config.threads(), 0);
+                System.out.print(limits.markdown());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // Rounds alternate the libraries, Galvani first, so that a burst of other work on a shared
         // machine lands in one round of one library and not in the row's final number.
         List<Map<String, Object>> galvaniRounds = new ArrayList<>(), torchRounds = new ArrayList<>();
@@ -128,6 +140,12 @@ public final class SideBySide {
 
         Map<String, Object> galvani = bestOf(galvaniRounds);
         galvani.put("jvm_options", String.join(" ", jvmOptions));
+        if (limits != null) {
+            galvani.put("fma_peak_f32_gflops", limits.f32All());
+            galvani.put("fma_peak_f64_gflops", limits.f64All());
+            galvani.put("fma_peak_f32_gflops_1thread", limits.f32One());
+            galvani.put("fma_peak_f64_gflops_1thread", limits.f64One());
+        }
         if (options.json() != null) AtomicFiles.writeString(options.json(), Json.write(galvani));
         String command = "benchmarks/scripts/side-by-side.sh " + String.join(" ", config.toArgs()) + " --rounds " + options.rounds();
         String page = SideBySideReport.render(galvani, torch, SideBySideReport.machine(loadAtStart, cpuAtStart),
@@ -175,7 +193,17 @@ public final class SideBySide {
     }
 
     /** A workload: its row in the table, and a factory that makes its inputs (untimed) and returns the timed call. */
-    private record Case(String id, String op, String shape, Supplier<Supplier<Tensor>> prepare) {}
+    private record Case(String id, String op, String shape, Supplier<Supplier<Tensor>> prepare, double flops) {
+        /** A workload whose floating-point operations are not counted. */
+        Case(String id, String op, String shape, Supplier<Supplier<Tensor>> prepare) { this(id, op, shape, prepare, 0); }
+    }
+
+    /**
+     * The GEMM shapes beyond the square ones (issue 10): a classifier head's product, and batched
+     * small products as attention (scores of 32 heads) and spectral mixing (an FNO layer's
+     * per-mode channel mixing) issue them. Each is {batch, m, k, n}.
+     */
+    static final int[][] GEMM_SHAPES = {{1, 128, 3136, 128}, {32, 128, 64, 128}, {144, 20, 32, 32}};
 
     private static List<Case> cases(Config c) {
         List<Case> cases = new ArrayList<>();
@@ -185,7 +213,23 @@ public final class SideBySide {
                 cases.add(new Case("sgemm-" + n, "sgemm", "[%d, %d] @ [%d, %d]".formatted(n, n, n, n), () -> {
                     Tensor a = Tensor.randn(new Generator(1), n, n), b = Tensor.randn(new Generator(2), n, n);
                     return () -> CpuWorkloads.sgemm(a, b);
-                }));
+                }, 2.0 * n * n * n));
+        if (c.runs("dgemm"))
+            for (int n : c.gemmSizes())
+                cases.add(new Case("dgemm-" + n, "dgemm (F64)", "[%d, %d] @ [%d, %d]".formatted(n, n, n, n), () -> {
+                    Tensor a = Tensor.randn(new Generator(1), DType.F64, n, n), b = Tensor.randn(new Generator(2), DType.F64, n, n);
+                    return () -> CpuWorkloads.sgemm(a, b);
+                }, 2.0 * n * n * n));
+        if (c.runs("gemm-shapes"))
+            for (int[] v : GEMM_SHAPES) {
+                int batch = v[0], m = v[1], k = v[2], n = v[3];
+                String shape = batch == 1 ? "[%d, %d] @ [%d, %d]".formatted(m, k, k, n) : "[%d, %d, %d] @ [%d, %d, %d]".formatted(batch, m, k, batch, k, n);
+                cases.add(new Case("gemm-%dx%dx%dx%d".formatted(batch, m, k, n), batch == 1 ? "sgemm (skinny)" : "batched sgemm", shape, () -> {
+                    Tensor a = batch == 1 ? Tensor.randn(new Generator(30), m, k) : Tensor.randn(new Generator(30), batch, m, k);
+                    Tensor b = batch == 1 ? Tensor.randn(new Generator(31), k, n) : Tensor.randn(new Generator(31), batch, k, n);
+                    return () -> CpuWorkloads.sgemm(a, b);
+                }, 2.0 * batch * m * n * k));
+            }
         int e = c.elements();
         if (c.runs("add"))
             cases.add(new Case("add", "add", "[%d] + [%d]".formatted(e, e), () -> {
@@ -435,10 +479,13 @@ public final class SideBySide {
         m.put("elements", (double) c.elements());
         m.put("lif_steps", (double) c.lif()[0]);
         m.put("lif_neurons", (double) c.lif()[1]);
+        Map<String, Double> flops = new LinkedHashMap<>();
+        for (Case k : cases(c)) if (k.flops() > 0) flops.put(k.id(), k.flops());
         List<Object> rows = new ArrayList<>();
         for (Result r : results) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", r.id());
+            if (flops.containsKey(r.id())) row.put("flops", flops.get(r.id()));
             row.put("op", r.op());
             row.put("shape", r.shape());
             if (r.skipped() == null) {

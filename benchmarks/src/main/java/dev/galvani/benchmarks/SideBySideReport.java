@@ -178,6 +178,7 @@ final class SideBySideReport {
         }
 
         lifSection(s, galvani, g, t);
+        gemmSection(s, galvani, g, t);
 
         s.append("\n## Machine\n\n| | |\n|---|---|\n");
         s.append("| CPU | ").append(cell(machine.cpu())).append(", ").append(machine.cores()).append(" cores (lscpu, nproc) |\n");
@@ -232,6 +233,38 @@ final class SideBySideReport {
         if (torchUnbind != null)
             s.append(String.format(Locale.ROOT, "| PyTorch eager loop over x.unbind(0) (its fastest eager form) | %.1f ms: fused is **%.1fx** faster |%n",
                     torchUnbind, torchUnbind / fused));
+    }
+
+    /**
+     * The GEMM rows against the machine's limit (issue 10): each library's GFLOP/s (the Galvani row's
+     * operation count over each library's time) and the fraction of the FMA peak that
+     * {@link MachineLimits} measured in this run on the same number of threads.
+     */
+    static void gemmSection(StringBuilder s, Map<String, Object> galvani, Map<String, Map<String, Object>> g, Map<String, Map<String, Object>> t) {
+        if (!(galvani.get("fma_peak_f32_gflops") instanceof Double all32) || !(galvani.get("fma_peak_f64_gflops") instanceof Double all64)) return;
+        // The peak is the larger of the all-threads figure and threads x the one-thread figure: on a
+        // busy machine the all-threads loop loses a core to other work (and a fraction above 100 %
+        // would follow), while one free core is likely; where threads share a core, or a single core
+        // runs a higher turbo, the product overstates the peak, so the fractions err low, not high.
+        double threads = galvani.get("threads") instanceof Number t0 ? t0.doubleValue() : 1;
+        double one32 = galvani.get("fma_peak_f32_gflops_1thread") instanceof Double d ? d : 0, one64 = galvani.get("fma_peak_f64_gflops_1thread") instanceof Double d ? d : 0;
+        double peak32 = Math.max(all32, threads * one32), peak64 = Math.max(all64, threads * one64);
+        StringBuilder rows = new StringBuilder();
+        for (var e : g.entrySet()) {
+            if (!(e.getValue().get("flops") instanceof Double flops)) continue;
+            double peak = e.getKey().startsWith("dgemm") ? peak64 : peak32;
+            Double gm = millis(e.getValue()), tm = millis(t.get(e.getKey()));
+            rows.append("| ").append(e.getKey()).append(" | ").append(cell(e.getValue().get("shape"))).append(" | ")
+                .append(gm == null ? "— | —" : String.format(Locale.ROOT, "%.1f | %.0f %%", flops / (gm * 1e6), 100 * flops / (gm * 1e6) / peak)).append(" | ")
+                .append(tm == null ? "— | —" : String.format(Locale.ROOT, "%.1f | %.0f %%", flops / (tm * 1e6), 100 * flops / (tm * 1e6) / peak)).append(" |\n");
+        }
+        if (rows.isEmpty()) return;
+        s.append(String.format(Locale.ROOT, "%n## GEMM against the machine's FMA peak%n%nFMA peak measured in this run (`./galvani machine-limits`: "
+                + "independent vector FMAs on registers): **%.1f GFLOP/s F32, %.1f GFLOP/s F64** on %s threads, the larger of the "
+                + "%s-thread loop (%.1f and %.1f) and %s times the one-thread loop (%.1f and %.1f).%n%n", peak32, peak64,
+                num(galvani.get("threads")), num(galvani.get("threads")), all32, all64, num(galvani.get("threads")), one32, one64));
+        s.append("| row | shape | Galvani GFLOP/s | Galvani % of peak | PyTorch GFLOP/s | PyTorch % of peak |\n|---|---|---:|---:|---:|---:|\n");
+        s.append(rows);
     }
 
     private static int intOf(Object v, int fallback) { return v instanceof Number n ? n.intValue() : fallback; }

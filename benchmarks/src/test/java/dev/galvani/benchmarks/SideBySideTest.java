@@ -27,7 +27,7 @@ class SideBySideTest {
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
-        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
+        assertEquals(List.of("sgemm-8", "sgemm-16", "dgemm-8", "dgemm-16", "gemm-1x128x3136x128", "gemm-32x128x64x128", "gemm-144x20x32x32", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
                         "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad",
                         "rfft2", "rfft-16", "fft-16", "rfft-17", "fft-17"),
                 results.stream().map(SideBySide.Result::id).toList());
@@ -116,6 +116,60 @@ class SideBySideTest {
 
         String galvaniOnly = SideBySideReport.render(galvani, null, machine, "no torch here", null);
         assertTrue(galvaniOnly.contains("no torch here") && galvaniOnly.contains("| 2.00 | not run | — |"), galvaniOnly);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void gemmRowsStateTheFractionOfTheFmaPeak() {
+        var config = SideBySide.Config.defaults();
+        var galvani = (Map<String, Object>) Json.parse(SideBySide.toJson(config, List.of(
+                new SideBySide.Result("sgemm-256", "sgemm", "[256, 256] @ [256, 256]", 2.0, 1.9, 11, null))));
+        // threads = the pool's; the one-thread figures times threads stay below the all-threads ones,
+        // so the peak is the all-threads figure.
+        galvani.put("fma_peak_f32_gflops", 100.0);
+        galvani.put("fma_peak_f64_gflops", 50.0);
+        galvani.put("fma_peak_f32_gflops_1thread", 100.0 / (1 + Parallel.threads()));
+        galvani.put("fma_peak_f64_gflops_1thread", 50.0 / (1 + Parallel.threads()));
+        var torch = (Map<String, Object>) Json.parse("""
+                {"library": "pytorch", "threads": 2, "results": [
+                  {"id": "sgemm-256", "op": "sgemm", "shape": "[256, 256] @ [256, 256]", "median_ms": 4.0, "min_ms": 3.9, "runs": 11}]}
+                """);
+        String page = SideBySideReport.render(galvani, torch, new SideBySideReport.Machine("Test CPU", 2, "2000-01-01", null, null), null, null);
+        // 2 * 256^3 flops = 33.55 MFLOP: in 2 ms 16.8 GFLOP/s, 17 % of 100; in 4 ms 8.4 GFLOP/s, 8 %.
+        double flops = 2.0 * 256 * 256 * 256;
+        String row = String.format(java.util.Locale.ROOT, "| sgemm-256 | [256, 256] @ [256, 256] | %.1f | %.0f %% | %.1f | %.0f %% |",
+                flops / 2e6, flops / 2e6, flops / 4e6, flops / 4e6);
+        assertTrue(page.contains(row), page);
+        assertTrue(page.contains("**100.0 GFLOP/s F32, 50.0 GFLOP/s F64**"), page);
+
+        // An all-threads figure that lost a core to other work: threads x the one-thread figure is the peak.
+        galvani.put("fma_peak_f32_gflops_1thread", 200.0);
+        galvani.put("fma_peak_f64_gflops_1thread", 80.0);
+        int threads = Parallel.threads();
+        String busy = SideBySideReport.render(galvani, torch, new SideBySideReport.Machine("Test CPU", 2, "2000-01-01", null, null), null, null);
+        assertTrue(busy.contains(String.format(java.util.Locale.ROOT, "**%.1f GFLOP/s F32, %.1f GFLOP/s F64**",
+                Math.max(100.0, threads * 200.0), Math.max(50.0, threads * 80.0))), busy);
+        assertTrue(busy.contains(String.format(java.util.Locale.ROOT, "| %.0f %% |", flops / 2e6 / Math.max(100.0, threads * 200.0) * 100)), busy);
+    }
+
+    @Test
+    void theFmaLoopsComputeTheirRecurrence() {
+        // Each chain runs a <- a * x + y from a0 = seed + chain; the loop returns the sum over chains and lanes.
+        long iters = 1000;
+        double expected32 = 0, expected64 = 0;
+        for (int chain = 0; chain < MachineLimits.CHAINS; chain++) {
+            float a = 0.5f + chain;
+            double d = 0.5 + chain;
+            for (long i = 0; i < iters; i++) {
+                a = Math.fma(a, 0.999999f, 0.5f);
+                d = Math.fma(d, 0.999999, 0.5);
+            }
+            expected32 += a;
+            expected64 += d;
+        }
+        int lanes32 = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length(), lanes64 = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        assertEquals(lanes32 * expected32, MachineLimits.fmaLoopF32(iters, 0.5f), 1e-4 * lanes32 * expected32);
+        assertEquals(lanes64 * expected64, MachineLimits.fmaLoopF64(iters, 0.5), 1e-12 * lanes64 * expected64);
     }
 
     @Test

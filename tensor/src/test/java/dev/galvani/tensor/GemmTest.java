@@ -90,6 +90,58 @@ class GemmTest {
     }
 
     @Test
+    void doubleTransposingPacksAtEveryEdge() {
+        // The F64 packs transpose 8 x 8 (B panels of 16 columns) and 12 x 8 (A slivers) in registers:
+        // full slivers and panels with K a multiple of 8 and not (a scalar tail, a second K block of
+        // fewer than 8), ragged slivers and panels beside them, and the 12 x 8 overhang into the next
+        // sliver, for every layout and with and without accumulation.
+        Random rnd = new Random(12);
+        int[][] shapes = {{12, 16, 8}, {36, 48, 263}, {25, 40, 300}, {24, 17, 16}, {13, 32, 519}};
+        for (int[] s : shapes)
+            for (String[] lay : LAYOUTS)
+                for (boolean acc : new boolean[]{false, true})
+                    checkDouble(rnd, s[0], s[1], s[2], lay[0], lay[1], acc);
+    }
+
+    @Test
+    void smallProductsThroughVectorRows() {
+        // Below Gemm.SMALL multiply-adds the product is an axpy per (row, k) in vector lanes when B's rows
+        // are unit-stride: widths below, at and past one vector and two, each layout of A, accumulate or not.
+        Random rnd = new Random(13);
+        for (int n : new int[]{1, 7, 15, 16, 17, 33, 40})
+            for (String[] lay : LAYOUTS)
+                for (boolean acc : new boolean[]{false, true}) {
+                    checkFloat(rnd, 9, n, 20, lay[0], lay[1], acc);
+                    checkDouble(rnd, 9, n, 20, lay[0], lay[1], acc);
+                }
+    }
+
+    @Test
+    void resultsDoNotDependOnHowTheWorkIsSplit() {
+        // Bit-reproducibility: the K blocking, and so every element's order of summation, is the same
+        // whether the product is split among the pool's threads (called from here) or runs as one task
+        // (called from inside a pool task, where Gemm stays on the calling thread).
+        Random rnd = new Random(14);
+        int m = 300, n = 260, k = 600;
+        float[] a = new float[m * k], b = new float[k * n];
+        double[] ad = new double[m * k], bd = new double[k * n];
+        for (int i = 0; i < a.length; i++) ad[i] = a[i] = rnd.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) bd[i] = b[i] = rnd.nextFloat() - 0.5f;
+        float[] split = new float[m * n], whole = new float[m * n];
+        double[] splitD = new double[m * n], wholeD = new double[m * n];
+        Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, split, 0, n, false);
+        Gemm.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, splitD, 0, n, false);
+        dev.galvani.tensor.cpu.Parallel.forTasks(2, (t0, t1) -> {
+            if (t0 == 0) {
+                Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, whole, 0, n, false);
+                Gemm.dgemm(m, n, k, ad, 0, 1, m, bd, 0, n, 1, wholeD, 0, n, false);
+            }
+        });
+        assertArrayEquals(split, whole);
+        assertArrayEquals(splitD, wholeD);
+    }
+
+    @Test
     void concurrentCallersDoNotShareBuffers() throws Exception {
         // Packing buffers are per thread: products on several threads at once must not disturb each other.
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -37,6 +37,7 @@ public final class CpuBackend implements Backend {
 
         @Override public Backend open(int index) {
             requireVectorModule();
+            Gemm.warmUpInBackground();   // the first product after start-up then finds the GEMM kernels compiled
             return INSTANCE;
         }
     }

@@ -53,11 +53,78 @@ import jdk.incubator.vector.VectorSpecies;
  * helper method that C2 declines to inline is boxed on the heap and the kernel runs ten times slower,
  * hence the written-out loads and stores. No lambdas or interface calls happen below the task level.
  * The interpreter and C1 do not intrinsify the Vector API: the first few products after start-up run
- * far slower (a 1024^3 product takes about 2 s the first time) until C2 has compiled the kernel.
+ * far slower (a 1024^3 product takes seconds the first time) until C2 has compiled the kernel. So
+ * {@link #warmUpInBackground()}, called when the CPU backend opens, runs small products on a daemon
+ * thread until C2 has compiled the kernels and the packing transposes (see {@code warmUp}), using
+ * the time an application spends making its inputs and model: with 1.5 s of set-up before it, the
+ * first 1024^3 product took 0.3-0.55 s instead of 4.6-4.8 s (measured on a heavily loaded machine,
+ * {@code ./galvani gemm-first-call}).
  */
 public final class Gemm {
 
     private Gemm() {}
+
+    // ---- warm-up ----
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARM_UP_STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts {@code warmUp} on a daemon thread, once per JVM; a no-op after the first call, or when
+     * the system property {@code galvani.gemm.warmup} is {@code false}. Results never depend on it:
+     * it only decides when C2 compiles the kernels.
+     */
+    public static void warmUpInBackground() {
+        if (!Boolean.parseBoolean(System.getProperty("galvani.gemm.warmup", "true")) || !WARM_UP_STARTED.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> warmUp(WARM_UP_PRODUCTS, true), "galvani-gemm-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Set by the first product that is not the warm-up's; the warm-up then stops. */
+    private static volatile boolean productStarted;
+
+    /**
+     * Records that a real product has begun (a volatile read on every later call, a write once); the
+     * warm-up itself calls the block routines, never {@link #sgemm} or {@link #dgemm}.
+     */
+    private static void markProductStarted() {
+        if (!productStarted) productStarted = true;
+    }
+
+    /** Products run by {@code warmUp} per type in the background (18 micro-kernel calls each in F32, 30 in F64). */
+    static final int WARM_UP_PRODUCTS = 200;
+
+    /**
+     * Runs {@code products} small products per type (25 x 67 x 300: two full micro-tiles and a
+     * ragged one down, full panels and a ragged one across, a full K block and a partial one) through
+     * the packed path on the calling thread, in F32 and F64, with row-major and transposed operands,
+     * so that every kernel and packing routine crosses C2's compile thresholds (a few thousand calls
+     * or loop back-edges) before the application's first product. Every branch a real product takes
+     * is taken here (first and later K blocks, full and ragged tiles), so that C2 does not compile a
+     * kernel for the warm-up's profile only and throw it away at the first real product (an
+     * "uncommon trap"). Interpreted, the Vector API allocates an object per operation, so this takes
+     * about a second of one core; once compiled, a few milliseconds.
+     *
+     * <p>With {@code stopAtFirstProduct} it stops at the first real product ({@link #sgemm} or {@link #dgemm}):
+     * it is meant to use the time an application spends setting up, and on two cores, measured on a
+     * busy machine, a warm-up that went on beside the first products made them slower, not faster
+     * (it takes a core from them and fills the compile queue ahead of what they need).
+     */
+    static void warmUp(int products, boolean stopAtFirstProduct) {
+        int m = 2 * F_MR + 1, n = 2 * F_NR + 3, k = F_KC + 44;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        double[] ad = new double[m * k], bd = new double[k * n], cd = new double[m * n];
+        for (int i = 0; i < a.length; i++) ad[i] = a[i] = (i % 13) * 0.0625f;
+        for (int i = 0; i < b.length; i++) bd[i] = b[i] = (i % 11) * 0.125f;
+        // F32 first, the type of nearly every first product; then F64.
+        for (int type = 0; type < 2; type++)
+            for (int r = 0; r < products && !(stopAtFirstProduct && productStarted); r++) {
+                boolean transposed = (r & 1) == 1;
+                int aRs = transposed ? 1 : k, aCs = transposed ? m : 1, bRs = transposed ? 1 : n, bCs = transposed ? k : 1;
+                if (type == 0) sgemmBlock(0, m, 0, n, k, a, 0, aRs, aCs, b, 0, bRs, bCs, c, 0, n, false);
+                else dgemmBlock(0, m, 0, n, k, ad, 0, aRs, aCs, bd, 0, bRs, bCs, cd, 0, n, false);
+            }
+    }
 
     private static final VectorSpecies<Float> FS = Simd.F;
     private static final VectorSpecies<Double> DS = Simd.D;
@@ -94,7 +161,7 @@ public final class Gemm {
     private static final ThreadLocal<float[]> F_APACK = ThreadLocal.withInitial(() -> new float[F_MC * F_KC + 16]);   // + the overhang of transpose12x16's last store
     private static final ThreadLocal<float[]> F_BPACK = ThreadLocal.withInitial(() -> new float[F_KC * F_NC]);
     private static final ThreadLocal<float[]> F_TILE = ThreadLocal.withInitial(() -> new float[F_MR * F_NR]);
-    private static final ThreadLocal<double[]> D_APACK = ThreadLocal.withInitial(() -> new double[D_MC * D_KC]);
+    private static final ThreadLocal<double[]> D_APACK = ThreadLocal.withInitial(() -> new double[D_MC * D_KC + 8]);  // + transpose12x8's overhang
     private static final ThreadLocal<double[]> D_BPACK = ThreadLocal.withInitial(() -> new double[D_KC * D_NC]);
     private static final ThreadLocal<double[]> D_TILE = ThreadLocal.withInitial(() -> new double[D_MR * D_NR]);
 
@@ -113,6 +180,7 @@ public final class Gemm {
                              float[] b, int bOff, int bRowStride, int bColStride,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         if (m <= 0 || n <= 0) return;
+        markProductStarted();
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
@@ -133,7 +201,7 @@ public final class Gemm {
         // One task per thread, or a few per thread when the output is tall enough that the extra
         // packing of the other operand stays small: then a thread slowed by other work on the machine
         // hands tasks to the others instead of holding everyone up.
-        int tasks = Math.min(units, threads * Math.clamp(extent / (threads * 2L * F_MC), 1, 4));
+        int tasks = threads == 1 ? 1 : Math.min(units, threads * Math.clamp(extent / (threads * 2L * F_MC), 1, 4));
         if (tasks <= 1) {
             sgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
@@ -149,9 +217,16 @@ public final class Gemm {
         });
     }
 
-    /** The i-p-j loop: unit stride over C's rows, no packing; for products too small to amortise it. */
+    /**
+     * Products too small to amortise packing. With unit-stride rows of B at least a vector wide,
+     * {@link #smallRowsSgemm}; else the i-p-j loop, unit stride over C's rows.
+     */
     private static void smallSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                                    float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (bCs == 1 && n >= FL) {
+            smallRowsSgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
@@ -160,6 +235,65 @@ public final class Gemm {
                 int bp = bOff + p * bRs;
                 for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
+        }
+    }
+
+    /**
+     * A small product straight from the operands (B's rows unit-stride): four rows of C by one vector
+     * of columns at a time, their sums over p kept in four accumulators and written once, so that
+     * C does not make a store-to-load round trip per p as an i-p-j loop's rows do (that chain, not
+     * the arithmetic, bounded the batched small products of attention and spectral mixing).
+     * Every element is the sum over p in increasing order, by fused multiply-adds from zero, then
+     * added to C when accumulating, whichever of the vector or scalar parts computes it.
+     */
+    private static void smallRowsSgemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                       float[] b, int bOff, int bRs, float[] c, int cOff, int ldc, boolean accumulate) {
+        int nv = n - n % FL;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += FL) {
+                FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bv = FloatVector.fromArray(FS, b, bOff + p * bRs + j);
+                    s0 = FloatVector.broadcast(FS, a[a0 + p * aCs]).fma(bv, s0);
+                    s1 = FloatVector.broadcast(FS, a[a1 + p * aCs]).fma(bv, s1);
+                    s2 = FloatVector.broadcast(FS, a[a2 + p * aCs]).fma(bv, s2);
+                    s3 = FloatVector.broadcast(FS, a[a3 + p * aCs]).fma(bv, s3);
+                }
+                if (accumulate) {
+                    s0 = s0.add(FloatVector.fromArray(FS, c, c0 + j));
+                    s1 = s1.add(FloatVector.fromArray(FS, c, c0 + ldc + j));
+                    s2 = s2.add(FloatVector.fromArray(FS, c, c0 + 2 * ldc + j));
+                    s3 = s3.add(FloatVector.fromArray(FS, c, c0 + 3 * ldc + j));
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c0 + ldc + j);
+                s2.intoArray(c, c0 + 2 * ldc + j);
+                s3.intoArray(c, c0 + 3 * ldc + j);
+            }
+            for (int r = 0; r < 4; r++) smallRowTail(nv, n, k, a, a0 + r * aRs, aCs, b, bOff, bRs, c, c0 + r * ldc, accumulate);
+        }
+        for (; i < m; i++) {
+            int a0 = aOff + i * aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += FL) {
+                FloatVector s0 = FloatVector.zero(FS);
+                for (int p = 0; p < k; p++)
+                    s0 = FloatVector.broadcast(FS, a[a0 + p * aCs]).fma(FloatVector.fromArray(FS, b, bOff + p * bRs + j), s0);
+                if (accumulate) s0 = s0.add(FloatVector.fromArray(FS, c, c0 + j));
+                s0.intoArray(c, c0 + j);
+            }
+            smallRowTail(nv, n, k, a, a0, aCs, b, bOff, bRs, c, c0, accumulate);
+        }
+    }
+
+    /** Columns [j0, n) of one row of C in {@link #smallRowsSgemm}: the same sums, one lane at a time. */
+    private static void smallRowTail(int j0, int n, int k, float[] a, int a0, int aCs, float[] b, int bOff, int bRs,
+                                     float[] c, int c0, boolean accumulate) {
+        for (int j = j0; j < n; j++) {
+            float sum = 0f;
+            for (int p = 0; p < k; p++) sum = Math.fma(a[a0 + p * aCs], b[bOff + p * bRs + j], sum);
+            c[c0 + j] = accumulate ? c[c0 + j] + sum : sum;
         }
     }
 
@@ -456,34 +590,23 @@ public final class Gemm {
         // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
         // would be boxed on the heap, and the kernel would run ten times slower.
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
-        if (add) {
-            c00 = FloatVector.fromArray(FS, c, cIdx); c01 = FloatVector.fromArray(FS, c, cIdx + FL);
-            c10 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc); c11 = FloatVector.fromArray(FS, c, cIdx + 1 * ldc + FL);
-            c20 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc); c21 = FloatVector.fromArray(FS, c, cIdx + 2 * ldc + FL);
-            c30 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc); c31 = FloatVector.fromArray(FS, c, cIdx + 3 * ldc + FL);
-            c40 = FloatVector.fromArray(FS, c, cIdx + 4 * ldc); c41 = FloatVector.fromArray(FS, c, cIdx + 4 * ldc + FL);
-            c50 = FloatVector.fromArray(FS, c, cIdx + 5 * ldc); c51 = FloatVector.fromArray(FS, c, cIdx + 5 * ldc + FL);
-            c60 = FloatVector.fromArray(FS, c, cIdx + 6 * ldc); c61 = FloatVector.fromArray(FS, c, cIdx + 6 * ldc + FL);
-            c70 = FloatVector.fromArray(FS, c, cIdx + 7 * ldc); c71 = FloatVector.fromArray(FS, c, cIdx + 7 * ldc + FL);
-            c80 = FloatVector.fromArray(FS, c, cIdx + 8 * ldc); c81 = FloatVector.fromArray(FS, c, cIdx + 8 * ldc + FL);
-            c90 = FloatVector.fromArray(FS, c, cIdx + 9 * ldc); c91 = FloatVector.fromArray(FS, c, cIdx + 9 * ldc + FL);
-            ca0 = FloatVector.fromArray(FS, c, cIdx + 10 * ldc); ca1 = FloatVector.fromArray(FS, c, cIdx + 10 * ldc + FL);
-            cb0 = FloatVector.fromArray(FS, c, cIdx + 11 * ldc); cb1 = FloatVector.fromArray(FS, c, cIdx + 11 * ldc + FL);
-        } else {
-            FloatVector z = FloatVector.zero(FS);
-            c00 = z; c01 = z;
-            c10 = z; c11 = z;
-            c20 = z; c21 = z;
-            c30 = z; c31 = z;
-            c40 = z; c41 = z;
-            c50 = z; c51 = z;
-            c60 = z; c61 = z;
-            c70 = z; c71 = z;
-            c80 = z; c81 = z;
-            c90 = z; c91 = z;
-            ca0 = z; ca1 = z;
-            cb0 = z; cb1 = z;
-        }
+        // The accumulators start at zero and C is added once, after the loop: loading C first would put
+        // its (often cache-missing) loads at the head of every accumulator's dependency chain and stall
+        // the FMAs until they arrive, while after the loop the loads overlap the last updates and the
+        // next tile's start (BLIS kernels likewise update C only at the end of the rank-kc update).
+        FloatVector z = FloatVector.zero(FS);
+        c00 = z; c01 = z;
+        c10 = z; c11 = z;
+        c20 = z; c21 = z;
+        c30 = z; c31 = z;
+        c40 = z; c41 = z;
+        c50 = z; c51 = z;
+        c60 = z; c61 = z;
+        c70 = z; c71 = z;
+        c80 = z; c81 = z;
+        c90 = z; c91 = z;
+        ca0 = z; ca1 = z;
+        cb0 = z; cb1 = z;
         // Indices are written as (loop counter x constant + invariant) so C2 can hoist the range checks.
         for (int p = 0; p < kc; p++) {
             int ai = aIdx + p * F_MR, bi = bIdx + p * F_NR;
@@ -503,18 +626,33 @@ public final class Gemm {
             x = FloatVector.broadcast(FS, ap[ai + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
             x = FloatVector.broadcast(FS, ap[ai + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + FL);
-        c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + FL);
-        c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + FL);
-        c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + FL);
-        c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + FL);
-        c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + FL);
-        c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + FL);
-        c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + FL);
-        c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + FL);
-        c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + FL);
-        ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + FL);
-        cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + FL);
+        if (add) {
+            c00.add(FloatVector.fromArray(FS, c, cIdx)).intoArray(c, cIdx); c01.add(FloatVector.fromArray(FS, c, cIdx + FL)).intoArray(c, cIdx + FL);
+            c10.add(FloatVector.fromArray(FS, c, cIdx + 1 * ldc)).intoArray(c, cIdx + 1 * ldc); c11.add(FloatVector.fromArray(FS, c, cIdx + 1 * ldc + FL)).intoArray(c, cIdx + 1 * ldc + FL);
+            c20.add(FloatVector.fromArray(FS, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc); c21.add(FloatVector.fromArray(FS, c, cIdx + 2 * ldc + FL)).intoArray(c, cIdx + 2 * ldc + FL);
+            c30.add(FloatVector.fromArray(FS, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc); c31.add(FloatVector.fromArray(FS, c, cIdx + 3 * ldc + FL)).intoArray(c, cIdx + 3 * ldc + FL);
+            c40.add(FloatVector.fromArray(FS, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc); c41.add(FloatVector.fromArray(FS, c, cIdx + 4 * ldc + FL)).intoArray(c, cIdx + 4 * ldc + FL);
+            c50.add(FloatVector.fromArray(FS, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc); c51.add(FloatVector.fromArray(FS, c, cIdx + 5 * ldc + FL)).intoArray(c, cIdx + 5 * ldc + FL);
+            c60.add(FloatVector.fromArray(FS, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc); c61.add(FloatVector.fromArray(FS, c, cIdx + 6 * ldc + FL)).intoArray(c, cIdx + 6 * ldc + FL);
+            c70.add(FloatVector.fromArray(FS, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc); c71.add(FloatVector.fromArray(FS, c, cIdx + 7 * ldc + FL)).intoArray(c, cIdx + 7 * ldc + FL);
+            c80.add(FloatVector.fromArray(FS, c, cIdx + 8 * ldc)).intoArray(c, cIdx + 8 * ldc); c81.add(FloatVector.fromArray(FS, c, cIdx + 8 * ldc + FL)).intoArray(c, cIdx + 8 * ldc + FL);
+            c90.add(FloatVector.fromArray(FS, c, cIdx + 9 * ldc)).intoArray(c, cIdx + 9 * ldc); c91.add(FloatVector.fromArray(FS, c, cIdx + 9 * ldc + FL)).intoArray(c, cIdx + 9 * ldc + FL);
+            ca0.add(FloatVector.fromArray(FS, c, cIdx + 10 * ldc)).intoArray(c, cIdx + 10 * ldc); ca1.add(FloatVector.fromArray(FS, c, cIdx + 10 * ldc + FL)).intoArray(c, cIdx + 10 * ldc + FL);
+            cb0.add(FloatVector.fromArray(FS, c, cIdx + 11 * ldc)).intoArray(c, cIdx + 11 * ldc); cb1.add(FloatVector.fromArray(FS, c, cIdx + 11 * ldc + FL)).intoArray(c, cIdx + 11 * ldc + FL);
+        } else {
+            c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + FL);
+            c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + FL);
+            c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + FL);
+            c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + FL);
+            c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + FL);
+            c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + FL);
+            c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + FL);
+            c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + FL);
+            c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + FL);
+            c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + FL);
+            ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + FL);
+            cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + FL);
+        }
     }
 
     // =============================================================================================
@@ -527,6 +665,7 @@ public final class Gemm {
                              double[] b, int bOff, int bRowStride, int bColStride,
                              double[] c, int cOff, int ldc, boolean accumulate) {
         if (m <= 0 || n <= 0) return;
+        markProductStarted();
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
             return;
@@ -547,7 +686,7 @@ public final class Gemm {
         // One task per thread, or a few per thread when the output is tall enough that the extra
         // packing of the other operand stays small: then a thread slowed by other work on the machine
         // hands tasks to the others instead of holding everyone up.
-        int tasks = Math.min(units, threads * Math.clamp(extent / (threads * 2L * D_MC), 1, 4));
+        int tasks = threads == 1 ? 1 : Math.min(units, threads * Math.clamp(extent / (threads * 2L * D_MC), 1, 4));
         if (tasks <= 1) {
             dgemmBlock(0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
             return;
@@ -565,6 +704,10 @@ public final class Gemm {
 
     private static void smallDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
                                    double[] b, int bOff, int bRs, int bCs, double[] c, int cOff, int ldc, boolean accumulate) {
+        if (bCs == 1 && n >= DL) {
+            smallRowsDgemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0d);
@@ -573,6 +716,58 @@ public final class Gemm {
                 int bp = bOff + p * bRs;
                 for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCs];
             }
+        }
+    }
+
+    /** As {@link #smallRowsSgemm(int, int, int, float[], int, int, int, float[], int, int, float[], int, int, boolean)}, for doubles. */
+    private static void smallRowsDgemm(int m, int n, int k, double[] a, int aOff, int aRs, int aCs,
+                                       double[] b, int bOff, int bRs, double[] c, int cOff, int ldc, boolean accumulate) {
+        int nv = n - n % DL;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += DL) {
+                DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    DoubleVector bv = DoubleVector.fromArray(DS, b, bOff + p * bRs + j);
+                    s0 = DoubleVector.broadcast(DS, a[a0 + p * aCs]).fma(bv, s0);
+                    s1 = DoubleVector.broadcast(DS, a[a1 + p * aCs]).fma(bv, s1);
+                    s2 = DoubleVector.broadcast(DS, a[a2 + p * aCs]).fma(bv, s2);
+                    s3 = DoubleVector.broadcast(DS, a[a3 + p * aCs]).fma(bv, s3);
+                }
+                if (accumulate) {
+                    s0 = s0.add(DoubleVector.fromArray(DS, c, c0 + j));
+                    s1 = s1.add(DoubleVector.fromArray(DS, c, c0 + ldc + j));
+                    s2 = s2.add(DoubleVector.fromArray(DS, c, c0 + 2 * ldc + j));
+                    s3 = s3.add(DoubleVector.fromArray(DS, c, c0 + 3 * ldc + j));
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c0 + ldc + j);
+                s2.intoArray(c, c0 + 2 * ldc + j);
+                s3.intoArray(c, c0 + 3 * ldc + j);
+            }
+            for (int r = 0; r < 4; r++) smallRowTail(nv, n, k, a, a0 + r * aRs, aCs, b, bOff, bRs, c, c0 + r * ldc, accumulate);
+        }
+        for (; i < m; i++) {
+            int a0 = aOff + i * aRs, c0 = cOff + i * ldc;
+            for (int j = 0; j < nv; j += DL) {
+                DoubleVector s0 = DoubleVector.zero(DS);
+                for (int p = 0; p < k; p++)
+                    s0 = DoubleVector.broadcast(DS, a[a0 + p * aCs]).fma(DoubleVector.fromArray(DS, b, bOff + p * bRs + j), s0);
+                if (accumulate) s0 = s0.add(DoubleVector.fromArray(DS, c, c0 + j));
+                s0.intoArray(c, c0 + j);
+            }
+            smallRowTail(nv, n, k, a, a0, aCs, b, bOff, bRs, c, c0, accumulate);
+        }
+    }
+
+    /** Columns [j0, n) of one row of C in {@link #smallRowsDgemm}: the same sums, one lane at a time. */
+    private static void smallRowTail(int j0, int n, int k, double[] a, int a0, int aCs, double[] b, int bOff, int bRs,
+                                     double[] c, int c0, boolean accumulate) {
+        for (int j = j0; j < n; j++) {
+            double sum = 0d;
+            for (int p = 0; p < k; p++) sum = Math.fma(a[a0 + p * aCs], b[bOff + p * bRs + j], sum);
+            c[c0 + j] = accumulate ? c[c0 + j] + sum : sum;
         }
     }
 
@@ -649,9 +844,13 @@ public final class Gemm {
             int rows = Math.min(D_MR, mc - s);
             int base = s * kc;
             if (aCs == 1) {
+                // Row-major A: a transpose. Full slivers go 8 columns at a time through registers.
+                int p0 = 0;
+                if (rows == D_MR && DL == 8)
+                    for (; p0 + 8 <= kc; p0 += 8) transpose12x8(a, aOff + s * aRs + p0, aRs, ap, base + p0 * D_MR);
                 for (int r = 0; r < rows; r++) {
                     int src = aOff + (s + r) * aRs;
-                    for (int p = 0, dst = base + r; p < kc; p++, dst += D_MR) ap[dst] = a[src + p];
+                    for (int p = p0, dst = base + p0 * D_MR + r; p < kc; p++, dst += D_MR) ap[dst] = a[src + p];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -677,9 +876,15 @@ public final class Gemm {
                 continue;
             }
             if (bRs == 1) {
+                // Column-major B (a transposed operand): a transpose, through registers for full panels.
+                int p0 = 0;
+                if (cols == D_NR && DL == 8)
+                    for (; p0 + 8 <= kc; p0 += 8)
+                        for (int h = 0; h < D_NR; h += 8)
+                            transpose8x8(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * D_NR + h, D_NR);
                 for (int cc = 0; cc < cols; cc++) {
                     int src = bOff + (j + cc) * bCs;
-                    for (int p = 0, dst = base + cc; p < kc; p++, dst += D_NR) bp[dst] = b[src + p];
+                    for (int p = p0, dst = base + p0 * D_NR + cc; p < kc; p++, dst += D_NR) bp[dst] = b[src + p];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -691,6 +896,90 @@ public final class Gemm {
                 for (int p = 0; p < kc; p++)
                     for (int cc = cols; cc < D_NR; cc++) bp[base + p * D_NR + cc] = 0d;
         }
+    }
+
+    // ---- 8 x 8 transposes of doubles in registers (AVX-512 lanes): the float transposes' three last
+    // stages (blocks of 4, 2, 1), for packing F64 operands stored across the kernel's direction ----
+
+    private static final DoubleVector[] D_SWAP = doubleSwapIndices();
+
+    /** For each stage b (4, 2, 1): the permute taking rows (i, i + b) to their first and second outputs. */
+    private static DoubleVector[] doubleSwapIndices() {
+        if (DL != 8) return new DoubleVector[0];
+        DoubleVector[] v = new DoubleVector[6];
+        int k = 0;
+        for (int b = 4; b >= 1; b /= 2) {
+            double[] lo = new double[8], hi = new double[8];
+            for (int j = 0; j < 8; j++) {
+                lo[j] = (j & b) == 0 ? j : j - b + 8;    // ≥ 8 selects from the second vector
+                hi[j] = (j & b) == 0 ? j + b : j + 8;
+            }
+            v[k++] = DoubleVector.fromArray(DS, lo, 0);
+            v[k++] = DoubleVector.fromArray(DS, hi, 0);
+        }
+        return v;
+    }
+
+    /** dst[d0 + t * ds + r] = src[s0 + r * ss + t] for r, t in [0, 8). */
+    private static void transpose8x8(double[] src, int s0, int ss, double[] dst, int d0, int ds) {
+        DoubleVector v0 = DoubleVector.fromArray(DS, src, s0), v1 = DoubleVector.fromArray(DS, src, s0 + ss),
+                v2 = DoubleVector.fromArray(DS, src, s0 + 2 * ss), v3 = DoubleVector.fromArray(DS, src, s0 + 3 * ss),
+                v4 = DoubleVector.fromArray(DS, src, s0 + 4 * ss), v5 = DoubleVector.fromArray(DS, src, s0 + 5 * ss),
+                v6 = DoubleVector.fromArray(DS, src, s0 + 6 * ss), v7 = DoubleVector.fromArray(DS, src, s0 + 7 * ss);
+        DoubleVector[] x = D_SWAP;
+        DoubleVector lo = x[0], hi = x[1];
+        DoubleVector w0 = lo.selectFrom(v0, v4), w4 = hi.selectFrom(v0, v4), w1 = lo.selectFrom(v1, v5), w5 = hi.selectFrom(v1, v5),
+                w2 = lo.selectFrom(v2, v6), w6 = hi.selectFrom(v2, v6), w3 = lo.selectFrom(v3, v7), w7 = hi.selectFrom(v3, v7);
+        lo = x[2];
+        hi = x[3];
+        v0 = lo.selectFrom(w0, w2); v2 = hi.selectFrom(w0, w2); v1 = lo.selectFrom(w1, w3); v3 = hi.selectFrom(w1, w3);
+        v4 = lo.selectFrom(w4, w6); v6 = hi.selectFrom(w4, w6); v5 = lo.selectFrom(w5, w7); v7 = hi.selectFrom(w5, w7);
+        lo = x[4];
+        hi = x[5];
+        lo.selectFrom(v0, v1).intoArray(dst, d0);          hi.selectFrom(v0, v1).intoArray(dst, d0 + ds);
+        lo.selectFrom(v2, v3).intoArray(dst, d0 + 2 * ds); hi.selectFrom(v2, v3).intoArray(dst, d0 + 3 * ds);
+        lo.selectFrom(v4, v5).intoArray(dst, d0 + 4 * ds); hi.selectFrom(v4, v5).intoArray(dst, d0 + 5 * ds);
+        lo.selectFrom(v6, v7).intoArray(dst, d0 + 6 * ds); hi.selectFrom(v6, v7).intoArray(dst, d0 + 7 * ds);
+    }
+
+    /**
+     * ap[d0 + t * 12 + r] = a[s0 + r * ss + t] for r in [0, 12), t in [0, 8): one 8-column step of a
+     * full F64 A sliver, as rows 0..7 and rows 8..11 (with four don't-care rows) transposed 8 x 8.
+     * Each store of rows 8..11 also writes 4 lanes past its sliver row, which the next store of rows
+     * 0..7 (or the next step, the next sliver, or the buffer's slack) takes over.
+     */
+    private static void transpose12x8(double[] src, int s0, int ss, double[] dst, int d0) {
+        DoubleVector v0 = DoubleVector.fromArray(DS, src, s0), v1 = DoubleVector.fromArray(DS, src, s0 + ss),
+                v2 = DoubleVector.fromArray(DS, src, s0 + 2 * ss), v3 = DoubleVector.fromArray(DS, src, s0 + 3 * ss),
+                v4 = DoubleVector.fromArray(DS, src, s0 + 4 * ss), v5 = DoubleVector.fromArray(DS, src, s0 + 5 * ss),
+                v6 = DoubleVector.fromArray(DS, src, s0 + 6 * ss), v7 = DoubleVector.fromArray(DS, src, s0 + 7 * ss),
+                u0 = DoubleVector.fromArray(DS, src, s0 + 8 * ss), u1 = DoubleVector.fromArray(DS, src, s0 + 9 * ss),
+                u2 = DoubleVector.fromArray(DS, src, s0 + 10 * ss), u3 = DoubleVector.fromArray(DS, src, s0 + 11 * ss);
+        DoubleVector u4 = u0, u5 = u0, u6 = u0, u7 = u0;     // rows 12..15: don't-care lanes
+        DoubleVector[] x = D_SWAP;
+        DoubleVector lo = x[0], hi = x[1];
+        DoubleVector w0 = lo.selectFrom(v0, v4), w4 = hi.selectFrom(v0, v4), w1 = lo.selectFrom(v1, v5), w5 = hi.selectFrom(v1, v5),
+                w2 = lo.selectFrom(v2, v6), w6 = hi.selectFrom(v2, v6), w3 = lo.selectFrom(v3, v7), w7 = hi.selectFrom(v3, v7);
+        DoubleVector y0 = lo.selectFrom(u0, u4), y4 = hi.selectFrom(u0, u4), y1 = lo.selectFrom(u1, u5), y5 = hi.selectFrom(u1, u5),
+                y2 = lo.selectFrom(u2, u6), y6 = hi.selectFrom(u2, u6), y3 = lo.selectFrom(u3, u7), y7 = hi.selectFrom(u3, u7);
+        lo = x[2];
+        hi = x[3];
+        v0 = lo.selectFrom(w0, w2); v2 = hi.selectFrom(w0, w2); v1 = lo.selectFrom(w1, w3); v3 = hi.selectFrom(w1, w3);
+        v4 = lo.selectFrom(w4, w6); v6 = hi.selectFrom(w4, w6); v5 = lo.selectFrom(w5, w7); v7 = hi.selectFrom(w5, w7);
+        u0 = lo.selectFrom(y0, y2); u2 = hi.selectFrom(y0, y2); u1 = lo.selectFrom(y1, y3); u3 = hi.selectFrom(y1, y3);
+        u4 = lo.selectFrom(y4, y6); u6 = hi.selectFrom(y4, y6); u5 = lo.selectFrom(y5, y7); u7 = hi.selectFrom(y5, y7);
+        lo = x[4];
+        hi = x[5];
+        int ds = D_MR;
+        // In increasing t, rows 0..7 then rows 8..11 (+ overhang), so every overhang is overwritten.
+        lo.selectFrom(v0, v1).intoArray(dst, d0);              lo.selectFrom(u0, u1).intoArray(dst, d0 + 8);
+        hi.selectFrom(v0, v1).intoArray(dst, d0 + ds);         hi.selectFrom(u0, u1).intoArray(dst, d0 + ds + 8);
+        lo.selectFrom(v2, v3).intoArray(dst, d0 + 2 * ds);     lo.selectFrom(u2, u3).intoArray(dst, d0 + 2 * ds + 8);
+        hi.selectFrom(v2, v3).intoArray(dst, d0 + 3 * ds);     hi.selectFrom(u2, u3).intoArray(dst, d0 + 3 * ds + 8);
+        lo.selectFrom(v4, v5).intoArray(dst, d0 + 4 * ds);     lo.selectFrom(u4, u5).intoArray(dst, d0 + 4 * ds + 8);
+        hi.selectFrom(v4, v5).intoArray(dst, d0 + 5 * ds);     hi.selectFrom(u4, u5).intoArray(dst, d0 + 5 * ds + 8);
+        lo.selectFrom(v6, v7).intoArray(dst, d0 + 6 * ds);     lo.selectFrom(u6, u7).intoArray(dst, d0 + 6 * ds + 8);
+        hi.selectFrom(v6, v7).intoArray(dst, d0 + 7 * ds);     hi.selectFrom(u6, u7).intoArray(dst, d0 + 7 * ds + 8);
     }
 
     private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp,
@@ -721,34 +1010,23 @@ public final class Gemm {
         // Everything stays in this one method: a vector passed to a helper that C2 declines to inline
         // would be boxed on the heap, and the kernel would run ten times slower.
         DoubleVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
-        if (add) {
-            c00 = DoubleVector.fromArray(DS, c, cIdx); c01 = DoubleVector.fromArray(DS, c, cIdx + DL);
-            c10 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc); c11 = DoubleVector.fromArray(DS, c, cIdx + 1 * ldc + DL);
-            c20 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc); c21 = DoubleVector.fromArray(DS, c, cIdx + 2 * ldc + DL);
-            c30 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc); c31 = DoubleVector.fromArray(DS, c, cIdx + 3 * ldc + DL);
-            c40 = DoubleVector.fromArray(DS, c, cIdx + 4 * ldc); c41 = DoubleVector.fromArray(DS, c, cIdx + 4 * ldc + DL);
-            c50 = DoubleVector.fromArray(DS, c, cIdx + 5 * ldc); c51 = DoubleVector.fromArray(DS, c, cIdx + 5 * ldc + DL);
-            c60 = DoubleVector.fromArray(DS, c, cIdx + 6 * ldc); c61 = DoubleVector.fromArray(DS, c, cIdx + 6 * ldc + DL);
-            c70 = DoubleVector.fromArray(DS, c, cIdx + 7 * ldc); c71 = DoubleVector.fromArray(DS, c, cIdx + 7 * ldc + DL);
-            c80 = DoubleVector.fromArray(DS, c, cIdx + 8 * ldc); c81 = DoubleVector.fromArray(DS, c, cIdx + 8 * ldc + DL);
-            c90 = DoubleVector.fromArray(DS, c, cIdx + 9 * ldc); c91 = DoubleVector.fromArray(DS, c, cIdx + 9 * ldc + DL);
-            ca0 = DoubleVector.fromArray(DS, c, cIdx + 10 * ldc); ca1 = DoubleVector.fromArray(DS, c, cIdx + 10 * ldc + DL);
-            cb0 = DoubleVector.fromArray(DS, c, cIdx + 11 * ldc); cb1 = DoubleVector.fromArray(DS, c, cIdx + 11 * ldc + DL);
-        } else {
-            DoubleVector z = DoubleVector.zero(DS);
-            c00 = z; c01 = z;
-            c10 = z; c11 = z;
-            c20 = z; c21 = z;
-            c30 = z; c31 = z;
-            c40 = z; c41 = z;
-            c50 = z; c51 = z;
-            c60 = z; c61 = z;
-            c70 = z; c71 = z;
-            c80 = z; c81 = z;
-            c90 = z; c91 = z;
-            ca0 = z; ca1 = z;
-            cb0 = z; cb1 = z;
-        }
+        // The accumulators start at zero and C is added once, after the loop: loading C first would put
+        // its (often cache-missing) loads at the head of every accumulator's dependency chain and stall
+        // the FMAs until they arrive, while after the loop the loads overlap the last updates and the
+        // next tile's start (BLIS kernels likewise update C only at the end of the rank-kc update).
+        DoubleVector z = DoubleVector.zero(DS);
+        c00 = z; c01 = z;
+        c10 = z; c11 = z;
+        c20 = z; c21 = z;
+        c30 = z; c31 = z;
+        c40 = z; c41 = z;
+        c50 = z; c51 = z;
+        c60 = z; c61 = z;
+        c70 = z; c71 = z;
+        c80 = z; c81 = z;
+        c90 = z; c91 = z;
+        ca0 = z; ca1 = z;
+        cb0 = z; cb1 = z;
         // Indices are written as (loop counter x constant + invariant) so C2 can hoist the range checks.
         for (int p = 0; p < kc; p++) {
             int ai = aIdx + p * D_MR, bi = bIdx + p * D_NR;
@@ -768,17 +1046,32 @@ public final class Gemm {
             x = DoubleVector.broadcast(DS, ap[ai + 10]); ca0 = x.fma(b0, ca0); ca1 = x.fma(b1, ca1);
             x = DoubleVector.broadcast(DS, ap[ai + 11]); cb0 = x.fma(b0, cb0); cb1 = x.fma(b1, cb1);
         }
-        c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + DL);
-        c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + DL);
-        c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + DL);
-        c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + DL);
-        c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + DL);
-        c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + DL);
-        c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + DL);
-        c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + DL);
-        c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + DL);
-        c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + DL);
-        ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + DL);
-        cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + DL);
+        if (add) {
+            c00.add(DoubleVector.fromArray(DS, c, cIdx)).intoArray(c, cIdx); c01.add(DoubleVector.fromArray(DS, c, cIdx + DL)).intoArray(c, cIdx + DL);
+            c10.add(DoubleVector.fromArray(DS, c, cIdx + 1 * ldc)).intoArray(c, cIdx + 1 * ldc); c11.add(DoubleVector.fromArray(DS, c, cIdx + 1 * ldc + DL)).intoArray(c, cIdx + 1 * ldc + DL);
+            c20.add(DoubleVector.fromArray(DS, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc); c21.add(DoubleVector.fromArray(DS, c, cIdx + 2 * ldc + DL)).intoArray(c, cIdx + 2 * ldc + DL);
+            c30.add(DoubleVector.fromArray(DS, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc); c31.add(DoubleVector.fromArray(DS, c, cIdx + 3 * ldc + DL)).intoArray(c, cIdx + 3 * ldc + DL);
+            c40.add(DoubleVector.fromArray(DS, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc); c41.add(DoubleVector.fromArray(DS, c, cIdx + 4 * ldc + DL)).intoArray(c, cIdx + 4 * ldc + DL);
+            c50.add(DoubleVector.fromArray(DS, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc); c51.add(DoubleVector.fromArray(DS, c, cIdx + 5 * ldc + DL)).intoArray(c, cIdx + 5 * ldc + DL);
+            c60.add(DoubleVector.fromArray(DS, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc); c61.add(DoubleVector.fromArray(DS, c, cIdx + 6 * ldc + DL)).intoArray(c, cIdx + 6 * ldc + DL);
+            c70.add(DoubleVector.fromArray(DS, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc); c71.add(DoubleVector.fromArray(DS, c, cIdx + 7 * ldc + DL)).intoArray(c, cIdx + 7 * ldc + DL);
+            c80.add(DoubleVector.fromArray(DS, c, cIdx + 8 * ldc)).intoArray(c, cIdx + 8 * ldc); c81.add(DoubleVector.fromArray(DS, c, cIdx + 8 * ldc + DL)).intoArray(c, cIdx + 8 * ldc + DL);
+            c90.add(DoubleVector.fromArray(DS, c, cIdx + 9 * ldc)).intoArray(c, cIdx + 9 * ldc); c91.add(DoubleVector.fromArray(DS, c, cIdx + 9 * ldc + DL)).intoArray(c, cIdx + 9 * ldc + DL);
+            ca0.add(DoubleVector.fromArray(DS, c, cIdx + 10 * ldc)).intoArray(c, cIdx + 10 * ldc); ca1.add(DoubleVector.fromArray(DS, c, cIdx + 10 * ldc + DL)).intoArray(c, cIdx + 10 * ldc + DL);
+            cb0.add(DoubleVector.fromArray(DS, c, cIdx + 11 * ldc)).intoArray(c, cIdx + 11 * ldc); cb1.add(DoubleVector.fromArray(DS, c, cIdx + 11 * ldc + DL)).intoArray(c, cIdx + 11 * ldc + DL);
+        } else {
+            c00.intoArray(c, cIdx); c01.intoArray(c, cIdx + DL);
+            c10.intoArray(c, cIdx + 1 * ldc); c11.intoArray(c, cIdx + 1 * ldc + DL);
+            c20.intoArray(c, cIdx + 2 * ldc); c21.intoArray(c, cIdx + 2 * ldc + DL);
+            c30.intoArray(c, cIdx + 3 * ldc); c31.intoArray(c, cIdx + 3 * ldc + DL);
+            c40.intoArray(c, cIdx + 4 * ldc); c41.intoArray(c, cIdx + 4 * ldc + DL);
+            c50.intoArray(c, cIdx + 5 * ldc); c51.intoArray(c, cIdx + 5 * ldc + DL);
+            c60.intoArray(c, cIdx + 6 * ldc); c61.intoArray(c, cIdx + 6 * ldc + DL);
+            c70.intoArray(c, cIdx + 7 * ldc); c71.intoArray(c, cIdx + 7 * ldc + DL);
+            c80.intoArray(c, cIdx + 8 * ldc); c81.intoArray(c, cIdx + 8 * ldc + DL);
+            c90.intoArray(c, cIdx + 9 * ldc); c91.intoArray(c, cIdx + 9 * ldc + DL);
+            ca0.intoArray(c, cIdx + 10 * ldc); ca1.intoArray(c, cIdx + 10 * ldc + DL);
+            cb0.intoArray(c, cIdx + 11 * ldc); cb1.intoArray(c, cIdx + 11 * ldc + DL);
+        }
     }
 }
