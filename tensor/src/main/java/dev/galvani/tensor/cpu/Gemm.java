@@ -428,7 +428,7 @@ public final class Gemm {
                 if (cols == F_NR && FL == 16)
                     for (; p0 + 16 <= kc; p0 += 16)
                         for (int h = 0; h < F_NR; h += 16)
-                            transpose16x16(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * F_NR + h, F_NR);
+                            TileTranspose.transpose16x16(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * F_NR + h, F_NR);
                 for (int cc = 0; cc < cols; cc++) {
                     int src = bOff + (j + cc) * bCs;
                     for (int p = p0, dst = base + p0 * F_NR + cc; p < kc; p++, dst += F_NR) bp[dst] = b[src + p];
@@ -445,70 +445,9 @@ public final class Gemm {
         }
     }
 
-    // ---- 16 x 16 transposes in registers (AVX-512 lanes), for packing operands stored across the
-    // direction the kernel reads: each stage swaps the off-diagonal blocks of size b (8, 4, 2, 1) of
-    // every 2b x 2b block with two-source permutes (vpermt2ps) ----
-
-    private static final FloatVector[] SWAP = swapIndices();
-
-    /** For each stage b: the permute taking rows (i, i + b) to their first and second outputs. */
-    private static FloatVector[] swapIndices() {
-        if (FL != 16) return new FloatVector[0];
-        FloatVector[] v = new FloatVector[8];
-        int k = 0;
-        for (int b = 8; b >= 1; b /= 2) {
-            float[] lo = new float[16], hi = new float[16];
-            for (int j = 0; j < 16; j++) {
-                lo[j] = (j & b) == 0 ? j : j - b + 16;    // ≥ 16 selects from the second vector
-                hi[j] = (j & b) == 0 ? j + b : j + 16;
-            }
-            v[k++] = FloatVector.fromArray(FS, lo, 0);
-            v[k++] = FloatVector.fromArray(FS, hi, 0);
-        }
-        return v;
-    }
-
-    /** dst[d0 + t * ds + r] = src[s0 + r * ss + t] for r, t in [0, 16). */
-    private static void transpose16x16(float[] src, int s0, int ss, float[] dst, int d0, int ds) {
-        FloatVector v0 = FloatVector.fromArray(FS, src, s0), v1 = FloatVector.fromArray(FS, src, s0 + ss),
-                v2 = FloatVector.fromArray(FS, src, s0 + 2 * ss), v3 = FloatVector.fromArray(FS, src, s0 + 3 * ss),
-                v4 = FloatVector.fromArray(FS, src, s0 + 4 * ss), v5 = FloatVector.fromArray(FS, src, s0 + 5 * ss),
-                v6 = FloatVector.fromArray(FS, src, s0 + 6 * ss), v7 = FloatVector.fromArray(FS, src, s0 + 7 * ss),
-                v8 = FloatVector.fromArray(FS, src, s0 + 8 * ss), v9 = FloatVector.fromArray(FS, src, s0 + 9 * ss),
-                va = FloatVector.fromArray(FS, src, s0 + 10 * ss), vb = FloatVector.fromArray(FS, src, s0 + 11 * ss),
-                vc = FloatVector.fromArray(FS, src, s0 + 12 * ss), vd = FloatVector.fromArray(FS, src, s0 + 13 * ss),
-                ve = FloatVector.fromArray(FS, src, s0 + 14 * ss), vf = FloatVector.fromArray(FS, src, s0 + 15 * ss);
-        // The four stages, then row t of the transpose to dst[d0 + t * ds, + 16), in increasing t. Written
-        // out here rather than shared: vectors passed to a method C2 does not inline are boxed.
-        FloatVector[] x = SWAP;
-        FloatVector lo = x[0], hi = x[1];
-        FloatVector w0 = lo.selectFrom(v0, v8), w8 = hi.selectFrom(v0, v8), w1 = lo.selectFrom(v1, v9), w9 = hi.selectFrom(v1, v9),
-                w2 = lo.selectFrom(v2, va), wa = hi.selectFrom(v2, va), w3 = lo.selectFrom(v3, vb), wb = hi.selectFrom(v3, vb),
-                w4 = lo.selectFrom(v4, vc), wc = hi.selectFrom(v4, vc), w5 = lo.selectFrom(v5, vd), wd = hi.selectFrom(v5, vd),
-                w6 = lo.selectFrom(v6, ve), we = hi.selectFrom(v6, ve), w7 = lo.selectFrom(v7, vf), wf = hi.selectFrom(v7, vf);
-        lo = x[2];
-        hi = x[3];
-        v0 = lo.selectFrom(w0, w4); v4 = hi.selectFrom(w0, w4); v1 = lo.selectFrom(w1, w5); v5 = hi.selectFrom(w1, w5);
-        v2 = lo.selectFrom(w2, w6); v6 = hi.selectFrom(w2, w6); v3 = lo.selectFrom(w3, w7); v7 = hi.selectFrom(w3, w7);
-        v8 = lo.selectFrom(w8, wc); vc = hi.selectFrom(w8, wc); v9 = lo.selectFrom(w9, wd); vd = hi.selectFrom(w9, wd);
-        va = lo.selectFrom(wa, we); ve = hi.selectFrom(wa, we); vb = lo.selectFrom(wb, wf); vf = hi.selectFrom(wb, wf);
-        lo = x[4];
-        hi = x[5];
-        w0 = lo.selectFrom(v0, v2); w2 = hi.selectFrom(v0, v2); w1 = lo.selectFrom(v1, v3); w3 = hi.selectFrom(v1, v3);
-        w4 = lo.selectFrom(v4, v6); w6 = hi.selectFrom(v4, v6); w5 = lo.selectFrom(v5, v7); w7 = hi.selectFrom(v5, v7);
-        w8 = lo.selectFrom(v8, va); wa = hi.selectFrom(v8, va); w9 = lo.selectFrom(v9, vb); wb = hi.selectFrom(v9, vb);
-        wc = lo.selectFrom(vc, ve); we = hi.selectFrom(vc, ve); wd = lo.selectFrom(vd, vf); wf = hi.selectFrom(vd, vf);
-        lo = x[6];
-        hi = x[7];
-        lo.selectFrom(w0, w1).intoArray(dst, d0);           hi.selectFrom(w0, w1).intoArray(dst, d0 + ds);
-        lo.selectFrom(w2, w3).intoArray(dst, d0 + 2 * ds);  hi.selectFrom(w2, w3).intoArray(dst, d0 + 3 * ds);
-        lo.selectFrom(w4, w5).intoArray(dst, d0 + 4 * ds);  hi.selectFrom(w4, w5).intoArray(dst, d0 + 5 * ds);
-        lo.selectFrom(w6, w7).intoArray(dst, d0 + 6 * ds);  hi.selectFrom(w6, w7).intoArray(dst, d0 + 7 * ds);
-        lo.selectFrom(w8, w9).intoArray(dst, d0 + 8 * ds);  hi.selectFrom(w8, w9).intoArray(dst, d0 + 9 * ds);
-        lo.selectFrom(wa, wb).intoArray(dst, d0 + 10 * ds); hi.selectFrom(wa, wb).intoArray(dst, d0 + 11 * ds);
-        lo.selectFrom(wc, wd).intoArray(dst, d0 + 12 * ds); hi.selectFrom(wc, wd).intoArray(dst, d0 + 13 * ds);
-        lo.selectFrom(we, wf).intoArray(dst, d0 + 14 * ds); hi.selectFrom(we, wf).intoArray(dst, d0 + 15 * ds);
-    }
+    // ---- transposes in registers (AVX-512 lanes), for packing operands stored across the direction
+    // the kernel reads: B panels 16 x 16 at a time (TileTranspose), A slivers 12 x 16 here, with
+    // TileTranspose's stage permutes ----
 
     /**
      * ap[d0 + t * 12 + r] = a[s0 + r * ss + t] for r in [0, 12), t in [0, 16): one 16-column step of a
@@ -524,7 +463,7 @@ public final class Gemm {
                 va = FloatVector.fromArray(FS, src, s0 + 10 * ss), vb = FloatVector.fromArray(FS, src, s0 + 11 * ss);
         FloatVector vc = v0, vd = v0, ve = v0, vf = v0;      // rows 12..15: don't-care lanes
         int ds = F_MR;
-        FloatVector[] x = SWAP;
+        FloatVector[] x = TileTranspose.STAGES;
         FloatVector lo = x[0], hi = x[1];
         FloatVector w0 = lo.selectFrom(v0, v8), w8 = hi.selectFrom(v0, v8), w1 = lo.selectFrom(v1, v9), w9 = hi.selectFrom(v1, v9),
                 w2 = lo.selectFrom(v2, va), wa = hi.selectFrom(v2, va), w3 = lo.selectFrom(v3, vb), wb = hi.selectFrom(v3, vb),

@@ -19,8 +19,11 @@ final class TileTranspose {
     /** Whether the transpose runs here: it needs 16 float lanes (AVX-512). */
     static final boolean SUPPORTED = FL == 16;
 
-    /** For each stage b: the permute taking rows (i, i + b) to their first and second outputs. */
-    private static final FloatVector[] SWAP = swapIndices();
+    /**
+     * For each stage b (8, 4, 2, 1): the two permutes taking rows (i, i + b) to their first and
+     * second outputs; {@link Gemm}'s 12 x 16 packing transpose uses them too.
+     */
+    static final FloatVector[] STAGES = swapIndices();
 
     private static FloatVector[] swapIndices() {
         if (!SUPPORTED) return new FloatVector[0];
@@ -50,7 +53,7 @@ final class TileTranspose {
                 ve = FloatVector.fromArray(F, src, s0 + 14 * ss), vf = FloatVector.fromArray(F, src, s0 + 15 * ss);
         // The four stages, then row t of the transpose to dst[d0 + t * ds, + 16), in increasing t. Written
         // out here rather than shared: vectors passed to a method C2 does not inline are boxed.
-        FloatVector[] x = SWAP;
+        FloatVector[] x = STAGES;
         FloatVector lo = x[0], hi = x[1];
         FloatVector w0 = lo.selectFrom(v0, v8), w8 = hi.selectFrom(v0, v8), w1 = lo.selectFrom(v1, v9), w9 = hi.selectFrom(v1, v9),
                 w2 = lo.selectFrom(v2, va), wa = hi.selectFrom(v2, va), w3 = lo.selectFrom(v3, vb), wb = hi.selectFrom(v3, vb),
