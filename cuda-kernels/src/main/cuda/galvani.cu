@@ -5,3 +5,7 @@
 #include "random.cu"
 #include "gemm.cu"
 #include "lif.cu"
+#include "index.cu"
+#include "pool.cu"
+#include "norm.cu"
+#include "optim.cu"

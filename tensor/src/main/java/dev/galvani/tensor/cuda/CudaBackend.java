@@ -41,8 +41,9 @@ import jcuda.driver.CUevent;
  * unary (F32, F64, I32, I64), binary and binaryScalar (all dtypes; F32 with a vectorised contiguous
  * path), where (all dtypes), reduce (sum, prod, max, min, argmax, argmin on F32, F64, I32, I64),
  * cumsum (F32, F64, I32, I64), matmul (F32 and F64: cuBLAS, else Galvani's tiled kernels), random
- * (every distribution), the fused LIF forward and backward (F32, F64). Everything else (indexSelect,
- * gather, scatterAdd, unary and reductions on BOOL, integer matmul, layouts of more than eight
+ * (every distribution), indexSelect, gather and scatterAdd (all dtypes; scatterAdd deterministic and
+ * bit-identical to the CPU, without atomics), and the kernel families of {@link CudaKernelFamilies}.
+ * Everything else (unary and reductions on BOOL, integer matmul, layouts of more than eight
  * merged dimensions) runs as a clearly labelled <b>host fallback</b>: the operands' storages are
  * copied to the host, the CPU kernel runs, the output is copied back; each is counted by primitive
  * ({@link #hostFallbacks}), so the whole operation table runs on "cuda" while kernels are added.
@@ -457,18 +458,58 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
-    // ---- indexing: host fallbacks for now ----------------------------------------------------------------
+    // ---- indexing (index.cu) -----------------------------------------------------------------------------
 
+    /** index_select as a gather whose index has stride 0 in every dimension but {@code dim}. */
     @Override public void indexSelect(Operand x, int dim, Operand index, Operand out) {
-        onHost("indexSelect", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out);
+        if (x.dim() == 0) { onHost("indexSelect (0-d)", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out); return; }
+        int[] indexStrides = new int[out.dim()];
+        indexStrides[dim] = index.dim() == 0 ? 0 : index.strides()[0];
+        if (!gather(x, dim, index, indexStrides, out))
+            onHost("indexSelect (more than 8 dimensions)", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out);
     }
 
     @Override public void gather(Operand x, int dim, Operand index, Operand out) {
-        onHost("gather", out, o -> CpuBackend.INSTANCE.gather(o[0], dim, o[1], o[2]), x, index, out);
+        if (x.dim() == 0 || !gather(x, dim, index, index.strides(), out))
+            onHost("gather (more than 8 dimensions or 0-d)", out, o -> CpuBackend.INSTANCE.gather(o[0], dim, o[1], o[2]), x, index, out);
     }
 
+    /** out[e] = x[e with coordinate dim replaced by index[e]]; false when the layout does not fit a kernel. */
+    private boolean gather(Operand x, int dim, Operand index, int[] indexStrides, Operand out) {
+        int n = (int) out.numel();
+        if (n == 0) return true;
+        int[] xStrides = x.strides();
+        int step = xStrides[dim];
+        xStrides[dim] = 0;                 // the kernel adds index * step itself
+        CudaLayouts.Coalesced c = CudaLayouts.coalesce(out.shape().dims(), xStrides, indexStrides, out.strides());
+        if (!c.fits()) return false;
+        launch(KernelArgs.of(Kernels.GATHER.named("gather_" + Kernels.suffix(x.dtype()))).ptr(base(x)).ptr(base(index)).ptr(base(out))
+                .shape(c.shapeStruct()).strided(c.stridedStruct(0, x.offset())).strided(c.stridedStruct(1, index.offset()))
+                .strided(c.stridedStruct(2, out.offset())).i64(n).i32(step).i32(x.size(dim)).i32(dim), n);
+        return true;
+    }
+
+    /**
+     * One thread per line along {@code dim}, adding its sources in index order (index.cu): the CPU's
+     * order of additions for every element, so the result is bit-identical and needs no atomics.
+     */
     @Override public void scatterAdd(Operand target, int dim, Operand index, Operand src) {
-        onHost("scatterAdd", target, o -> CpuBackend.INSTANCE.scatterAdd(o[0], dim, o[1], o[2]), target, index, src);
+        if (index.numel() == 0) return;
+        int rank = index.dim();
+        int[] others = new int[Math.max(0, rank - 1)];
+        for (int d = 0, k = 0; d < rank; d++) if (d != dim) others[k++] = d;
+        int[] ts = target.strides(), is = index.strides(), ss = src.strides();
+        CudaLayouts.Coalesced lines = CudaLayouts.coalesce(CudaLayouts.pick(index.shape().dims(), others), CudaLayouts.pick(ts, others),
+                CudaLayouts.pick(is, others), CudaLayouts.pick(ss, others));
+        if (rank == 0 || !lines.fits()) {
+            onHost("scatterAdd (more than 8 dimensions or 0-d)", target, o -> CpuBackend.INSTANCE.scatterAdd(o[0], dim, o[1], o[2]), target, index, src);
+            return;
+        }
+        long count = index.numel() / index.size(dim);
+        context.launch(KernelArgs.of(Kernels.SCATTER_ADD.named("scatter_add_" + Kernels.suffix(target.dtype()))).ptr(base(target)).ptr(base(index))
+                .ptr(base(src)).shape(lines.shapeStruct()).strided(lines.stridedStruct(0, target.offset())).strided(lines.stridedStruct(1, index.offset()))
+                .strided(lines.stridedStruct(2, src.offset())).i64(count).i32(index.size(dim)).i32(is[dim]).i32(ss[dim]).i32(ts[dim])
+                .i32(target.size(dim)).i32(dim), LaunchGeometry.gridStride(count, context.multiprocessors));
     }
 
     // ---- random ---------------------------------------------------------------------------------------------

@@ -4,14 +4,18 @@ import dev.galvani.tensor.DType;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.LifSpec;
+import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.backend.OptimizerKernels;
+import dev.galvani.tensor.backend.PoolingKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
  * The CUDA kernel families, each registered as a {@link KernelProvider} for "cuda" devices in
  * {@code META-INF/services}. Families a device lacks run their composed forms from the core (the
- * front end's choice), so only the fused operations that earn a kernel are here: so far the
- * multi-step LIF (lif.cu), twin of the CPU's {@code LifKernels}.
+ * front end's choice), so only the fused operations that earn a kernel are here: the multi-step
+ * LIF (lif.cu), pooling (pool.cu), batch norm (norm.cu) and the Adam step (optim.cu), twins of the
+ * CPU's {@code LifKernels}, {@code PoolKernels}, {@code NormKernels} and {@code AdamKernels}.
  */
 public final class CudaKernelFamilies {
 
@@ -27,6 +31,42 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public SpikingKernels create(Backend backend) { return new Lif((CudaBackend) backend); }
+    }
+
+    /** {@link PoolingKernels} on CUDA: max and average pooling, forward and backward (pool.cu). */
+    public static final class Pooling implements KernelProvider<PoolingKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Pooling() {}
+
+        @Override public Class<PoolingKernels> family() { return PoolingKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public PoolingKernels create(Backend backend) { return new CudaPooling((CudaBackend) backend); }
+    }
+
+    /** {@link NormalizationKernels} on CUDA: batch norm forward (batch or running statistics) and backward (norm.cu). */
+    public static final class Normalization implements KernelProvider<NormalizationKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Normalization() {}
+
+        @Override public Class<NormalizationKernels> family() { return NormalizationKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public NormalizationKernels create(Backend backend) { return new CudaNormalization((CudaBackend) backend); }
+    }
+
+    /** {@link OptimizerKernels} on CUDA: the fused Adam/AdamW step (optim.cu). */
+    public static final class Optimizers implements KernelProvider<OptimizerKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Optimizers() {}
+
+        @Override public Class<OptimizerKernels> family() { return OptimizerKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public OptimizerKernels create(Backend backend) { return new CudaOptimizers((CudaBackend) backend); }
     }
 
     /** The LIF kernels of one device. */

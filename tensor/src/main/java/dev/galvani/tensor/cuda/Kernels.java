@@ -51,4 +51,20 @@ final class Kernels {
     static final Signature LIF_FORWARD = new Signature("lif_forward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);
     static final Signature LIF_BACKWARD = new Signature("lif_backward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);
     static final Signature LIF_DECAY_SUM = new Signature("lif_decay_sum_", PTR, I32, PTR);
+    static final Signature GATHER = new Signature("gather_", PTR, PTR, PTR, SHAPE, STRIDED, STRIDED, STRIDED, I64, I32, I32, I32);
+    static final Signature SCATTER_ADD = new Signature("scatter_add_", PTR, PTR, PTR, SHAPE, STRIDED, STRIDED, STRIDED, I64, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_MAX_FORWARD = new Signature("pool_max_forward_", PTR, PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_MAX_BACKWARD = new Signature("pool_max_backward_", PTR, PTR, PTR, STRIDED, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_AVG_FORWARD = new Signature("pool_avg_forward_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_AVG_BACKWARD = new Signature("pool_avg_backward_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature BN_STATISTICS = new Signature("bn_statistics_", PTR, PTR, I32, PTR, I32, I32, I32, I32, F64);
+    static final Signature BN_NORMALIZE = new Signature("bn_normalize_", PTR, PTR, I32, PTR, I32, PTR, I32, PTR, I32, PTR, I64, I32, I32);
+    static final Signature BN_BACKWARD_REDUCE = new Signature("bn_backward_reduce_", PTR, PTR, PTR, I32, PTR, I32, PTR, I32, PTR, I32, PTR, I32,
+            PTR, I32, I32, I32, I32);
+    static final Signature BN_BACKWARD_INPUT = new Signature("bn_backward_input_", PTR, PTR, PTR, PTR, I64, I32, I32);
+    static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

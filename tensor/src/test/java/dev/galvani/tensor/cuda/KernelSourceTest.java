@@ -72,6 +72,8 @@ class KernelSourceTest {
             used.add((dt.isFloatingPoint() ? Kernels.BINARY_FLOAT : Kernels.BINARY_INT).named("compare_" + s));
             used.add(Kernels.WHERE.named("where_" + s));
             used.add(Kernels.RANDOM_BERNOULLI.named("random_bernoulli_" + s));
+            used.add(CudaBackend.named(Kernels.GATHER, dt));
+            used.add(CudaBackend.named(Kernels.SCATTER_ADD, dt));
             if (dt != DType.BOOL) {
                 used.add(Kernels.UNARY.named("unary_" + s));
                 used.add(Kernels.REDUCE.named("reduce_rows_" + s));
@@ -84,6 +86,9 @@ class KernelSourceTest {
                 used.add(CudaBackend.named(Kernels.LIF_FORWARD, dt));
                 used.add(CudaBackend.named(Kernels.LIF_BACKWARD, dt));
                 used.add(CudaBackend.named(Kernels.LIF_DECAY_SUM, dt));
+                for (Signature family : List.of(Kernels.POOL_MAX_FORWARD, Kernels.POOL_MAX_BACKWARD, Kernels.POOL_AVG_FORWARD, Kernels.POOL_AVG_BACKWARD,
+                        Kernels.BN_STATISTICS, Kernels.BN_NORMALIZE, Kernels.BN_BACKWARD_REDUCE, Kernels.BN_BACKWARD_INPUT, Kernels.ADAM_STEP))
+                    used.add(CudaBackend.named(family, dt));
             }
         }
         used.addAll(List.of(Kernels.UNARY_CONTIGUOUS, Kernels.BINARY_CONTIGUOUS, Kernels.RANDOM.named("random_bits64"), Kernels.RANDOM_INTEGERS, Kernels.DGEMM));
