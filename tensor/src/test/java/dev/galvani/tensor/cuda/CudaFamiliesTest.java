@@ -1,0 +1,191 @@
+package dev.galvani.tensor.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.galvani.tensor.AdamStep;
+import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Device;
+import dev.galvani.tensor.Generator;
+import dev.galvani.tensor.Normalization;
+import dev.galvani.tensor.OptimizerUpdates;
+import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.backend.NormalizationKernels;
+import dev.galvani.tensor.backend.OptimizerKernels;
+import dev.galvani.tensor.backend.Pool2dSpec;
+import dev.galvani.tensor.backend.PoolingKernels;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CUDA indexing kernels and kernel families against the CPU on the same inputs, at sizes that
+ * take many blocks (the operation table checks them on small inputs against naive references):
+ * gather, index_select and scatter_add (bit for bit: scatter_add adds in the CPU's order), max and
+ * average pooling forward and backward (bit for bit: same window order, the backward passes add in
+ * the CPU's order), batch norm forward and backward (statistics in double on both, so to a few ulps),
+ * and the Adam step (bit for bit). Skipped where no CUDA device can be used.
+ */
+@Tag("cuda")
+class CudaFamiliesTest {
+
+    static final Device GPU = Device.cuda(0);
+    static CudaBackend backend;
+
+    @BeforeAll
+    static void gpu() {
+        Optional<String> why = CudaBackend.unavailableReason(0);
+        assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        backend = CudaBackend.open(0);
+    }
+
+    @Test
+    void theFamiliesAreNativeOnCuda() {
+        assertTrue(backend.kernels(PoolingKernels.class).orElseThrow() instanceof CudaPooling);
+        assertTrue(backend.kernels(NormalizationKernels.class).orElseThrow() instanceof CudaNormalization);
+        assertTrue(backend.kernels(OptimizerKernels.class).orElseThrow() instanceof CudaOptimizers);
+    }
+
+    @Test
+    void gatherAndIndexSelectGiveTheCpusValues() {
+        Map<String, Long> before = backend.hostFallbacks();
+        Generator g = new Generator(11);
+        for (DType dt : new DType[]{DType.F32, DType.F64, DType.I32, DType.I64}) {
+            Tensor x = Tensor.randn(g, DType.F64, 37, 129, 65).mul(100).to(dt);
+            Tensor xt = x.transpose(0, 2);                                        // a strided view: [65, 129, 37]
+            for (int dim = 0; dim < 3; dim++) {
+                Tensor idx = Tensor.randint(g, 0, xt.size(dim), 1000);
+                assertArrayEquals(xt.indexSelect(dim, idx).toDoubleArray(), xt.to(GPU).indexSelect(dim, idx.to(GPU)).toDoubleArray(), "indexSelect " + dt + " dim " + dim);
+                int[] shape = {40, 50, 30};
+                shape[dim] = 70;
+                Tensor gi = Tensor.randint(g, 0, xt.size(dim), shape);
+                assertArrayEquals(xt.gather(dim, gi).toDoubleArray(), xt.to(GPU).gather(dim, gi.to(GPU)).toDoubleArray(), "gather " + dt + " dim " + dim);
+            }
+        }
+        assertEquals(before, backend.hostFallbacks(), "no host fallback");
+    }
+
+    @Test
+    void scatterAddIsTheCpusBitForBit() {
+        Generator g = new Generator(12);
+        for (DType dt : new DType[]{DType.F32, DType.F64, DType.I32, DType.I64}) {
+            for (int dim = 0; dim < 2; dim++) {
+                Tensor target = Tensor.randn(g, DType.F64, 64, 300).mul(1000).to(dt);
+                int[] shape = {64, 300};
+                shape[dim] = 5000;                                                   // many collisions per target element
+                Tensor idx = Tensor.randint(g, 0, target.size(dim), shape), src = Tensor.randn(g, DType.F64, shape).mul(1000).to(dt);
+                double[] cpu = target.scatterAdd(dim, idx, src).toDoubleArray();
+                double[] gpu = target.to(GPU).scatterAdd(dim, idx.to(GPU), src.to(GPU)).toDoubleArray();
+                assertArrayEquals(cpu, gpu, "scatterAdd " + dt + " dim " + dim);
+            }
+        }
+        // A transposed source and index (strided lines).
+        Tensor target = Tensor.zeros(DType.F32, Device.CPU, 33, 17);
+        Tensor idx = Tensor.randint(g, 0, 33, 17, 900).transpose(0, 1), src = Tensor.randn(g, 17, 900).transpose(0, 1);
+        assertArrayEquals(target.scatterAdd(0, idx, src).toFloatArray(), target.to(GPU).scatterAdd(0, idx.to(GPU), src.to(GPU)).toFloatArray());
+    }
+
+    @Test
+    void anIndexOutOfRangeIsReportedAtTheNextWait() {
+        Tensor x = Tensor.randn(new Generator(1), GPU, 4, 5);
+        Tensor bad = Tensor.of(new long[]{0, 9, 1}, 3).to(GPU);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> x.indexSelect(0, bad).toFloatArray());
+        assertTrue(e.getMessage().contains("index 9") && e.getMessage().contains("size 4"), e.getMessage());
+        Tensor badScatter = Tensor.of(new long[]{0, -1}, 2, 1).to(GPU);
+        assertThrows(IndexOutOfBoundsException.class, () -> x.scatterAdd(0, badScatter, Tensor.ones(GPU, 2, 1)).toFloatArray());
+        assertEquals(20, x.abs().gt(-1).sum().item(), "the device still works and the slot was cleared");
+    }
+
+    @Test
+    void poolingIsTheCpusBitForBit() {
+        Generator g = new Generator(13);
+        for (DType dt : new DType[]{DType.F32, DType.F64}) {
+            Tensor x = Tensor.randn(g, dt, 8, 16, 33, 31);
+            Tensor xt = x.transpose(2, 3);                                        // strided input [8, 16, 31, 33]
+            Pool2dSpec[] maxSpecs = {new Pool2dSpec(2, 2, 2, 2, 0, 0, 1, 1, false, true), new Pool2dSpec(3, 3, 2, 2, 1, 1, 1, 1, true, true),
+                    new Pool2dSpec(3, 2, 1, 2, 1, 1, 2, 1, false, true), new Pool2dSpec(4, 4, 3, 3, 2, 2, 1, 1, true, true)};
+            for (Tensor in : new Tensor[]{x, xt})
+                for (Pool2dSpec s : maxSpecs) {
+                    Pooling.MaxPoolResult cpu = Pooling.maxPool2dWithIndices(in, s), gpu = Pooling.maxPool2dWithIndices(in.to(GPU), s);
+                    assertArrayEquals(cpu.values().toDoubleArray(), gpu.values().toDoubleArray(), "maxPool2d " + s);
+                    assertArrayEquals(cpu.indices().toLongArray(), gpu.indices().toLongArray(), "maxPool2d indices " + s);
+                    Tensor gy = Tensor.randn(g, dt, cpu.values().shape().dims());
+                    assertArrayEquals(Pooling.maxPool2dBackward(gy, cpu.indices(), in.shape().dims(), s).toDoubleArray(),
+                            Pooling.maxPool2dBackward(gy.to(GPU), gpu.indices(), in.shape().dims(), s).toDoubleArray(), "maxPool2dBackward " + s);
+                }
+            Pool2dSpec[] avgSpecs = {new Pool2dSpec(2, 2, 2, 2, 0, 0, 1, 1, false, true), new Pool2dSpec(3, 3, 2, 2, 1, 1, 1, 1, true, false),
+                    new Pool2dSpec(3, 3, 2, 2, 1, 1, 1, 1, true, true), new Pool2dSpec(5, 3, 1, 2, 2, 1, 1, 1, false, false)};
+            for (Tensor in : new Tensor[]{x, xt})
+                for (Pool2dSpec s : avgSpecs) {
+                    Tensor cpu = Pooling.avgPool2d(in, s);
+                    assertArrayEquals(cpu.toDoubleArray(), Pooling.avgPool2d(in.to(GPU), s).toDoubleArray(), "avgPool2d " + s);
+                    Tensor gy = Tensor.randn(g, dt, cpu.shape().dims());
+                    assertArrayEquals(Pooling.avgPool2dBackward(gy, in.shape().dims(), s).toDoubleArray(),
+                            Pooling.avgPool2dBackward(gy.to(GPU), in.shape().dims(), s).toDoubleArray(), "avgPool2dBackward " + s);
+                }
+        }
+    }
+
+    @Test
+    void batchNormMatchesTheCpu() {
+        Generator g = new Generator(14);
+        for (DType dt : new DType[]{DType.F32, DType.F64}) {
+            double tol = dt == DType.F32 ? 2e-5 : 1e-12;
+            for (int[] shape : new int[][]{{32, 64, 13, 11}, {4096, 3}, {2, 5, 70000}}) {
+                Tensor x = Tensor.randn(g, dt, shape).mul(3).add(1), w = Tensor.rand(g, dt, shape[1]).add(0.5), b = Tensor.randn(g, dt, shape[1]);
+                Tensor rm = Tensor.randn(g, dt, shape[1]), rv = Tensor.rand(g, dt, shape[1]).add(0.5);
+                for (boolean batchStats : new boolean[]{true, false}) {
+                    Normalization.BatchNormResult cpu = Normalization.batchNorm(x, w, b, rm, rv, batchStats, 1e-5);
+                    Normalization.BatchNormResult gpu = Normalization.batchNorm(x.to(GPU), w.to(GPU), b.to(GPU), rm.to(GPU), rv.to(GPU), batchStats, 1e-5);
+                    close(cpu.output(), gpu.output(), tol, "batchNorm output " + batchStats);
+                    close(cpu.mean(), gpu.mean(), tol, "batchNorm mean " + batchStats);
+                    close(cpu.invstd(), gpu.invstd(), tol, "batchNorm invstd " + batchStats);
+                    Tensor gy = Tensor.randn(g, dt, shape);
+                    Tensor[] gc = Normalization.batchNormBackward(gy, x, w, cpu.mean(), cpu.invstd(), batchStats, true, true, true);
+                    Tensor[] gg = Normalization.batchNormBackward(gy.to(GPU), x.to(GPU), w.to(GPU), gpu.mean(), gpu.invstd(), batchStats, true, true, true);
+                    for (int i = 0; i < 3; i++) close(gc[i], gg[i], tol * 10, "batchNormBackward " + i + " " + batchStats);
+                }
+            }
+        }
+    }
+
+    @Test
+    void adamStepIsTheCpusBitForBit() {
+        Generator g = new Generator(15);
+        for (DType dt : new DType[]{DType.F32, DType.F64}) {
+            Object[][] options = {{0.0, false, false, false}, {0.1, false, false, false}, {0.01, true, false, false}, {0.0, false, true, false},
+                    {0.05, true, true, true}};
+            for (Object[] o : options) {
+                int n = 100_003;
+                Tensor p = Tensor.randn(g, dt, n), m = Tensor.zeros(dt, Device.CPU, n), v = Tensor.zeros(dt, Device.CPU, n);
+                Tensor vmax = (Boolean) o[2] ? Tensor.zeros(dt, Device.CPU, n) : null;
+                Tensor pg = p.to(GPU), mg = m.to(GPU), vg = v.to(GPU), vmaxg = vmax == null ? null : vmax.to(GPU);
+                for (long step = 1; step <= 3; step++) {
+                    Tensor grad = Tensor.randn(g, dt, n);
+                    AdamStep hp = new AdamStep(1e-3, 0.9, 0.999, 1e-8, (Double) o[0], (Boolean) o[1], (Boolean) o[2], (Boolean) o[3], step);
+                    OptimizerUpdates.adamStep(p, grad, m, v, vmax, hp);
+                    OptimizerUpdates.adamStep(pg, grad.to(GPU), mg, vg, vmaxg, hp);
+                }
+                String what = dt + " adam " + java.util.Arrays.toString(o);
+                assertArrayEquals(p.toDoubleArray(), pg.toDoubleArray(), what + " param");
+                assertArrayEquals(m.toDoubleArray(), mg.toDoubleArray(), what + " exp_avg");
+                assertArrayEquals(v.toDoubleArray(), vg.toDoubleArray(), what + " exp_avg_sq");
+                if (vmax != null) assertArrayEquals(vmax.toDoubleArray(), vmaxg.toDoubleArray(), what + " max_exp_avg_sq");
+            }
+        }
+    }
+
+    /** |cpu - gpu| within tol (1 + |cpu|) element by element. */
+    static void close(Tensor cpu, Tensor gpu, double tol, String what) {
+        double[] a = cpu.toDoubleArray(), b = gpu.toDoubleArray();
+        assertEquals(a.length, b.length, what + ": length");
+        for (int i = 0; i < a.length; i++)
+            assertTrue(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(a[i])), what + " [" + i + "]: CPU " + a[i] + ", GPU " + b[i]);
+    }
+}
