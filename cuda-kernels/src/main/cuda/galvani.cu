@@ -9,3 +9,4 @@
 #include "pool.cu"
 #include "norm.cu"
 #include "optim.cu"
+#include "conv.cu"

@@ -2,6 +2,7 @@ package dev.galvani.tensor.cuda;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.backend.Backend;
+import dev.galvani.tensor.backend.ConvolutionKernels;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.NormalizationKernels;
@@ -14,7 +15,7 @@ import dev.galvani.tensor.backend.SpikingKernels;
  * The CUDA kernel families, each registered as a {@link KernelProvider} for "cuda" devices in
  * {@code META-INF/services}. Families a device lacks run their composed forms from the core (the
  * front end's choice), so only the fused operations that earn a kernel are here: the multi-step
- * LIF (lif.cu), pooling (pool.cu), batch norm (norm.cu) and the Adam step (optim.cu), twins of the
+ * LIF (lif.cu), convolution (conv.cu + GEMM, {@link CudaConvolution}), pooling (pool.cu), batch norm (norm.cu) and the Adam step (optim.cu), twins of the
  * CPU's {@code LifKernels}, {@code PoolKernels}, {@code NormKernels} and {@code AdamKernels}.
  */
 public final class CudaKernelFamilies {
@@ -31,6 +32,18 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public SpikingKernels create(Backend backend) { return new Lif((CudaBackend) backend); }
+    }
+
+    /** {@link ConvolutionKernels} on CUDA: im2col + GEMM forward and both gradients (conv.cu, cuBLAS or Galvani's SGEMM). */
+    public static final class Convolution implements KernelProvider<ConvolutionKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Convolution() {}
+
+        @Override public Class<ConvolutionKernels> family() { return ConvolutionKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public ConvolutionKernels create(Backend backend) { return new CudaConvolution((CudaBackend) backend); }
     }
 
     /** {@link PoolingKernels} on CUDA: max and average pooling, forward and backward (pool.cu). */

@@ -66,5 +66,8 @@ final class Kernels {
     static final Signature BN_BACKWARD_REDUCE = new Signature("bn_backward_reduce_", PTR, PTR, PTR, I32, PTR, I32, PTR, I32, PTR, I32, PTR, I32,
             PTR, I32, I32, I32, I32);
     static final Signature BN_BACKWARD_INPUT = new Signature("bn_backward_input_", PTR, PTR, PTR, PTR, I64, I32, I32);
+    static final Signature IM2COL = new Signature("im2col_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32,
+            I32, I32, I64, I64);
+    static final Signature COL2IM = new Signature("col2im_", PTR, PTR, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32);
     static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

@@ -14,6 +14,9 @@ import dev.galvani.tensor.Normalization;
 import dev.galvani.tensor.OptimizerUpdates;
 import dev.galvani.tensor.Pooling;
 import dev.galvani.tensor.Tensor;
+import dev.galvani.tensor.Convolution;
+import dev.galvani.tensor.backend.Conv2dSpec;
+import dev.galvani.tensor.backend.ConvolutionKernels;
 import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
@@ -47,6 +50,7 @@ class CudaFamiliesTest {
 
     @Test
     void theFamiliesAreNativeOnCuda() {
+        assertTrue(backend.kernels(ConvolutionKernels.class).orElseThrow() instanceof CudaConvolution);
         assertTrue(backend.kernels(PoolingKernels.class).orElseThrow() instanceof CudaPooling);
         assertTrue(backend.kernels(NormalizationKernels.class).orElseThrow() instanceof CudaNormalization);
         assertTrue(backend.kernels(OptimizerKernels.class).orElseThrow() instanceof CudaOptimizers);
@@ -129,6 +133,38 @@ class CudaFamiliesTest {
                     assertArrayEquals(Pooling.avgPool2dBackward(gy, in.shape().dims(), s).toDoubleArray(),
                             Pooling.avgPool2dBackward(gy.to(GPU), in.shape().dims(), s).toDoubleArray(), "avgPool2dBackward " + s);
                 }
+        }
+    }
+
+    /** Forward and both gradients, with groups, strides, padding, dilation, strided inputs, and with the batch split in chunks. */
+    @Test
+    void convolutionMatchesTheCpu() {
+        Generator g = new Generator(16);
+        // (stride, padding, dilation, groups, kernel)
+        int[][] geometries = {{1, 1, 1, 1, 3}, {2, 0, 1, 1, 3}, {1, 2, 2, 2, 3}, {2, 1, 1, 4, 5}, {1, 0, 1, 8, 1}, {3, 2, 2, 1, 2}};
+        for (long budget : new long[]{CudaConvolution.COLUMN_BUDGET, 5000}) {
+            CudaConvolution.columnBudget = budget;
+            try {
+                for (DType dt : new DType[]{DType.F32, DType.F64}) {
+                    double tol = dt == DType.F32 ? 1e-4 : 1e-11;
+                    for (int[] c : geometries) {
+                        Conv2dSpec s = new Conv2dSpec(c[0], c[0], c[1], c[1], c[2], c[2], c[3]);
+                        Tensor x = Tensor.randn(g, dt, 6, 8, 19, 23), w = Tensor.randn(g, dt, 16, 8 / c[3], c[4], c[4]).mul(0.2);
+                        Tensor xs = x.transpose(2, 3).contiguous().transpose(2, 3);           // same values, strided layout
+                        Tensor cpu = Convolution.conv2d(x, w, null, s);
+                        String what = dt + " conv " + java.util.Arrays.toString(c) + " budget " + budget;
+                        close(cpu, Convolution.conv2d(x.to(GPU), w.to(GPU), null, s), tol, what);
+                        close(cpu, Convolution.conv2d(xs.to(GPU), w.to(GPU), null, s), tol, what + " strided input");
+                        Tensor gy = Tensor.randn(g, dt, cpu.shape().dims());
+                        close(Convolution.conv2dInputGrad(gy, w, x.shape().dims(), s), Convolution.conv2dInputGrad(gy.to(GPU), w.to(GPU), x.shape().dims(), s),
+                                tol, what + " input gradient");
+                        close(Convolution.conv2dWeightGrad(x, gy, w.shape().dims(), s), Convolution.conv2dWeightGrad(xs.to(GPU), gy.to(GPU), w.shape().dims(), s),
+                                tol * 10, what + " weight gradient");
+                    }
+                }
+            } finally {
+                CudaConvolution.columnBudget = CudaConvolution.COLUMN_BUDGET;
+            }
         }
     }
 
