@@ -10,3 +10,4 @@
 #include "norm.cu"
 #include "optim.cu"
 #include "conv.cu"
+#include "fft.cu"

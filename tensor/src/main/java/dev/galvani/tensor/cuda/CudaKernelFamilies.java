@@ -9,14 +9,15 @@ import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
  * The CUDA kernel families, each registered as a {@link KernelProvider} for "cuda" devices in
  * {@code META-INF/services}. Families a device lacks run their composed forms from the core (the
  * front end's choice), so only the fused operations that earn a kernel are here: the multi-step
- * LIF (lif.cu), convolution (conv.cu + GEMM, {@link CudaConvolution}), pooling (pool.cu), batch norm (norm.cu) and the Adam step (optim.cu), twins of the
- * CPU's {@code LifKernels}, {@code PoolKernels}, {@code NormKernels} and {@code AdamKernels}.
+ * LIF (lif.cu), convolution (conv.cu + GEMM, {@link CudaConvolution}), pooling (pool.cu), batch norm (norm.cu), the Adam step (optim.cu) and the FFTs (cuFFT,
+ * {@link CudaSpectral}), twins of the CPU's {@code LifKernels}, {@code PoolKernels}, {@code NormKernels} and {@code AdamKernels}.
  */
 public final class CudaKernelFamilies {
 
@@ -44,6 +45,18 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public ConvolutionKernels create(Backend backend) { return new CudaConvolution((CudaBackend) backend); }
+    }
+
+    /** {@link SpectralKernels} on CUDA: FFTs through cuFFT with layout kernels (fft.cu), on the host where no cuFFT is found. */
+    public static final class Spectral implements KernelProvider<SpectralKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Spectral() {}
+
+        @Override public Class<SpectralKernels> family() { return SpectralKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public SpectralKernels create(Backend backend) { return new CudaSpectral((CudaBackend) backend); }
     }
 
     /** {@link PoolingKernels} on CUDA: max and average pooling, forward and backward (pool.cu). */

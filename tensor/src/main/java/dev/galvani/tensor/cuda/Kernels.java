@@ -69,5 +69,8 @@ final class Kernels {
     static final Signature IM2COL = new Signature("im2col_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32,
             I32, I32, I64, I64);
     static final Signature COL2IM = new Signature("col2im_", PTR, PTR, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature FFT_PACK = new Signature("fft_pack_", PTR, PTR, PTR, I64, I32, I32, I32, I32);
+    static final Signature FFT_UNPACK = new Signature("fft_unpack_", PTR, PTR, PTR, I64, I32, I32, F64);
+    static final Signature FFT_PACK_REAL = new Signature("fft_pack_real_", PTR, PTR, I64, I32, I32);
     static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

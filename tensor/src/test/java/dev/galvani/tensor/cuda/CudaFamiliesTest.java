@@ -21,6 +21,9 @@ import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpectralKernels;
+import dev.galvani.tensor.FFT;
+import dev.galvani.tensor.ComplexTensor;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +54,7 @@ class CudaFamiliesTest {
     @Test
     void theFamiliesAreNativeOnCuda() {
         assertTrue(backend.kernels(ConvolutionKernels.class).orElseThrow() instanceof CudaConvolution);
+        assertTrue(backend.kernels(SpectralKernels.class).orElseThrow() instanceof CudaSpectral);
         assertTrue(backend.kernels(PoolingKernels.class).orElseThrow() instanceof CudaPooling);
         assertTrue(backend.kernels(NormalizationKernels.class).orElseThrow() instanceof CudaNormalization);
         assertTrue(backend.kernels(OptimizerKernels.class).orElseThrow() instanceof CudaOptimizers);
@@ -166,6 +170,43 @@ class CudaFamiliesTest {
                 CudaConvolution.columnBudget = CudaConvolution.COLUMN_BUDGET;
             }
         }
+    }
+
+    /**
+     * fft, ifft, rfft and irfft along a middle and a last dimension, lengths 1 to a prime above 4096,
+     * against the CPU's transforms; through cuFFT where the machine has it (said on stdout), else the
+     * host fallback.
+     */
+    @Test
+    void fftsMatchTheCpu() {
+        boolean cufft = ((CudaSpectral) backend.kernels(SpectralKernels.class).orElseThrow()).usesCufft();
+        System.out.println("CUDA FFTs: " + (cufft ? "cuFFT" : "host fallback (no cuFFT found)"));
+        Generator g = new Generator(17);
+        for (DType dt : new DType[]{DType.F32, DType.F64}) {
+            double tol = dt == DType.F32 ? 2e-5 : 1e-11;
+            for (int n : new int[]{1, 2, 15, 64, 1000, 4099}) {
+                for (int dim : new int[]{1, 2}) {
+                    int[] shape = {3, 5, 4};
+                    shape[dim] = n;
+                    Tensor re = Tensor.randn(g, dt, shape), im = Tensor.randn(g, dt, shape);
+                    ComplexTensor z = ComplexTensor.of(re, im), zg = ComplexTensor.of(re.to(GPU), im.to(GPU));
+                    String what = dt + " n " + n + " dim " + dim;
+                    double scale = tol * Math.max(1, Math.sqrt(n)) * Math.log(n + 1) / Math.log(2);
+                    for (String norm : new String[]{"backward", "ortho"}) {
+                        closeComplex(FFT.fft(z, -1, dim, norm), FFT.fft(zg, -1, dim, norm), scale, what + " fft " + norm);
+                        closeComplex(FFT.ifft(z, -1, dim, norm), FFT.ifft(zg, -1, dim, norm), scale, what + " ifft " + norm);
+                        ComplexTensor spectrum = FFT.rfft(re, -1, dim, norm);
+                        closeComplex(spectrum, FFT.rfft(re.to(GPU), -1, dim, norm), scale, what + " rfft " + norm);
+                        close(FFT.irfft(spectrum, n, dim, norm), FFT.irfft(spectrum.to(GPU), n, dim, norm), scale, what + " irfft " + norm);
+                    }
+                }
+            }
+        }
+    }
+
+    static void closeComplex(ComplexTensor cpu, ComplexTensor gpu, double tol, String what) {
+        close(cpu.real(), gpu.real(), tol, what + " (real)");
+        close(cpu.imag(), gpu.imag(), tol, what + " (imaginary)");
     }
 
     @Test

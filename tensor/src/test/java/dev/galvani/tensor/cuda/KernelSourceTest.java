@@ -87,7 +87,8 @@ class KernelSourceTest {
                 used.add(CudaBackend.named(Kernels.LIF_BACKWARD, dt));
                 used.add(CudaBackend.named(Kernels.LIF_DECAY_SUM, dt));
                 for (Signature family : List.of(Kernels.POOL_MAX_FORWARD, Kernels.POOL_MAX_BACKWARD, Kernels.POOL_AVG_FORWARD, Kernels.POOL_AVG_BACKWARD,
-                        Kernels.BN_STATISTICS, Kernels.BN_NORMALIZE, Kernels.BN_BACKWARD_REDUCE, Kernels.BN_BACKWARD_INPUT, Kernels.ADAM_STEP, Kernels.IM2COL, Kernels.COL2IM))
+                        Kernels.BN_STATISTICS, Kernels.BN_NORMALIZE, Kernels.BN_BACKWARD_REDUCE, Kernels.BN_BACKWARD_INPUT, Kernels.ADAM_STEP, Kernels.IM2COL, Kernels.COL2IM,
+                        Kernels.FFT_PACK, Kernels.FFT_UNPACK, Kernels.FFT_PACK_REAL))
                     used.add(CudaBackend.named(family, dt));
             }
         }
