@@ -64,7 +64,7 @@ out += ["| benchmark | Galvani ms | PyTorch ms | PyTorch / Galvani (higher: Galv
 for name, (ms, work) in g.items():
     p = t.get(peer.get(name, name))
     ratio = f"{p[0] / ms:.2f}" if p and ms > 0 else "n/a"
-    if name.startswith("sgemm"):
+    if name.startswith(("sgemm", "conv")):
         thr, share = f"{work / ms / 1e9:.1f} TFLOP/s", ""
     else:
         thr = f"{work / ms / 1e6:.0f} GB/s"

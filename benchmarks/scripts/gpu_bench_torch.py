@@ -65,6 +65,58 @@ def lif_eager(x, k=0.5, vth=1.0):
     return torch.stack(spikes)
 
 
+def families():
+    """The same shapes as GpuBench.families: cuDNN convolution, pooling and batch norm, the fused Adam,
+    cuFFT's rfft, index_select and scatter_add (atomics in PyTorch)."""
+    import torch.nn.functional as F
+    rows = []
+    n, c, hw = 64, 64, 56
+    x = torch.randn(n, c, hw, hw, device=dev, requires_grad=True)
+    w = torch.randn(c, c, 3, 3, device=dev, requires_grad=True)
+    gy = torch.randn(n, c, hw, hw, device=dev)
+
+    def conv_step():
+        x.grad, w.grad = None, None
+        F.conv2d(x, w, padding=1).backward(gy)
+
+    rows.append(("conv3x3_fwd_bwd_N64_C64_56", median_ms(conv_step), 3 * 2 * n * c * hw * hw * c * 9))
+    weight = torch.ones(c, device=dev, requires_grad=True)
+    bias = torch.zeros(c, device=dev, requires_grad=True)
+
+    def bn_step():
+        x.grad, weight.grad, bias.grad = None, None, None
+        F.batch_norm(x, None, None, weight, bias, training=True, eps=1e-5).backward(gy)
+
+    rows.append(("batchnorm_train_fwd_bwd_N64_C64_56", median_ms(bn_step), 4 * x.numel() * 5))
+    del x, w, gy
+    xp = torch.randn(64, 64, 112, 112, device=dev, requires_grad=True)
+    gp = torch.randn(64, 64, 56, 56, device=dev)
+
+    def pool_step():
+        xp.grad = None
+        F.max_pool2d(xp, 2).backward(gp)
+
+    rows.append(("maxpool2x2_fwd_bwd_N64_C64_112", median_ms(pool_step), 4 * xp.numel() * 2 + 4 * gp.numel() * 2 + 8 * gp.numel() * 2))
+    del xp, gp
+    m = 1 << 24
+    p = torch.randn(m, device=dev, requires_grad=True)
+    p.grad = torch.randn(m, device=dev)
+    opt = torch.optim.Adam([p], lr=1e-3, fused=True)
+    rows.append(("adam_step_2^24", median_ms(opt.step), 4 * m * 7))
+    del p, opt
+    xf = torch.randn(4096, 4096, device=dev)
+    rows.append(("rfft_rows_4096x4096", median_ms(lambda: torch.fft.rfft(xf, dim=-1)), 4 * 4096 * 4096 + 8 * 4096 * 2049))
+    del xf
+    rws, width, picks = 100_000, 256, 16_384
+    table = torch.randn(rws, width, device=dev)
+    idx = torch.randint(0, rws, (picks,), device=dev)
+    rows.append(("index_select_16384_of_100000x256", median_ms(lambda: table.index_select(0, idx)), 2 * 4 * picks * width + 8 * picks))
+    idx2 = torch.randint(0, rws, (picks, width), device=dev)
+    src = torch.randn(picks, width, device=dev)
+    rows.append(("scatter_add_16384x256_into_100000x256", median_ms(lambda: table.scatter_add(0, idx2, src)), 2 * 4 * rws * width + 12 * picks * width))
+    return rows
+
+
 def main(out):
     rows = []
     n = 1 << 26
@@ -87,6 +139,8 @@ def main(out):
         lif_eager(x).backward(gs)
 
     rows.append(("lif_fwd_bwd_T32_N2^20", median_ms(lif_step), 4 * t * n * 6 + 4 * n * 3))
+    del x, gs
+    rows += families()
     with open(out, "w") as f:
         f.write(f"# torch {torch.__version__}, {torch.cuda.get_device_name(0)}\n")
         for name, ms, work in rows:
