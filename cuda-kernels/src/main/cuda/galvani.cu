@@ -11,3 +11,4 @@
 #include "optim.cu"
 #include "conv.cu"
 #include "fft.cu"
+#include "delay.cu"

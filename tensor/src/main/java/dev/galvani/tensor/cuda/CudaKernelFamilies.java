@@ -3,6 +3,7 @@ package dev.galvani.tensor.cuda;
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.backend.DelayKernels;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.NormalizationKernels;
@@ -15,9 +16,11 @@ import dev.galvani.tensor.backend.SpikingKernels;
 /**
  * The CUDA kernel families, each registered as a {@link KernelProvider} for "cuda" devices in
  * {@code META-INF/services}. Families a device lacks run their composed forms from the core (the
- * front end's choice), so only the fused operations that earn a kernel are here: the multi-step
- * LIF (lif.cu), convolution (conv.cu + GEMM, {@link CudaConvolution}), pooling (pool.cu), batch norm (norm.cu), the Adam step (optim.cu) and the FFTs (cuFFT,
- * {@link CudaSpectral}), twins of the CPU's {@code LifKernels}, {@code PoolKernels}, {@code NormKernels} and {@code AdamKernels}.
+ * front end's choice). Here: the multi-step LIF (lif.cu), convolution (conv.cu + GEMM,
+ * {@code CudaConvolution}), pooling (pool.cu, {@code CudaPooling}), batch norm (norm.cu,
+ * {@code CudaNormalization}), the Adam step (optim.cu, {@code CudaOptimizers}), the FFTs (cuFFT,
+ * {@code CudaSpectral}) and the DCLS delays (delay.cu, {@code CudaDelays}): the twins of the CPU's
+ * families in {@code CpuKernelFamilies}.
  */
 public final class CudaKernelFamilies {
 
@@ -57,6 +60,18 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public SpectralKernels create(Backend backend) { return new CudaSpectral((CudaBackend) backend); }
+    }
+
+    /** {@link DelayKernels} on CUDA: the DCLS delay layer's kernels (delay.cu with GEMMs, {@code CudaDelays}). */
+    public static final class Delays implements KernelProvider<DelayKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Delays() {}
+
+        @Override public Class<DelayKernels> family() { return DelayKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public DelayKernels create(Backend backend) { return new CudaDelays((CudaBackend) backend); }
     }
 
     /** {@link PoolingKernels} on CUDA: max and average pooling, forward and backward (pool.cu). */

@@ -72,5 +72,14 @@ final class Kernels {
     static final Signature FFT_PACK = new Signature("fft_pack_", PTR, PTR, PTR, I64, I32, I32, I32, I32);
     static final Signature FFT_UNPACK = new Signature("fft_unpack_", PTR, PTR, PTR, I64, I32, I32, F64);
     static final Signature FFT_PACK_REAL = new Signature("fft_pack_real_", PTR, PTR, I64, I32, I32);
+    static final Signature DCLS_BUILD = new Signature("dcls_build_", PTR, PTR, PTR, PTR, I64, I32, I32, F64, I32);
+    static final Signature DCLS_KERNEL_BACKWARD = new Signature("dcls_kernel_backward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, I64, I32, I32, F64, I32);
+    static final Signature DCLS_UNFOLD = new Signature("dcls_unfold_", PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_FOLD = new Signature("dcls_fold_", PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_FORWARD = new Signature("dcls_integer_forward_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_BACKWARD_INPUT = new Signature("dcls_integer_backward_input_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_BACKWARD_WEIGHT = new Signature("dcls_integer_backward_weight_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32,
+            I32, I32);
+    static final Signature DCLS_INTEGER_STEP = new Signature("dcls_integer_step_", PTR, I32, PTR, PTR, PTR, I64, I32, I32, I32, I32);
     static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

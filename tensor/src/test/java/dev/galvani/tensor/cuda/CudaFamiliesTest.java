@@ -17,7 +17,12 @@ import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.KernelAccess;
+import dev.galvani.tensor.backend.DelayKernels;
+import dev.galvani.tensor.backend.DelaySpec;
 import dev.galvani.tensor.backend.NormalizationKernels;
+import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.cpu.CpuBackend;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
@@ -54,6 +59,7 @@ class CudaFamiliesTest {
     @Test
     void theFamiliesAreNativeOnCuda() {
         assertTrue(backend.kernels(ConvolutionKernels.class).orElseThrow() instanceof CudaConvolution);
+        assertTrue(backend.kernels(DelayKernels.class).orElseThrow() instanceof CudaDelays);
         assertTrue(backend.kernels(SpectralKernels.class).orElseThrow() instanceof CudaSpectral);
         assertTrue(backend.kernels(PoolingKernels.class).orElseThrow() instanceof CudaPooling);
         assertTrue(backend.kernels(NormalizationKernels.class).orElseThrow() instanceof CudaNormalization);
@@ -208,6 +214,95 @@ class CudaFamiliesTest {
         close(cpu.real(), gpu.real(), tol, what + " (real)");
         close(cpu.imag(), gpu.imag(), tol, what + " (imaginary)");
     }
+
+    /**
+     * Every DCLS kernel against the CPU's on the same operands: the kernel and its backward for each
+     * profile, the correlation and its backward (with the output steps in one chunk and in many),
+     * sparse taps with a finite and an infinite radius, and the integer delays with their streaming step.
+     */
+    @Test
+    void delayKernelsMatchTheCpu() {
+        DelayKernels cpu = CpuBackend.INSTANCE.kernels(DelayKernels.class).orElseThrow(), gpu = backend.kernels(DelayKernels.class).orElseThrow();
+        Generator g = new Generator(18);
+        int steps = 40, batch = 3, cin = 9, cout = 12;
+        for (long budget : new long[]{CudaDelays.UNFOLD_BUDGET, 700}) {
+            CudaDelays.unfoldBudget = budget;
+            try {
+                for (DType dt : new DType[]{DType.F32, DType.F64}) {
+                    double tol = dt == DType.F32 ? 2e-5 : 1e-11;
+                    for (DelaySpec.Profile profile : DelaySpec.Profile.values())
+                        for (int taps : new int[]{1, 7, 25}) {
+                            String what = dt + " " + profile + " D " + taps + " budget " + budget;
+                            DelaySpec spec = DelaySpec.of(profile, taps);
+                            Tensor w = Tensor.randn(g, dt, cout, cin), p = Tensor.rand(g, dt, cout, cin).sub(0.5).mul(taps),
+                                    sigma = Tensor.randn(g, dt, cout, cin).mul(2);
+                            int outSteps = steps + spec.half();
+                            Tensor[] k = both(dt, cout, cin, taps);
+                            cpu.buildKernel(op(w), op(p), op(sigma), op(k[0]), spec);
+                            gpu.buildKernel(op(w.to(GPU)), op(p.to(GPU)), op(sigma.to(GPU)), op(k[1]), spec);
+                            close(k[0], k[1], tol, what + " kernel");
+                            Tensor gk = Tensor.randn(g, dt, cout, cin, taps);
+                            Tensor[] dw = both(dt, cout, cin), dp = both(dt, cout, cin), ds = both(dt, cout, cin);
+                            cpu.kernelBackward(op(gk), op(w), op(p), op(sigma), op(dw[0]), op(dp[0]), op(ds[0]), spec);
+                            gpu.kernelBackward(op(gk.to(GPU)), op(w.to(GPU)), op(p.to(GPU)), op(sigma.to(GPU)), op(dw[1]), op(dp[1]), op(ds[1]), spec);
+                            close(dw[0], dw[1], tol, what + " dW");
+                            close(dp[0], dp[1], tol, what + " dP");
+                            close(ds[0], ds[1], tol, what + " dsigma");
+
+                            Tensor x = Tensor.randn(g, dt, steps, batch, cin), gy = Tensor.randn(g, dt, outSteps, batch, cout);
+                            Tensor[] y = both(dt, outSteps, batch, cout);
+                            cpu.correlate(op(x), op(gk), op(y[0]), spec);
+                            gpu.correlate(op(x.to(GPU)), op(gk.to(GPU)), op(y[1]), spec);
+                            close(y[0], y[1], tol * 10, what + " correlate");
+                            Tensor[] dx = both(dt, steps, batch, cin), dk = both(dt, cout, cin, taps);
+                            cpu.correlateBackward(op(gy), op(x), op(gk), op(dx[0]), op(dk[0]), spec);
+                            gpu.correlateBackward(op(gy.to(GPU)), op(x.to(GPU)), op(gk.to(GPU)), op(dx[1]), op(dk[1]), spec);
+                            close(dx[0], dx[1], tol * 10, what + " correlate dx");
+                            close(dk[0], dk[1], tol * 100, what + " correlate dK");
+
+                            for (double radius : new double[]{2.5, Double.POSITIVE_INFINITY}) {
+                                DelaySpec sparse = new DelaySpec(profile, taps, radius);
+                                Tensor[] ys = both(dt, outSteps, batch, cout);
+                                cpu.sparseForward(op(x), op(w), op(p), op(sigma), op(ys[0]), sparse);
+                                gpu.sparseForward(op(x.to(GPU)), op(w.to(GPU)), op(p.to(GPU)), op(sigma.to(GPU)), op(ys[1]), sparse);
+                                close(ys[0], ys[1], tol * 10, what + " sparse radius " + radius);
+                                Tensor[] sx = both(dt, steps, batch, cin), sw = both(dt, cout, cin), sp = both(dt, cout, cin), ss = both(dt, cout, cin);
+                                cpu.sparseBackward(op(gy), op(x), op(w), op(p), op(sigma), op(sx[0]), op(sw[0]), op(sp[0]), op(ss[0]), sparse);
+                                gpu.sparseBackward(op(gy.to(GPU)), op(x.to(GPU)), op(w.to(GPU)), op(p.to(GPU)), op(sigma.to(GPU)), op(sx[1]), op(sw[1]),
+                                        op(sp[1]), op(ss[1]), sparse);
+                                close(sx[0], sx[1], tol * 10, what + " sparse dx radius " + radius);
+                                close(sw[0], sw[1], tol * 100, what + " sparse dW radius " + radius);
+                                close(sp[0], sp[1], tol * 100, what + " sparse dP radius " + radius);
+                                close(ss[0], ss[1], tol * 100, what + " sparse dsigma radius " + radius);
+                            }
+
+                            Tensor delays = Tensor.randint(g, 0, taps, cout, cin).to(DType.I32);
+                            Tensor[] yi = both(dt, outSteps, batch, cout);
+                            cpu.integerForward(op(x), op(w), op(delays), op(yi[0]), spec);
+                            gpu.integerForward(op(x.to(GPU)), op(w.to(GPU)), op(delays.to(GPU)), op(yi[1]), spec);
+                            close(yi[0], yi[1], tol, what + " integer");
+                            Tensor[] ix = both(dt, steps, batch, cin), iw = both(dt, cout, cin);
+                            cpu.integerBackward(op(gy), op(x), op(w), op(delays), op(ix[0]), op(iw[0]), spec);
+                            gpu.integerBackward(op(gy.to(GPU)), op(x.to(GPU)), op(w.to(GPU)), op(delays.to(GPU)), op(ix[1]), op(iw[1]), spec);
+                            close(ix[0], ix[1], tol, what + " integer dx");
+                            close(iw[0], iw[1], tol * 10, what + " integer dW");
+                            Tensor ring = Tensor.randn(g, dt, taps, cin, batch);
+                            Tensor[] step = both(dt, batch, cout);
+                            cpu.integerStep(op(ring), taps / 2, op(w), op(delays), op(step[0]), spec);
+                            gpu.integerStep(op(ring.to(GPU)), taps / 2, op(w.to(GPU)), op(delays.to(GPU)), op(step[1]), spec);
+                            close(step[0], step[1], tol, what + " integer step");
+                        }
+                }
+            } finally {
+                CudaDelays.unfoldBudget = CudaDelays.UNFOLD_BUDGET;
+            }
+        }
+    }
+
+    /** Zeroed outputs of one shape on the CPU and the GPU. */
+    private static Tensor[] both(DType dt, int... shape) { return new Tensor[]{Tensor.zeros(dt, Device.CPU, shape), Tensor.zeros(dt, GPU, shape)}; }
+
+    private static Operand op(Tensor t) { return KernelAccess.operand(t); }
 
     @Test
     void batchNormMatchesTheCpu() {

@@ -58,6 +58,7 @@ class KernelSourceTest {
         assertEquals(Arrays.stream(BinaryOp.values()).map(Enum::name).toList(), enumNames("BinaryCode"));
         assertEquals(Arrays.stream(ReduceOp.values()).map(Enum::name).toList(), enumNames("ReduceCode"));
         assertEquals(Arrays.stream(Surrogate.Kind.values()).map(Enum::name).toList(), enumNames("SurrogateCode"));
+        assertEquals(Arrays.stream(dev.galvani.tensor.backend.DelaySpec.Profile.values()).map(Enum::name).toList(), enumNames("ProfileCode"));
     }
 
     @Test
@@ -88,7 +89,9 @@ class KernelSourceTest {
                 used.add(CudaBackend.named(Kernels.LIF_DECAY_SUM, dt));
                 for (Signature family : List.of(Kernels.POOL_MAX_FORWARD, Kernels.POOL_MAX_BACKWARD, Kernels.POOL_AVG_FORWARD, Kernels.POOL_AVG_BACKWARD,
                         Kernels.BN_STATISTICS, Kernels.BN_NORMALIZE, Kernels.BN_BACKWARD_REDUCE, Kernels.BN_BACKWARD_INPUT, Kernels.ADAM_STEP, Kernels.IM2COL, Kernels.COL2IM,
-                        Kernels.FFT_PACK, Kernels.FFT_UNPACK, Kernels.FFT_PACK_REAL))
+                        Kernels.FFT_PACK, Kernels.FFT_UNPACK, Kernels.FFT_PACK_REAL, Kernels.DCLS_BUILD, Kernels.DCLS_KERNEL_BACKWARD, Kernels.DCLS_UNFOLD,
+                        Kernels.DCLS_FOLD, Kernels.DCLS_INTEGER_FORWARD, Kernels.DCLS_INTEGER_BACKWARD_INPUT, Kernels.DCLS_INTEGER_BACKWARD_WEIGHT,
+                        Kernels.DCLS_INTEGER_STEP))
                     used.add(CudaBackend.named(family, dt));
             }
         }
