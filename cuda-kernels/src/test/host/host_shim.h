@@ -22,3 +22,6 @@ inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((unsigned 
 inline unsigned long long atomicCAS(unsigned long long* p, unsigned long long c, unsigned long long v) { unsigned long long o=*p; if(o==c)*p=v; return o; }
 template<typename T> T __shfl_down_sync(unsigned, T, int) { return T(0); }
 inline void __syncthreads() {}
+struct float4 { float x, y, z, w; };
+inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+using std::isnan;

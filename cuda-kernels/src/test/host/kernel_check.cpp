@@ -6,6 +6,8 @@
 // proves layouts, not numerics on a GPU: the cuda-tagged JUnit tests do that where a GPU is lent.
 #include "host_shim.h"
 #include "common.cuh"
+#include "elementwise.cu"
+#include "reduce.cu"
 #include "index.cu"
 #include "pool.cu"
 #include "optim.cu"
@@ -237,7 +239,33 @@ void test_dcls() {
     }
 }
 
+// BOOL unary and one-thread-per-output reductions: the integer forms on 0/1, stored as "not zero".
+void test_bool() {
+    std::vector<gbool> x(24); for (auto& v : x) v = rand() % 3 == 0;
+    std::vector<gbool> out(24);
+    for (int op : {U_NEG, U_ABS, U_SIGN, U_SQUARE, U_RELU}) {
+        unary_bool(x.data(), out.data(), shape({24}), strided(0, {1}), strided(0, {1}), 24, op);
+        for (int i = 0; i < 24; i++) CHECK(out[i] == x[i], "unary bool op %d", op);     // each is the identity on 0 and 1
+    }
+    // [4, 6] reduced over dim 1 (short rows): sum = any, prod = all, max = any, min = all, argmax = first true
+    for (int op : {R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN}) {
+        std::vector<long long> res(4, -5);
+        reduce_short_bool(x.data(), res.data(), shape({4}), strided(0, {6}), shape({6}), strided(0, {1}), 4, 6, op);
+        for (int r = 0; r < 4; r++) {
+            bool any = false, all = true; long long first1 = -1, first0 = -1;
+            for (int j = 0; j < 6; j++) { bool v = x[r * 6 + j]; any |= v; all &= v; if (v && first1 < 0) first1 = j; if (!v && first0 < 0) first0 = j; }
+            if (op == R_ARGMAX) CHECK(res[r] == (first1 < 0 ? 0 : first1), "argmax bool");
+            else if (op == R_ARGMIN) CHECK(res[r] == (first0 < 0 ? 0 : first0), "argmin bool");
+            else {
+                gbool got = ((gbool*) res.data())[r], want = op == R_SUM || op == R_MAX ? any : all;
+                CHECK(got == want, "reduce bool op %d row %d: %d vs %d", op, r, got, want);
+            }
+        }
+    }
+}
+
 int main() {
+    test_bool();
     test_gather(); test_scatter(); test_pool(); test_conv(); test_fft_layouts(); test_dcls();
     printf("%s (%d failures)\n", fails ? "FAILED" : "all host-emulated kernel checks passed", fails);
     return fails != 0;

@@ -42,9 +42,9 @@ import jcuda.driver.CUevent;
  * path), where (all dtypes), reduce (sum, prod, max, min, argmax, argmin on F32, F64, I32, I64),
  * cumsum (F32, F64, I32, I64), matmul (F32 and F64: cuBLAS, else Galvani's tiled kernels), random
  * (every distribution), indexSelect, gather and scatterAdd (all dtypes; scatterAdd deterministic and
- * bit-identical to the CPU, without atomics), and the kernel families of {@link CudaKernelFamilies}.
- * Everything else (unary and reductions on BOOL, integer matmul, layouts of more than eight
- * merged dimensions) runs as a clearly labelled <b>host fallback</b>: the operands' storages are
+ * bit-identical to the CPU, without atomics), and the kernel families of {@link CudaKernelFamilies};
+ * unary and reductions also on BOOL (as the integers 0 and 1, results "not zero"). Everything else
+ * (cumsum on BOOL, empty reductions, integer matmul, layouts of more than eight merged dimensions) runs as a clearly labelled <b>host fallback</b>: the operands' storages are
  * copied to the host, the CPU kernel runs, the output is copied back; each is counted by primitive
  * ({@link #hostFallbacks}), so the whole operation table runs on "cuda" while kernels are added.
  */
@@ -275,7 +275,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         CudaLayouts.Coalesced c = CudaLayouts.coalesce(out.shape().dims(), x.strides(), out.strides());
-        if (dt == DType.BOOL || !c.fits()) { onHost("unary " + op.opName() + " " + dt, out, o -> CpuBackend.INSTANCE.unary(op, o[0], o[1]), x, out); return; }
+        if (!c.fits()) { onHost("unary " + op.opName() + " " + dt, out, o -> CpuBackend.INSTANCE.unary(op, o[0], o[1]), x, out); return; }
         launch(KernelArgs.of(Kernels.UNARY.named("unary_" + Kernels.suffix(dt))).ptr(base(x)).ptr(base(out)).shape(c.shapeStruct())
                 .strided(c.stridedStruct(0, x.offset())).strided(c.stridedStruct(1, out.offset())).i64(n).i32(op.ordinal()), n);
     }
@@ -347,7 +347,7 @@ public final class CudaBackend implements Backend {
         CudaLayouts.Coalesced kept = CudaLayouts.coalesce(CudaLayouts.pick(shape, keptDims), CudaLayouts.pick(strides, keptDims));
         CudaLayouts.Coalesced red = CudaLayouts.coalesce(CudaLayouts.pick(shape, dims), CudaLayouts.pick(strides, dims));
         DType dt = x.dtype();
-        if (dt == DType.BOOL || length == 0 || !kept.fits() || !red.fits() || !out.isContiguous()) {
+        if (length == 0 || !kept.fits() || !red.fits() || !out.isContiguous()) {
             onHost("reduce " + op.name().toLowerCase() + " " + dt + (length == 0 ? " (empty)" : ""), out, o -> CpuBackend.INSTANCE.reduce(op, o[0], dims, o[1]), x, out);
             return;
         }

@@ -85,6 +85,38 @@ class CudaFamiliesTest {
         assertEquals(before, backend.hostFallbacks(), "no host fallback");
     }
 
+    /** BOOL unary and reductions run on the device (no host fallback) and give the CPU's values. */
+    @Test
+    void boolUnaryAndReductionsAreNative() {
+        Map<String, Long> before = backend.hostFallbacks();
+        Generator g = new Generator(19);
+        Tensor x = Tensor.rand(g, DType.F64, 37, 300, 5).gt(0.7);
+        Tensor xs = x.transpose(0, 1);
+        for (Tensor in : new Tensor[]{x, xs}) {
+            Tensor onGpu = in.to(GPU);
+            for (dev.galvani.tensor.backend.UnaryOp op : new dev.galvani.tensor.backend.UnaryOp[]{dev.galvani.tensor.backend.UnaryOp.ABS,
+                    dev.galvani.tensor.backend.UnaryOp.SIGN, dev.galvani.tensor.backend.UnaryOp.SQUARE}) {
+                Tensor c = Tensor.zeros(DType.BOOL, Device.CPU, in.shape().dims()), d = Tensor.zeros(DType.BOOL, GPU, in.shape().dims());
+                CpuBackend.INSTANCE.unary(op, op(in), op(c));
+                backend.unary(op, op(onGpu), op(d));
+                assertArrayEquals(c.toDoubleArray(), d.toDoubleArray(), "unary " + op + " on BOOL");
+            }
+            for (dev.galvani.tensor.backend.ReduceOp op : dev.galvani.tensor.backend.ReduceOp.values())
+                for (int[] dims : new int[][]{{1}, {0, 2}, {2}}) {
+                    boolean arg = op == dev.galvani.tensor.backend.ReduceOp.ARGMAX || op == dev.galvani.tensor.backend.ReduceOp.ARGMIN;
+                    if (arg && dims.length > 1) continue;
+                    int[] shape = in.shape().dims();
+                    for (int d : dims) shape[d] = 1;
+                    DType dt = arg ? DType.I64 : DType.BOOL;
+                    Tensor c = Tensor.zeros(dt, Device.CPU, shape), d = Tensor.zeros(dt, GPU, shape);
+                    CpuBackend.INSTANCE.reduce(op, op(in), dims, op(c));
+                    backend.reduce(op, op(onGpu), dims, op(d));
+                    assertArrayEquals(c.toDoubleArray(), d.toDoubleArray(), "reduce " + op + " " + java.util.Arrays.toString(dims) + " on BOOL");
+                }
+        }
+        assertEquals(before, backend.hostFallbacks(), "no host fallback");
+    }
+
     @Test
     void scatterAddIsTheCpusBitForBit() {
         Generator g = new Generator(12);

@@ -75,12 +75,10 @@ class KernelSourceTest {
             used.add(Kernels.RANDOM_BERNOULLI.named("random_bernoulli_" + s));
             used.add(CudaBackend.named(Kernels.GATHER, dt));
             used.add(CudaBackend.named(Kernels.SCATTER_ADD, dt));
-            if (dt != DType.BOOL) {
-                used.add(Kernels.UNARY.named("unary_" + s));
-                used.add(Kernels.REDUCE.named("reduce_rows_" + s));
-                used.add(Kernels.REDUCE.named("reduce_short_" + s));
-                used.add(Kernels.CUMSUM.named("cumsum_" + s));
-            }
+            used.add(Kernels.UNARY.named("unary_" + s));
+            used.add(Kernels.REDUCE.named("reduce_rows_" + s));
+            used.add(Kernels.REDUCE.named("reduce_short_" + s));
+            if (dt != DType.BOOL) used.add(Kernels.CUMSUM.named("cumsum_" + s));
             if (dt.isFloatingPoint()) {
                 used.add(Kernels.RANDOM.named("random_uniform_" + s));
                 used.add(Kernels.RANDOM.named("random_normal_" + s));
