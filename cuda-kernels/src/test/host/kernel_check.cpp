@@ -2,7 +2,8 @@
 // it in the cuda-kernels module's test phase): every index computation is checked against a naive
 // loop or, for adjoint pairs, by <A x, y> = <x, Aᵀ y>. gather/index_select and scatter_add (exactly),
 // max/avg pooling forward and backward (exactly), im2col/col2im, the FFT layout kernels, and the DCLS
-// unfold/fold, kernel build/backward (sums and a central difference for dP) and integer delays. This
+// unfold/fold, kernel build/backward (sums and a central difference for dP) and integer delays, BOOL
+// unary and short reductions, and batch norm (block sums emulated by one thread per block). This
 // proves layouts, not numerics on a GPU: the cuda-tagged JUnit tests do that where a GPU is lent.
 #include "host_shim.h"
 #include "common.cuh"
@@ -11,6 +12,9 @@
 #include "index.cu"
 #include "pool.cu"
 #include "optim.cu"
+// Kernels that sum over a block: with one thread per block, the block's sum is that thread's value.
+#define block_sum(v) (v)
+#include "norm.cu"
 #include "conv.cu"
 #include "fft.cu"
 #include "delay.cu"
@@ -264,7 +268,50 @@ void test_bool() {
     }
 }
 
+void test_batch_norm() {
+    int N = 3, C = 4, S = 5;
+    std::vector<double> x(N * C * S), g(x.size()); for (auto& v : x) v = rnd() * 3 + 1; for (auto& v : g) v = rnd();
+    std::vector<double> w = {0.5, 1.5, -1, 2}, b = {0.1, -0.2, 0.3, 0};
+    std::vector<double> mean(2 * C, -9), invstd(2 * C, -9), out(x.size());
+    bn_statistics_f64(x.data(), mean.data(), 2, invstd.data(), 2, N, C, S, 1e-5);      // stride 2: every other slot
+    bn_normalize_f64(x.data(), mean.data(), 2, invstd.data(), 2, w.data(), 1, b.data(), 1, out.data(), (long long) x.size(), C, S);
+    std::vector<double> coef(3 * C), gi(x.size()), gw(C), gb(C);
+    bn_backward_reduce_f64(g.data(), x.data(), mean.data(), 2, invstd.data(), 2, w.data(), 1, gw.data(), 1, gb.data(), 1, coef.data(), N, C, S, 1);
+    bn_backward_input_f64(g.data(), x.data(), coef.data(), gi.data(), (long long) x.size(), C, S);
+    for (int c = 0; c < C; c++) {
+        double m = 0, v = 0, M = N * S;
+        for (int n = 0; n < N; n++) for (int s = 0; s < S; s++) m += x[(n * C + c) * S + s];
+        m /= M;
+        for (int n = 0; n < N; n++) for (int s = 0; s < S; s++) v += (x[(n * C + c) * S + s] - m) * (x[(n * C + c) * S + s] - m);
+        double is = 1 / sqrt(v / M + 1e-5);
+        CHECK(fabs(mean[2 * c] - m) < 1e-12 && fabs(invstd[2 * c] - is) < 1e-12 && mean[2 * c + 1] == -9, "bn statistics");
+        double sg = 0, sgx = 0;
+        for (int n = 0; n < N; n++) for (int s = 0; s < S; s++) { int e = (n * C + c) * S + s; sg += g[e]; sgx += g[e] * (x[e] - m);
+            CHECK(fabs(out[e] - ((x[e] - m) * is * w[c] + b[c])) < 1e-12, "bn normalize"); }
+        CHECK(fabs(gb[c] - sg) < 1e-12 && fabs(gw[c] - sgx * is) < 1e-12, "bn weight and bias gradients");
+        for (int n = 0; n < N; n++) for (int s = 0; s < S; s++) {
+            int e = (n * C + c) * S + s;
+            double xhat = (x[e] - m) * is, want = w[c] * is * (g[e] - sg / M - xhat * (sgx * is) / M);
+            CHECK(fabs(gi[e] - want) < 1e-12, "bn input gradient %g vs %g", gi[e], want);
+        }
+    }
+}
+
+void test_integer_weight_gradient() {
+    int T = 9, B = 2, cin = 3, cout = 2, D = 5, Tout = T + 2;
+    std::vector<double> x(T * B * cin), gy(Tout * B * cout), dw(cout * cin); for (auto& v : x) v = rnd(); for (auto& v : gy) v = rnd();
+    std::vector<int> del(cout * cin); for (auto& v : del) v = rand() % D;
+    dcls_integer_backward_weight_f64(gy.data(), x.data(), del.data(), dw.data(), cout * cin, T, Tout, B, cin, cout, D);
+    for (int o = 0; o < cout; o++) for (int i = 0; i < cin; i++) {
+        double want = 0;
+        for (int t = 0; t < Tout; t++) for (int b = 0; b < B; b++) { int s = t - del[o * cin + i]; if (s >= 0 && s < T) want += gy[(t * B + b) * cout + o] * x[(s * B + b) * cin + i]; }
+        CHECK(fabs(dw[o * cin + i] - want) < 1e-12, "integer dW");
+    }
+}
+
 int main() {
+    test_batch_norm();
+    test_integer_weight_gradient();
     test_bool();
     test_gather(); test_scatter(); test_pool(); test_conv(); test_fft_layouts(); test_dcls();
     printf("%s (%d failures)\n", fails ? "FAILED" : "all host-emulated kernel checks passed", fails);
