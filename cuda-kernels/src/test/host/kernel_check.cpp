@@ -56,14 +56,18 @@ void test_gather() {
 void test_scatter() {
     for (int dim = 0; dim < 2; dim++) {
         int ts[2] = {4, 3}; int is[2] = {4, 3}; is[dim] = 7;
-        std::vector<double> t(12), ref; for (auto& v : t) v = rnd(); ref = t;
+        std::vector<double> t0(12), ref; for (auto& v : t0) v = rnd(); ref = t0;
         int n = is[0] * is[1]; std::vector<long long> idx(n); for (auto& v : idx) v = rand() % ts[dim];
         std::vector<double> src(n); for (auto& v : src) v = rnd();
         for (int a = 0; a < is[0]; a++) for (int b = 0; b < is[1]; b++) { int e = a * is[1] + b; int co[2] = {a, b}; co[dim] = (int) idx[e]; ref[co[0] * 3 + co[1]] += src[e]; }
         int other = 1 - dim;
-        scatter_add_f64(t.data(), idx.data(), src.data(), shape({is[other]}), strided(0, {other == 0 ? 3 : 1}), strided(0, {other == 0 ? is[1] : 1}),
-                        strided(0, {other == 0 ? is[1] : 1}), is[other], is[dim], dim == 0 ? is[1] : 1, dim == 0 ? is[1] : 1, dim == 0 ? 3 : 1, ts[dim], dim);
-        for (int i = 0; i < 12; i++) CHECK(t[i] == ref[i], "scatter dim %d at %d: %g vs %g", dim, i, t[i], ref[i]);
+        for (int scan = 0; scan < 2; scan++) {
+        std::vector<double> t = t0;
+        (scan ? scatter_add_scan_f64 : scatter_add_f64)(t.data(), idx.data(), src.data(), shape({is[other]}), strided(0, {other == 0 ? 3 : 1}), strided(0, {other == 0 ? is[1] : 1}),
+                        strided(0, {other == 0 ? is[1] : 1}), scan ? (long long) is[other] * ts[dim] : is[other], is[dim], dim == 0 ? is[1] : 1, dim == 0 ? is[1] : 1,
+                        dim == 0 ? 3 : 1, ts[dim], dim);
+        for (int i = 0; i < 12; i++) CHECK(t[i] == ref[i], "scatter%s dim %d at %d: %g vs %g", scan ? " (scan)" : "", dim, i, t[i], ref[i]);
+        }
     }
 }
 

@@ -506,10 +506,14 @@ public final class CudaBackend implements Backend {
             return;
         }
         long count = index.numel() / index.size(dim);
-        context.launch(KernelArgs.of(Kernels.SCATTER_ADD.named("scatter_add_" + Kernels.suffix(target.dtype()))).ptr(base(target)).ptr(base(index))
-                .ptr(base(src)).shape(lines.shapeStruct()).strided(lines.stridedStruct(0, target.offset())).strided(lines.stridedStruct(1, index.offset()))
-                .strided(lines.stridedStruct(2, src.offset())).i64(count).i32(index.size(dim)).i32(is[dim]).i32(ss[dim]).i32(ts[dim])
-                .i32(target.size(dim)).i32(dim), LaunchGeometry.gridStride(count, context.multiprocessors));
+        int size = target.size(dim);
+        // Few lines: one thread per target element scanning its line (scatter_add_scan) keeps the GPU busy.
+        boolean scan = LaunchGeometry.scatterByScan(count, size, context.multiprocessors);
+        long threads = scan ? count * size : count;
+        context.launch(KernelArgs.of(Kernels.SCATTER_ADD.named((scan ? "scatter_add_scan_" : "scatter_add_") + Kernels.suffix(target.dtype())))
+                .ptr(base(target)).ptr(base(index)).ptr(base(src)).shape(lines.shapeStruct()).strided(lines.stridedStruct(0, target.offset()))
+                .strided(lines.stridedStruct(1, index.offset())).strided(lines.stridedStruct(2, src.offset())).i64(threads).i32(index.size(dim))
+                .i32(is[dim]).i32(ss[dim]).i32(ts[dim]).i32(size).i32(dim), LaunchGeometry.gridStride(threads, context.multiprocessors));
     }
 
     // ---- random ---------------------------------------------------------------------------------------------

@@ -131,6 +131,15 @@ class CudaFamiliesTest {
                 assertArrayEquals(cpu, gpu, "scatterAdd " + dt + " dim " + dim);
             }
         }
+        // Many lines (one thread per line) and a vector (one thread per target element scanning the line).
+        for (int[] shape : new int[][]{{64, 5000}, {1000}}) {
+            Tensor target = Tensor.randn(g, shape);
+            int[] ishape = shape.clone();
+            ishape[0] = 3000;
+            Tensor idx = Tensor.randint(g, 0, shape[0], ishape), src = Tensor.randn(g, ishape);
+            assertArrayEquals(target.scatterAdd(0, idx, src).toFloatArray(), target.to(GPU).scatterAdd(0, idx.to(GPU), src.to(GPU)).toFloatArray(),
+                    "scatterAdd " + java.util.Arrays.toString(shape));
+        }
         // A transposed source and index (strided lines).
         Tensor target = Tensor.zeros(DType.F32, Device.CPU, 33, 17);
         Tensor idx = Tensor.randint(g, 0, 33, 17, 900).transpose(0, 1), src = Tensor.randn(g, 17, 900).transpose(0, 1);

@@ -75,6 +75,7 @@ class KernelSourceTest {
             used.add(Kernels.RANDOM_BERNOULLI.named("random_bernoulli_" + s));
             used.add(CudaBackend.named(Kernels.GATHER, dt));
             used.add(CudaBackend.named(Kernels.SCATTER_ADD, dt));
+            used.add(Kernels.SCATTER_ADD.named("scatter_add_scan_" + s));
             used.add(Kernels.UNARY.named("unary_" + s));
             used.add(Kernels.REDUCE.named("reduce_rows_" + s));
             used.add(Kernels.REDUCE.named("reduce_short_" + s));
