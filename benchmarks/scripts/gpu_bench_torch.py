@@ -23,11 +23,11 @@ dev = torch.device("cuda")
 WARMUP, RUNS = 3, 10
 
 
-def median_ms(fn):
-    for _ in range(WARMUP):
+def median_ms(fn, warmup=WARMUP, runs=RUNS):
+    for _ in range(warmup):
         fn()
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         start.record()
         fn()
@@ -35,7 +35,7 @@ def median_ms(fn):
         end.synchronize()
         times.append(start.elapsed_time(end))
     times.sort()
-    return (times[RUNS // 2 - 1] + times[RUNS // 2]) / 2
+    return times[runs // 2] if runs % 2 else (times[runs // 2 - 1] + times[runs // 2]) / 2
 
 
 class ATanSpike(torch.autograd.Function):
@@ -117,6 +117,27 @@ def families():
     return rows
 
 
+def linear_lif(notes):
+    """The Open Neuromorphic benchmark (snn.md 9.3) as GpuBench.linearLif: Linear(n, n) then the eager LIF
+    over T = 500, batch 16, loss spikes.sum(), forward + backward; 1 warm-up, 3 runs; peak allocated memory."""
+    rows = []
+    t, b = 500, 16
+    for n in (4096, 8192, 16384):
+        x = torch.randn(t, b, n, device=dev)
+        lin = torch.nn.Linear(n, n, device=dev)
+
+        def step():
+            lin.zero_grad(set_to_none=True)
+            lif_eager(lin(x).reshape(t, b * n)).sum().backward()
+
+        torch.cuda.reset_peak_memory_stats()
+        rows.append((f"linear_lif_n{n}", median_ms(step, 1, 3), 2 * 2 * t * b * n * n))
+        notes.append(f"linear_lif_n{n}: peak allocated {torch.cuda.max_memory_allocated() / 1e9:.2f} GB")
+        del x, lin
+        torch.cuda.empty_cache()
+    return rows
+
+
 def main(out):
     rows = []
     n = 1 << 26
@@ -141,8 +162,12 @@ def main(out):
     rows.append(("lif_fwd_bwd_T32_N2^20", median_ms(lif_step), 4 * t * n * 6 + 4 * n * 3))
     del x, gs
     rows += families()
+    notes = []
+    rows += linear_lif(notes)
     with open(out, "w") as f:
         f.write(f"# torch {torch.__version__}, {torch.cuda.get_device_name(0)}\n")
+        for note in notes:
+            f.write(f"# {note}\n")
         for name, ms, work in rows:
             line = f"{name}\t{ms:.4f}\t{work}"
             print(line)

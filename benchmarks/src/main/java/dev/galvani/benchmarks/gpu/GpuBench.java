@@ -7,6 +7,9 @@ import dev.galvani.tensor.FFT;
 import dev.galvani.tensor.Normalization;
 import dev.galvani.tensor.OptimizerUpdates;
 import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Spiking;
+import dev.galvani.autograd.Autograd;
+import dev.galvani.benchmarks.CpuWorkloads;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.TensorScope;
@@ -21,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -29,7 +33,8 @@ import java.util.Locale;
  * memory-bound kernel is compared with), element-wise add and scale, SGEMM 4096 with Galvani's own
  * kernel and with the matmul path (cuBLAS where found), and the fused multi-step LIF forward and
  * backward at T = 32, N = 2^20, and the kernel families (convolution, pooling, batch norm, Adam,
- * FFT, index_select, scatter_add; see {@code families}). Writes one tab-separated line per benchmark: name, milliseconds,
+ * FFT, index_select, scatter_add; see {@code families}), and the Open Neuromorphic Linear + LIF
+ * benchmark at n = 4096, 8192, 16384 (with the peak live memory as a note). Writes one tab-separated line per benchmark: name, milliseconds,
  * bytes moved or flops, so the script can put PyTorch's figures from the same run beside them.
  * Usage: {@code java ... dev.galvani.benchmarks.gpu.GpuBench OUT.tsv}
  */
@@ -69,6 +74,7 @@ public final class GpuBench {
             }
             lif(w, gpu, d, g);
             families(w, gpu, d, g);
+            linearLif(w, gpu, d, g);
             w.println("# host fallbacks during the run: " + gpu.hostFallbacks());
         }
         System.out.println("wrote " + out);
@@ -142,6 +148,31 @@ public final class GpuBench {
         }
     }
 
+    /**
+     * The Open Neuromorphic benchmark (snn.md §9.3): {@code Linear(n, n)} then one LIF layer over
+     * T = 500 steps of a batch of 16, loss {@code spikes.sum()}, forward and backward (the gradients
+     * of the weight and bias), F32, for n = 4096, 8192, 16384; one warm-up and three runs each, as
+     * §9.3 times it. The LIF is the fused kernel with the LIF benchmark's neuron (decay 0.5, ATan).
+     * Work: the flops of the forward product and of dW; a note gives the peak live device memory.
+     */
+    private static void linearLif(PrintWriter w, CudaBackend gpu, Device d, Generator g) {
+        int t = 500, b = 16;
+        for (int n : new int[]{4096, 8192, 16384}) {
+            try (var scope = TensorScope.open()) {
+                Tensor x = Tensor.randn(g, d, t, b, n);
+                Tensor weight = Tensor.randn(g, d, n, n).mul(1.0 / Math.sqrt(n)).requiresGrad(true), bias = Tensor.zeros(d, n).requiresGrad(true);
+                gpu.memory().resetPeak();
+                double ms = median(1, 3, () -> scoped(gpu, () -> {
+                    Tensor y = x.matmul(weight.transpose(0, 1)).add(bias).reshape(t, b * n);
+                    Tensor spikes = Spiking.lif(y, null, null, CpuWorkloads.LIF_SPEC, false).spikes();
+                    Autograd.grad(List.of(spikes.sum()), List.of(weight, bias));
+                }));
+                row(w, "linear_lif_n" + n, ms, 2L * 2 * t * b * n * n);
+                w.println(String.format(Locale.ROOT, "# linear_lif_n%d: peak live %.2f GB", n, gpu.memory().stats().peakLive() / 1e9));
+            }
+        }
+    }
+
     /** Device milliseconds of {@code work} run inside its own tensor scope. */
     private static float scoped(CudaBackend gpu, Runnable work) {
         return gpu.timeMillis(() -> {
@@ -157,12 +188,15 @@ public final class GpuBench {
     @FunctionalInterface
     private interface Timed { float millis(); }
 
-    private static double median(Timed timed) {
-        for (int i = 0; i < WARMUP; i++) timed.millis();
-        double[] ms = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) ms[i] = timed.millis();
+    private static double median(Timed timed) { return median(WARMUP, RUNS, timed); }
+
+    /** The median of {@code runs} timings after {@code warmup} untimed ones. */
+    private static double median(int warmup, int runs, Timed timed) {
+        for (int i = 0; i < warmup; i++) timed.millis();
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) ms[i] = timed.millis();
         Arrays.sort(ms);
-        return (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2;
+        return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
     }
 
     private static void row(PrintWriter w, String name, double ms, long work) {
