@@ -163,7 +163,7 @@ public final class GpuBench {
                 Tensor weight = Tensor.randn(g, d, n, n).mul(1.0 / Math.sqrt(n)).requiresGrad(true), bias = Tensor.zeros(d, n).requiresGrad(true);
                 gpu.memory().resetPeak();
                 double ms = median(1, 3, () -> scoped(gpu, () -> {
-                    Tensor y = x.matmul(weight.transpose(0, 1)).add(bias).reshape(t, b * n);
+                    Tensor y = x.reshape(t * b, n).matmul(weight.transpose(0, 1)).add(bias).reshape(t, b * n);     // one [T B, n] x [n, n] GEMM
                     Tensor spikes = Spiking.lif(y, null, null, CpuWorkloads.LIF_SPEC, false).spikes();
                     Autograd.grad(List.of(spikes.sum()), List.of(weight, bias));
                 }));
