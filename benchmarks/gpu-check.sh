@@ -39,7 +39,7 @@ py=${PYTHON:-python3}
 timeout 90 "$py" "$here/scripts/gpu_bench_torch.py" "$tmp/torch.tsv" 2>&1 | tail -20
 
 { echo "# galvani"; cat "$tmp/galvani.tsv" 2>/dev/null; echo "# torch"; cat "$tmp/torch.tsv" 2>/dev/null; } > "$OUT/gpu-raw.tsv"
-grep '^# ' "$tmp/galvani.tsv" 2>/dev/null | sed 's/^# /device: /' >> "$summary"
+grep -m1 '^# ' "$tmp/galvani.tsv" 2>/dev/null | sed 's/^# /device: /' >> "$summary"
 
 "$py" - "$tmp/galvani.tsv" "$tmp/torch.tsv" "$OUT/gpu-bench.md" <<'PY'
 import sys
@@ -64,7 +64,7 @@ out += ["| benchmark | Galvani ms | PyTorch ms | PyTorch / Galvani (higher: Galv
 for name, (ms, work) in g.items():
     p = t.get(peer.get(name, name))
     ratio = f"{p[0] / ms:.2f}" if p and ms > 0 else "n/a"
-    if name.startswith("sgemm"):
+    if name.startswith(("sgemm", "conv", "linear_lif")):
         thr, share = f"{work / ms / 1e9:.1f} TFLOP/s", ""
     else:
         thr = f"{work / ms / 1e6:.0f} GB/s"

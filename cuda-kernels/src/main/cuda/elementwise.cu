@@ -125,6 +125,8 @@ __device__ __forceinline__ float unary_any(int op, float x) { return unary_f32(o
 __device__ __forceinline__ double unary_any(int op, double x) { return unary_f64(op, x); }
 __device__ __forceinline__ int unary_any(int op, int x) { return (int) unary_int(op, x); }
 __device__ __forceinline__ long long unary_any(int op, long long x) { return unary_int(op, x); }
+// BOOL as the CPU: the integer form on 0 or 1, stored as "not zero".
+__device__ __forceinline__ gbool unary_any(int op, gbool x) { return unary_int(op, x) != 0; }
 
 template <typename T> __device__ void unary_kernel(const T* x, T* out, Shape shape, Strided sx, Strided so, long long n, int op) {
     GRID_STRIDE(i, n) {
@@ -140,6 +142,7 @@ UNARY(f32, float)
 UNARY(f64, double)
 UNARY(i32, int)
 UNARY(i64, long long)
+UNARY(bool, gbool)
 
 // F32, both operands contiguous and 16-byte aligned: four elements per load.
 extern "C" __global__ void unary_f32_contiguous(const float* __restrict__ x, float* __restrict__ out, long long n, int op) {

@@ -9,6 +9,11 @@
 template <typename T> struct Acc { typedef double type; };
 template <> struct Acc<int> { typedef long long type; };
 template <> struct Acc<long long> { typedef long long type; };
+template <> struct Acc<gbool> { typedef long long type; };       // BOOL reduces as the integers 0 and 1
+
+// The accumulator rounded to the output's type; BOOL outputs are "not zero", as the CPU's Scalars.setLong.
+template <typename O, typename A> __device__ __forceinline__ O narrow(A a) { return (O) a; }
+template <> __device__ __forceinline__ gbool narrow<gbool, long long>(long long a) { return a != 0; }
 
 template <typename V> __device__ __forceinline__ bool is_nan(V v) { return v != v; }
 
@@ -89,7 +94,7 @@ __device__ void reduce_rows(const T* x, O* out, Shape kept, Strided sk, Shape re
                 else if (!empty[w]) { a = nn ? vals[w] : combine(op, a, vals[w]); nn = false; }
             }
             if (arg) ((long long*) out)[o] = bi < 0 ? 0 : bi;
-            else out[o] = (O) a;
+            else out[o] = narrow<O>(a);
         }
     }
 }
@@ -111,7 +116,7 @@ __device__ void reduce_short(const T* x, O* out, Shape kept, Strided sk, Shape r
             else acc = combine(op, acc, v);
         }
         if (arg) ((long long*) out)[o] = best < 0 ? 0 : best;
-        else out[o] = (O) acc;
+        else out[o] = narrow<O>(acc);
     }
 }
 
@@ -125,6 +130,7 @@ REDUCE(f32, float)
 REDUCE(f64, double)
 REDUCE(i32, int)
 REDUCE(i64, long long)
+REDUCE(bool, gbool)
 
 // ---- cumulative sum: one thread per line along `dim`, in order (floats accumulate in double) ----
 template <typename T>

@@ -1,11 +1,22 @@
 package dev.galvani.benchmarks.gpu;
 
+import dev.galvani.tensor.AdamStep;
+import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.Device;
+import dev.galvani.tensor.FFT;
+import dev.galvani.tensor.Normalization;
+import dev.galvani.tensor.OptimizerUpdates;
+import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Spiking;
+import dev.galvani.autograd.Autograd;
+import dev.galvani.benchmarks.CpuWorkloads;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.TensorScope;
+import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.LifSpec;
 import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.Surrogate;
 import dev.galvani.tensor.cuda.CudaBackend;
 import java.io.IOException;
@@ -13,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,7 +32,9 @@ import java.util.Locale;
  * stream (median of several runs after warm-up): the device-to-device copy (the bandwidth every
  * memory-bound kernel is compared with), element-wise add and scale, SGEMM 4096 with Galvani's own
  * kernel and with the matmul path (cuBLAS where found), and the fused multi-step LIF forward and
- * backward at T = 32, N = 2^20. Writes one tab-separated line per benchmark: name, milliseconds,
+ * backward at T = 32, N = 2^20, and the kernel families (convolution, pooling, batch norm, Adam,
+ * FFT, index_select, scatter_add; see {@code families}), and the Open Neuromorphic Linear + LIF
+ * benchmark at n = 4096, 8192, 16384 (with the peak live memory as a note). Writes one tab-separated line per benchmark: name, milliseconds,
  * bytes moved or flops, so the script can put PyTorch's figures from the same run beside them.
  * Usage: {@code java ... dev.galvani.benchmarks.gpu.GpuBench OUT.tsv}
  */
@@ -59,6 +73,8 @@ public final class GpuBench {
                 row(w, "sgemm4096_" + (gpu.usesCublas() ? "cublas" : "own_matmul"), median(() -> gpu.timeMillis(() -> a.matmul(b))), flops);
             }
             lif(w, gpu, d, g);
+            families(w, gpu, d, g);
+            linearLif(w, gpu, d, g);
             w.println("# host fallbacks during the run: " + gpu.hostFallbacks());
         }
         System.out.println("wrote " + out);
@@ -80,18 +96,107 @@ public final class GpuBench {
         }
     }
 
+    /**
+     * The kernel families and indexing kernels, each in the form a training step uses it: a 3x3
+     * convolution forward and both gradients (flops), 2x2 max pooling and training batch norm forward
+     * and backward, the Adam step, a batched rfft, index_select and scatter_add (bytes moved at
+     * least once). Each timed run allocates inside its own scope, as a training step would.
+     */
+    private static void families(PrintWriter w, CudaBackend gpu, Device d, Generator g) {
+        try (var scope = TensorScope.open()) {
+            int n = 64, c = 64, hw = 56;
+            Tensor x = Tensor.randn(g, d, n, c, hw, hw), wt = Tensor.randn(g, d, c, c, 3, 3), gy = Tensor.randn(g, d, n, c, hw, hw);
+            Conv2dSpec s = new Conv2dSpec(1, 1, 1, 1, 1, 1, 1);
+            long flops = 3L * 2 * n * c * hw * hw * c * 9;
+            row(w, "conv3x3_fwd_bwd_N64_C64_56", median(() -> scoped(gpu, () -> {
+                Convolution.conv2d(x, wt, null, s);
+                Convolution.conv2dInputGrad(gy, wt, x.shape().dims(), s);
+                Convolution.conv2dWeightGrad(x, gy, wt.shape().dims(), s);
+            })), flops);
+            Tensor weight = Tensor.ones(d, c), bias = Tensor.zeros(d, c);
+            row(w, "batchnorm_train_fwd_bwd_N64_C64_56", median(() -> scoped(gpu, () -> {
+                Normalization.BatchNormResult r = Normalization.batchNorm(x, weight, bias, null, null, true, 1e-5);
+                Normalization.batchNormBackward(gy, x, weight, r.mean(), r.invstd(), true, true, true, true);
+            })), 4L * x.numel() * 5);
+        }
+        try (var scope = TensorScope.open()) {
+            Tensor x = Tensor.randn(g, d, 64, 64, 112, 112), gy = Tensor.randn(g, d, 64, 64, 56, 56);
+            Pool2dSpec s = new Pool2dSpec(2, 2, 2, 2, 0, 0, 1, 1, false, true);
+            row(w, "maxpool2x2_fwd_bwd_N64_C64_112", median(() -> scoped(gpu, () -> {
+                Pooling.MaxPoolResult r = Pooling.maxPool2dWithIndices(x, s);
+                Pooling.maxPool2dBackward(gy, r.indices(), x.shape().dims(), s);
+            })), 4L * x.numel() * 2 + 4L * gy.numel() * 2 + 8L * gy.numel() * 2);
+        }
+        try (var scope = TensorScope.open()) {
+            int n = 1 << 24;
+            Tensor p = Tensor.randn(g, d, n), grad = Tensor.randn(g, d, n), m = Tensor.zeros(d, n), v = Tensor.zeros(d, n);
+            long[] step = {0};
+            row(w, "adam_step_2^24", median(() -> gpu.timeMillis(() -> OptimizerUpdates.adamStep(p, grad, m, v, null,
+                    new AdamStep(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, ++step[0])))), 4L * n * 7);
+        }
+        try (var scope = TensorScope.open()) {
+            Tensor x = Tensor.randn(g, d, 4096, 4096);
+            row(w, "rfft_rows_4096x4096", median(() -> scoped(gpu, () -> FFT.rfft(x, -1, -1, null))), 4L * 4096 * 4096 + 8L * 4096 * 2049);
+        }
+        try (var scope = TensorScope.open()) {
+            int rows = 100_000, width = 256, picks = 16_384;
+            Tensor table = Tensor.randn(g, d, rows, width), idx = Tensor.randint(g, 0, rows, d, picks);
+            row(w, "index_select_16384_of_100000x256", median(() -> scoped(gpu, () -> table.indexSelect(0, idx))), 2L * 4 * picks * width + 8L * picks);
+            Tensor idx2 = Tensor.randint(g, 0, rows, d, picks, width), src = Tensor.randn(g, d, picks, width);
+            row(w, "scatter_add_16384x256_into_100000x256", median(() -> scoped(gpu, () -> table.scatterAdd(0, idx2, src))),
+                    2L * 4 * rows * width + 12L * picks * width);
+        }
+    }
+
+    /**
+     * The Open Neuromorphic benchmark (snn.md §9.3): {@code Linear(n, n)} then one LIF layer over
+     * T = 500 steps of a batch of 16, loss {@code spikes.sum()}, forward and backward (the gradients
+     * of the weight and bias), F32, for n = 4096, 8192, 16384; one warm-up and three runs each, as
+     * §9.3 times it. The LIF is the fused kernel with the LIF benchmark's neuron (decay 0.5, ATan).
+     * Work: the flops of the forward product and of dW; a note gives the peak live device memory.
+     */
+    private static void linearLif(PrintWriter w, CudaBackend gpu, Device d, Generator g) {
+        int t = 500, b = 16;
+        for (int n : new int[]{4096, 8192, 16384}) {
+            try (var scope = TensorScope.open()) {
+                Tensor x = Tensor.randn(g, d, t, b, n);
+                Tensor weight = Tensor.randn(g, d, n, n).mul(1.0 / Math.sqrt(n)).requiresGrad(true), bias = Tensor.zeros(d, n).requiresGrad(true);
+                gpu.memory().resetPeak();
+                double ms = median(1, 3, () -> scoped(gpu, () -> {
+                    Tensor y = x.reshape(t * b, n).matmul(weight.transpose(0, 1)).add(bias).reshape(t, b * n);     // one [T B, n] x [n, n] GEMM
+                    Tensor spikes = Spiking.lif(y, null, null, CpuWorkloads.LIF_SPEC, false).spikes();
+                    Autograd.grad(List.of(spikes.sum()), List.of(weight, bias));
+                }));
+                row(w, "linear_lif_n" + n, ms, 2L * 2 * t * b * n * n);
+                w.println(String.format(Locale.ROOT, "# linear_lif_n%d: peak live %.2f GB", n, gpu.memory().stats().peakLive() / 1e9));
+            }
+        }
+    }
+
+    /** Device milliseconds of {@code work} run inside its own tensor scope. */
+    private static float scoped(CudaBackend gpu, Runnable work) {
+        return gpu.timeMillis(() -> {
+            try (var s = TensorScope.open()) {
+                work.run();
+            }
+        });
+    }
+
     private static Operand op(Tensor t) { return dev.galvani.tensor.KernelAccess.operand(t); }
 
     /** A timed piece of work returning its milliseconds. */
     @FunctionalInterface
     private interface Timed { float millis(); }
 
-    private static double median(Timed timed) {
-        for (int i = 0; i < WARMUP; i++) timed.millis();
-        double[] ms = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) ms[i] = timed.millis();
+    private static double median(Timed timed) { return median(WARMUP, RUNS, timed); }
+
+    /** The median of {@code runs} timings after {@code warmup} untimed ones. */
+    private static double median(int warmup, int runs, Timed timed) {
+        for (int i = 0; i < warmup; i++) timed.millis();
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) ms[i] = timed.millis();
         Arrays.sort(ms);
-        return (ms[RUNS / 2 - 1] + ms[RUNS / 2]) / 2;
+        return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
     }
 
     private static void row(PrintWriter w, String name, double ms, long work) {

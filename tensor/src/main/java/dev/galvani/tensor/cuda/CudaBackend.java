@@ -41,9 +41,10 @@ import jcuda.driver.CUevent;
  * unary (F32, F64, I32, I64), binary and binaryScalar (all dtypes; F32 with a vectorised contiguous
  * path), where (all dtypes), reduce (sum, prod, max, min, argmax, argmin on F32, F64, I32, I64),
  * cumsum (F32, F64, I32, I64), matmul (F32 and F64: cuBLAS, else Galvani's tiled kernels), random
- * (every distribution), the fused LIF forward and backward (F32, F64). Everything else (indexSelect,
- * gather, scatterAdd, unary and reductions on BOOL, integer matmul, layouts of more than eight
- * merged dimensions) runs as a clearly labelled <b>host fallback</b>: the operands' storages are
+ * (every distribution), indexSelect, gather and scatterAdd (all dtypes; scatterAdd deterministic and
+ * bit-identical to the CPU, without atomics), and the kernel families of {@link CudaKernelFamilies};
+ * unary and reductions also on BOOL (as the integers 0 and 1, results "not zero"). Everything else
+ * (cumsum on BOOL, empty reductions, integer matmul, layouts of more than eight merged dimensions) runs as a clearly labelled <b>host fallback</b>: the operands' storages are
  * copied to the host, the CPU kernel runs, the output is copied back; each is counted by primitive
  * ({@link #hostFallbacks}), so the whole operation table runs on "cuda" while kernels are added.
  */
@@ -274,7 +275,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         CudaLayouts.Coalesced c = CudaLayouts.coalesce(out.shape().dims(), x.strides(), out.strides());
-        if (dt == DType.BOOL || !c.fits()) { onHost("unary " + op.opName() + " " + dt, out, o -> CpuBackend.INSTANCE.unary(op, o[0], o[1]), x, out); return; }
+        if (!c.fits()) { onHost("unary " + op.opName() + " " + dt, out, o -> CpuBackend.INSTANCE.unary(op, o[0], o[1]), x, out); return; }
         launch(KernelArgs.of(Kernels.UNARY.named("unary_" + Kernels.suffix(dt))).ptr(base(x)).ptr(base(out)).shape(c.shapeStruct())
                 .strided(c.stridedStruct(0, x.offset())).strided(c.stridedStruct(1, out.offset())).i64(n).i32(op.ordinal()), n);
     }
@@ -346,7 +347,7 @@ public final class CudaBackend implements Backend {
         CudaLayouts.Coalesced kept = CudaLayouts.coalesce(CudaLayouts.pick(shape, keptDims), CudaLayouts.pick(strides, keptDims));
         CudaLayouts.Coalesced red = CudaLayouts.coalesce(CudaLayouts.pick(shape, dims), CudaLayouts.pick(strides, dims));
         DType dt = x.dtype();
-        if (dt == DType.BOOL || length == 0 || !kept.fits() || !red.fits() || !out.isContiguous()) {
+        if (length == 0 || !kept.fits() || !red.fits() || !out.isContiguous()) {
             onHost("reduce " + op.name().toLowerCase() + " " + dt + (length == 0 ? " (empty)" : ""), out, o -> CpuBackend.INSTANCE.reduce(op, o[0], dims, o[1]), x, out);
             return;
         }
@@ -457,18 +458,62 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
-    // ---- indexing: host fallbacks for now ----------------------------------------------------------------
+    // ---- indexing (index.cu) -----------------------------------------------------------------------------
 
+    /** index_select as a gather whose index has stride 0 in every dimension but {@code dim}. */
     @Override public void indexSelect(Operand x, int dim, Operand index, Operand out) {
-        onHost("indexSelect", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out);
+        if (x.dim() == 0) { onHost("indexSelect (0-d)", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out); return; }
+        int[] indexStrides = new int[out.dim()];
+        indexStrides[dim] = index.dim() == 0 ? 0 : index.strides()[0];
+        if (!gather(x, dim, index, indexStrides, out))
+            onHost("indexSelect (more than 8 dimensions)", out, o -> CpuBackend.INSTANCE.indexSelect(o[0], dim, o[1], o[2]), x, index, out);
     }
 
     @Override public void gather(Operand x, int dim, Operand index, Operand out) {
-        onHost("gather", out, o -> CpuBackend.INSTANCE.gather(o[0], dim, o[1], o[2]), x, index, out);
+        if (x.dim() == 0 || !gather(x, dim, index, index.strides(), out))
+            onHost("gather (more than 8 dimensions or 0-d)", out, o -> CpuBackend.INSTANCE.gather(o[0], dim, o[1], o[2]), x, index, out);
     }
 
+    /** out[e] = x[e with coordinate dim replaced by index[e]]; false when the layout does not fit a kernel. */
+    private boolean gather(Operand x, int dim, Operand index, int[] indexStrides, Operand out) {
+        int n = (int) out.numel();
+        if (n == 0) return true;
+        int[] xStrides = x.strides();
+        int step = xStrides[dim];
+        xStrides[dim] = 0;                 // the kernel adds index * step itself
+        CudaLayouts.Coalesced c = CudaLayouts.coalesce(out.shape().dims(), xStrides, indexStrides, out.strides());
+        if (!c.fits()) return false;
+        launch(KernelArgs.of(Kernels.GATHER.named("gather_" + Kernels.suffix(x.dtype()))).ptr(base(x)).ptr(base(index)).ptr(base(out))
+                .shape(c.shapeStruct()).strided(c.stridedStruct(0, x.offset())).strided(c.stridedStruct(1, index.offset()))
+                .strided(c.stridedStruct(2, out.offset())).i64(n).i32(step).i32(x.size(dim)).i32(dim), n);
+        return true;
+    }
+
+    /**
+     * One thread per line along {@code dim}, adding its sources in index order (index.cu): the CPU's
+     * order of additions for every element, so the result is bit-identical and needs no atomics.
+     */
     @Override public void scatterAdd(Operand target, int dim, Operand index, Operand src) {
-        onHost("scatterAdd", target, o -> CpuBackend.INSTANCE.scatterAdd(o[0], dim, o[1], o[2]), target, index, src);
+        if (index.numel() == 0) return;
+        int rank = index.dim();
+        int[] others = new int[Math.max(0, rank - 1)];
+        for (int d = 0, k = 0; d < rank; d++) if (d != dim) others[k++] = d;
+        int[] ts = target.strides(), is = index.strides(), ss = src.strides();
+        CudaLayouts.Coalesced lines = CudaLayouts.coalesce(CudaLayouts.pick(index.shape().dims(), others), CudaLayouts.pick(ts, others),
+                CudaLayouts.pick(is, others), CudaLayouts.pick(ss, others));
+        if (rank == 0 || !lines.fits()) {
+            onHost("scatterAdd (more than 8 dimensions or 0-d)", target, o -> CpuBackend.INSTANCE.scatterAdd(o[0], dim, o[1], o[2]), target, index, src);
+            return;
+        }
+        long count = index.numel() / index.size(dim);
+        int size = target.size(dim);
+        // Few lines: one thread per target element scanning its line (scatter_add_scan) keeps the GPU busy.
+        boolean scan = LaunchGeometry.scatterByScan(count, size, context.multiprocessors);
+        long threads = scan ? count * size : count;
+        context.launch(KernelArgs.of(Kernels.SCATTER_ADD.named((scan ? "scatter_add_scan_" : "scatter_add_") + Kernels.suffix(target.dtype())))
+                .ptr(base(target)).ptr(base(index)).ptr(base(src)).shape(lines.shapeStruct()).strided(lines.stridedStruct(0, target.offset()))
+                .strided(lines.stridedStruct(1, index.offset())).strided(lines.stridedStruct(2, src.offset())).i64(threads).i32(index.size(dim))
+                .i32(is[dim]).i32(ss[dim]).i32(ts[dim]).i32(size).i32(dim), LaunchGeometry.gridStride(threads, context.multiprocessors));
     }
 
     // ---- random ---------------------------------------------------------------------------------------------

@@ -2,16 +2,25 @@ package dev.galvani.tensor.cuda;
 
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.backend.Backend;
+import dev.galvani.tensor.backend.ConvolutionKernels;
+import dev.galvani.tensor.backend.DelayKernels;
 import dev.galvani.tensor.backend.KernelProvider;
 import dev.galvani.tensor.backend.LifSpec;
+import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
+import dev.galvani.tensor.backend.OptimizerKernels;
+import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
 /**
  * The CUDA kernel families, each registered as a {@link KernelProvider} for "cuda" devices in
  * {@code META-INF/services}. Families a device lacks run their composed forms from the core (the
- * front end's choice), so only the fused operations that earn a kernel are here: so far the
- * multi-step LIF (lif.cu), twin of the CPU's {@code LifKernels}.
+ * front end's choice). Here: the multi-step LIF (lif.cu), convolution (conv.cu + GEMM,
+ * {@code CudaConvolution}), pooling (pool.cu, {@code CudaPooling}), batch norm (norm.cu,
+ * {@code CudaNormalization}), the Adam step (optim.cu, {@code CudaOptimizers}), the FFTs (cuFFT,
+ * {@code CudaSpectral}) and the DCLS delays (delay.cu, {@code CudaDelays}): the twins of the CPU's
+ * families in {@code CpuKernelFamilies}.
  */
 public final class CudaKernelFamilies {
 
@@ -27,6 +36,78 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public SpikingKernels create(Backend backend) { return new Lif((CudaBackend) backend); }
+    }
+
+    /** {@link ConvolutionKernels} on CUDA: im2col + GEMM forward and both gradients (conv.cu, cuBLAS or Galvani's SGEMM). */
+    public static final class Convolution implements KernelProvider<ConvolutionKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Convolution() {}
+
+        @Override public Class<ConvolutionKernels> family() { return ConvolutionKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public ConvolutionKernels create(Backend backend) { return new CudaConvolution((CudaBackend) backend); }
+    }
+
+    /** {@link SpectralKernels} on CUDA: FFTs through cuFFT with layout kernels (fft.cu), on the host where no cuFFT is found. */
+    public static final class Spectral implements KernelProvider<SpectralKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Spectral() {}
+
+        @Override public Class<SpectralKernels> family() { return SpectralKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public SpectralKernels create(Backend backend) { return new CudaSpectral((CudaBackend) backend); }
+    }
+
+    /** {@link DelayKernels} on CUDA: the DCLS delay layer's kernels (delay.cu with GEMMs, {@code CudaDelays}). */
+    public static final class Delays implements KernelProvider<DelayKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Delays() {}
+
+        @Override public Class<DelayKernels> family() { return DelayKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public DelayKernels create(Backend backend) { return new CudaDelays((CudaBackend) backend); }
+    }
+
+    /** {@link PoolingKernels} on CUDA: max and average pooling, forward and backward (pool.cu). */
+    public static final class Pooling implements KernelProvider<PoolingKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Pooling() {}
+
+        @Override public Class<PoolingKernels> family() { return PoolingKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public PoolingKernels create(Backend backend) { return new CudaPooling((CudaBackend) backend); }
+    }
+
+    /** {@link NormalizationKernels} on CUDA: batch norm forward (batch or running statistics) and backward (norm.cu). */
+    public static final class Normalization implements KernelProvider<NormalizationKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Normalization() {}
+
+        @Override public Class<NormalizationKernels> family() { return NormalizationKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public NormalizationKernels create(Backend backend) { return new CudaNormalization((CudaBackend) backend); }
+    }
+
+    /** {@link OptimizerKernels} on CUDA: the fused Adam/AdamW step (optim.cu). */
+    public static final class Optimizers implements KernelProvider<OptimizerKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Optimizers() {}
+
+        @Override public Class<OptimizerKernels> family() { return OptimizerKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public OptimizerKernels create(Backend backend) { return new CudaOptimizers((CudaBackend) backend); }
     }
 
     /** The LIF kernels of one device. */

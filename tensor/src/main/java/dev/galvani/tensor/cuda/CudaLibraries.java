@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Finds the CUDA libraries Galvani opens through {@code java.lang.foreign} (cuBLAS), as DESIGN.md §4
+ * Finds the CUDA libraries Galvani opens through {@code java.lang.foreign} (cuBLAS, cuFFT), as DESIGN.md §4
  * says: each candidate name in turn ({@code libcublas.so.13}, then {@code .12}), looked for in the
  * folders of {@code GALVANI_CUDA_LIBS} (colon-separated), {@code CUDA_HOME/lib64}, the loader path
  * ({@code LD_LIBRARY_PATH}) and the usual install folders; failing those, the bare name is left to
@@ -25,6 +25,9 @@ final class CudaLibraries {
 
     /** cuBLAS, newest first: CUDA 13's, then CUDA 12's. */
     static final List<String> CUBLAS = List.of("libcublas.so.13", "libcublas.so.12");
+
+    /** cuFFT, newest first: CUDA 13's (cuFFT 12), then CUDA 12's (cuFFT 11). */
+    static final List<String> CUFFT = List.of("libcufft.so.12", "libcufft.so.11");
 
     private final Map<String, String> env;
     private final Predicate<Path> exists;

@@ -51,4 +51,35 @@ final class Kernels {
     static final Signature LIF_FORWARD = new Signature("lif_forward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);
     static final Signature LIF_BACKWARD = new Signature("lif_backward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);
     static final Signature LIF_DECAY_SUM = new Signature("lif_decay_sum_", PTR, I32, PTR);
+    static final Signature GATHER = new Signature("gather_", PTR, PTR, PTR, SHAPE, STRIDED, STRIDED, STRIDED, I64, I32, I32, I32);
+    static final Signature SCATTER_ADD = new Signature("scatter_add_", PTR, PTR, PTR, SHAPE, STRIDED, STRIDED, STRIDED, I64, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_MAX_FORWARD = new Signature("pool_max_forward_", PTR, PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_MAX_BACKWARD = new Signature("pool_max_backward_", PTR, PTR, PTR, STRIDED, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_AVG_FORWARD = new Signature("pool_avg_forward_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature POOL_AVG_BACKWARD = new Signature("pool_avg_backward_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32,
+            I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature BN_STATISTICS = new Signature("bn_statistics_", PTR, PTR, I32, PTR, I32, I32, I32, I32, F64);
+    static final Signature BN_NORMALIZE = new Signature("bn_normalize_", PTR, PTR, I32, PTR, I32, PTR, I32, PTR, I32, PTR, I64, I32, I32);
+    static final Signature BN_BACKWARD_REDUCE = new Signature("bn_backward_reduce_", PTR, PTR, PTR, I32, PTR, I32, PTR, I32, PTR, I32, PTR, I32,
+            PTR, I32, I32, I32, I32);
+    static final Signature BN_BACKWARD_INPUT = new Signature("bn_backward_input_", PTR, PTR, PTR, PTR, I64, I32, I32);
+    static final Signature IM2COL = new Signature("im2col_", PTR, PTR, STRIDED, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32,
+            I32, I32, I64, I64);
+    static final Signature COL2IM = new Signature("col2im_", PTR, PTR, I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature FFT_PACK = new Signature("fft_pack_", PTR, PTR, PTR, I64, I32, I32, I32, I32);
+    static final Signature FFT_UNPACK = new Signature("fft_unpack_", PTR, PTR, PTR, I64, I32, I32, F64);
+    static final Signature FFT_PACK_REAL = new Signature("fft_pack_real_", PTR, PTR, I64, I32, I32);
+    static final Signature DCLS_BUILD = new Signature("dcls_build_", PTR, PTR, PTR, PTR, I64, I32, I32, F64, I32);
+    static final Signature DCLS_KERNEL_BACKWARD = new Signature("dcls_kernel_backward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, I64, I32, I32, F64, I32);
+    static final Signature DCLS_UNFOLD = new Signature("dcls_unfold_", PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_FOLD = new Signature("dcls_fold_", PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_FORWARD = new Signature("dcls_integer_forward_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_BACKWARD_INPUT = new Signature("dcls_integer_backward_input_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32, I32);
+    static final Signature DCLS_INTEGER_BACKWARD_WEIGHT = new Signature("dcls_integer_backward_weight_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32,
+            I32, I32);
+    static final Signature DCLS_INTEGER_STEP = new Signature("dcls_integer_step_", PTR, I32, PTR, PTR, PTR, I64, I32, I32, I32, I32);
+    static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

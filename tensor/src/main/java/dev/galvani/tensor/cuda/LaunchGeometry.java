@@ -69,6 +69,16 @@ final class LaunchGeometry {
         return new Grid((int) blocks, 1, 1, threads, 1, 1, 0);
     }
 
+    /**
+     * Whether a scatter-add over {@code lines} lines along a dimension of {@code size} runs one thread
+     * per target element scanning its line ({@code scatter_add_scan}) rather than one thread per line:
+     * when the lines alone would leave most of the GPU idle (fewer than a warp per multiprocessor)
+     * and a line is short enough that reading its indices once per target element stays cheap.
+     */
+    static boolean scatterByScan(long lines, int size, int multiprocessors) {
+        return lines < 32L * Math.max(1, multiprocessors) && size <= 4096;
+    }
+
     /** SGEMM: one block per 128 x 128 tile of each batch entry ({@code batch} at most {@link #MAX_GRID_YZ}). */
     static Grid sgemm(int m, int n, int batch) {
         return new Grid((int) ceilDiv(n, GEMM_TILE), (int) ceilDiv(m, GEMM_TILE), batch, GEMM_THREADS, 1, 1, 0);

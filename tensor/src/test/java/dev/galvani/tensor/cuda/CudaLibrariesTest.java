@@ -51,4 +51,14 @@ class CudaLibrariesTest {
         CudaLibraries none = new CudaLibraries(Map.of(), p -> p.startsWith(tmp));
         assertTrue(none.find(CudaLibraries.CUBLAS).isEmpty());
     }
+
+    /** cuFFT as PyTorch's CUDA 13 wheels ship it (libcufft.so.12 in nvidia/cufft/lib) wins over CUDA 12's .11. */
+    @Test
+    void cufft12WinsOverCufft11() throws IOException {
+        Path v11 = lib("old", "libcufft.so.11");
+        Path v12 = lib("nvidia/cufft/lib", "libcufft.so.12");
+        CudaLibraries l = new CudaLibraries(Map.of("GALVANI_CUDA_LIBS", tmp.resolve("old") + ":" + tmp.resolve("nvidia/cufft/lib")), Files::isRegularFile);
+        assertEquals(Optional.of(v12), l.find(CudaLibraries.CUFFT));
+        assertEquals(Optional.of(v11), new CudaLibraries(Map.of("GALVANI_CUDA_LIBS", tmp.resolve("old").toString()), Files::isRegularFile).find(CudaLibraries.CUFFT));
+    }
 }

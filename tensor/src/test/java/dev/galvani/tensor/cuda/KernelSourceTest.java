@@ -58,6 +58,7 @@ class KernelSourceTest {
         assertEquals(Arrays.stream(BinaryOp.values()).map(Enum::name).toList(), enumNames("BinaryCode"));
         assertEquals(Arrays.stream(ReduceOp.values()).map(Enum::name).toList(), enumNames("ReduceCode"));
         assertEquals(Arrays.stream(Surrogate.Kind.values()).map(Enum::name).toList(), enumNames("SurrogateCode"));
+        assertEquals(Arrays.stream(dev.galvani.tensor.backend.DelaySpec.Profile.values()).map(Enum::name).toList(), enumNames("ProfileCode"));
     }
 
     @Test
@@ -72,18 +73,25 @@ class KernelSourceTest {
             used.add((dt.isFloatingPoint() ? Kernels.BINARY_FLOAT : Kernels.BINARY_INT).named("compare_" + s));
             used.add(Kernels.WHERE.named("where_" + s));
             used.add(Kernels.RANDOM_BERNOULLI.named("random_bernoulli_" + s));
-            if (dt != DType.BOOL) {
-                used.add(Kernels.UNARY.named("unary_" + s));
-                used.add(Kernels.REDUCE.named("reduce_rows_" + s));
-                used.add(Kernels.REDUCE.named("reduce_short_" + s));
-                used.add(Kernels.CUMSUM.named("cumsum_" + s));
-            }
+            used.add(CudaBackend.named(Kernels.GATHER, dt));
+            used.add(CudaBackend.named(Kernels.SCATTER_ADD, dt));
+            used.add(Kernels.SCATTER_ADD.named("scatter_add_scan_" + s));
+            used.add(Kernels.UNARY.named("unary_" + s));
+            used.add(Kernels.REDUCE.named("reduce_rows_" + s));
+            used.add(Kernels.REDUCE.named("reduce_short_" + s));
+            if (dt != DType.BOOL) used.add(Kernels.CUMSUM.named("cumsum_" + s));
             if (dt.isFloatingPoint()) {
                 used.add(Kernels.RANDOM.named("random_uniform_" + s));
                 used.add(Kernels.RANDOM.named("random_normal_" + s));
                 used.add(CudaBackend.named(Kernels.LIF_FORWARD, dt));
                 used.add(CudaBackend.named(Kernels.LIF_BACKWARD, dt));
                 used.add(CudaBackend.named(Kernels.LIF_DECAY_SUM, dt));
+                for (Signature family : List.of(Kernels.POOL_MAX_FORWARD, Kernels.POOL_MAX_BACKWARD, Kernels.POOL_AVG_FORWARD, Kernels.POOL_AVG_BACKWARD,
+                        Kernels.BN_STATISTICS, Kernels.BN_NORMALIZE, Kernels.BN_BACKWARD_REDUCE, Kernels.BN_BACKWARD_INPUT, Kernels.ADAM_STEP, Kernels.IM2COL, Kernels.COL2IM,
+                        Kernels.FFT_PACK, Kernels.FFT_UNPACK, Kernels.FFT_PACK_REAL, Kernels.DCLS_BUILD, Kernels.DCLS_KERNEL_BACKWARD, Kernels.DCLS_UNFOLD,
+                        Kernels.DCLS_FOLD, Kernels.DCLS_INTEGER_FORWARD, Kernels.DCLS_INTEGER_BACKWARD_INPUT, Kernels.DCLS_INTEGER_BACKWARD_WEIGHT,
+                        Kernels.DCLS_INTEGER_STEP))
+                    used.add(CudaBackend.named(family, dt));
             }
         }
         used.addAll(List.of(Kernels.UNARY_CONTIGUOUS, Kernels.BINARY_CONTIGUOUS, Kernels.RANDOM.named("random_bits64"), Kernels.RANDOM_INTEGERS, Kernels.DGEMM));

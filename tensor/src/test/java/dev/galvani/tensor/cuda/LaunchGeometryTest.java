@@ -62,4 +62,13 @@ class LaunchGeometryTest {
         assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.sgemm(8, 8, 70_000), "grid z is at most 65535");
         assertThrows(IllegalArgumentException.class, () -> new LaunchGeometry.Grid(1, 1, 1, 1025, 1, 1, 0));
     }
+
+    /** Few lines of modest length scan per target element; many lines, or very long ones, take a thread per line. */
+    @Test
+    void scatterAddScansWhenLinesAreFew() {
+        assertTrue(LaunchGeometry.scatterByScan(1, 1000, 132), "a vector");
+        assertTrue(LaunchGeometry.scatterByScan(128, 10, 132), "cross-entropy's class dimension");
+        assertFalse(LaunchGeometry.scatterByScan(32 * 132, 10, 132), "a warp of lines per multiprocessor");
+        assertFalse(LaunchGeometry.scatterByScan(256, 100_000, 132), "embedding rows: long lines");
+    }
 }
