@@ -36,7 +36,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft");
+    public static final List<String> OPS = List.of("sgemm", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "conv-layers", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -222,10 +222,44 @@ public final class SideBySide {
                 return () -> CpuWorkloads.conv2d(x, wt, b);
             }));
         }
+        if (c.runs("conv-layers")) convLayers(cases, c);
         if (c.runs("train-ops")) trainOps(cases);
         if (c.runs("lif")) lif(cases, c);
         if (c.runs("fft")) fft(cases, c);
         return cases;
+    }
+
+    /**
+     * Convolution's three products (forward with bias, input gradient, weight gradient; 3x3, stride 1,
+     * padding 1) on the {@code --conv} shape and on the Fashion-MNIST CNN's two layers at batch 128
+     * (CpuWorkloads.CNN_LAYERS). The first layer's input gradient is left out: training never needs it.
+     */
+    private static void convLayers(List<Case> cases, Config config) {
+        int[] v = config.conv();
+        List<int[]> layers = new ArrayList<>();
+        layers.add(new int[]{v[0], v[1], v[2], v[3], v[4]});
+        layers.addAll(Arrays.asList(CpuWorkloads.CNN_LAYERS));
+        String[] ids = {"conv", "cnn1", "cnn2"};
+        for (int i = 0; i < layers.size(); i++) {
+            int[] l = layers.get(i);
+            int[] xs = {l[0], l[1], l[2], l[3]}, ws = {l[4], l[1], 3, 3}, ys = {l[0], l[4], l[2], l[3]};
+            String shape = "x %s * w %s, padding 1 -> %s".formatted(Arrays.toString(xs), Arrays.toString(ws), Arrays.toString(ys));
+            String id = ids[i];
+            long seed = 40 + 4L * i;
+            cases.add(new Case(id + "-fwd", "conv-layers: conv2d forward + bias", shape, () -> {
+                Tensor x = Tensor.randn(new Generator(seed), xs), w = Tensor.randn(new Generator(seed + 1), ws), b = Tensor.randn(new Generator(seed + 2), ws[0]);
+                return () -> CpuWorkloads.conv2d(x, w, b);
+            }));
+            if (xs[1] > 1)
+                cases.add(new Case(id + "-dx", "conv-layers: conv2d input gradient", shape, () -> {
+                    Tensor g = Tensor.randn(new Generator(seed + 3), ys), w = Tensor.randn(new Generator(seed + 1), ws);
+                    return () -> CpuWorkloads.conv2dInputGrad(g, w, xs);
+                }));
+            cases.add(new Case(id + "-dw", "conv-layers: conv2d weight gradient", shape, () -> {
+                Tensor x = Tensor.randn(new Generator(seed), xs), g = Tensor.randn(new Generator(seed + 3), ys);
+                return () -> CpuWorkloads.conv2dWeightGrad(x, g, ws);
+            }));
+        }
     }
 
     /** The per-operation costs of a Fashion-MNIST training step (CpuWorkloads' STEP_ shapes). */

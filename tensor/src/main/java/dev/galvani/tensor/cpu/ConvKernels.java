@@ -135,9 +135,11 @@ final class ConvKernels {
      *   <li>not a 1x1 kernel without padding, which the GEMM reads in place already;
      *   <li>at least half of the flat positions are pixels ({@code density() ≥ 1/2}: images not much
      *       smaller than their padding);
-     *   <li>the channels a tile spans at least half full: {@code ≥ MR/2} output channels per group
-     *       (forward), input channels per group (input gradient), {@code ≥ GO} output channels per group
-     *       (weight gradient); depthwise convolutions stay on the GEMM path;
+     *   <li>at least a tile's channels: {@code ≥ MR} output channels per group (forward), input
+     *       channels per group (input gradient), {@code ≥ GO} output channels per group (weight
+     *       gradient); depthwise convolutions stay on the GEMM path;
+     *   <li>forward: at least {@link #MIN_TAPS} taps; weight gradient: a density of at least
+     *       {@link #WEIGHT_GRAD_DENSITY};
      *   <li>at least one image per thread (DirectConv's tasks are images, Gemm splits one product);
      *   <li>input gradient only: padding at most {@code dilation·(k - 1)}, so that it is a convolution
      *       of gradOut with non-negative padding.
@@ -147,21 +149,38 @@ final class ConvKernels {
 
         private CostModel() {}
 
+        /**
+         * The forward's fewest taps (C/groups·kH·kW): with fewer, a tile's stores and the copy out of
+         * the frames cost more than its multiply-adds (a first layer's 9 taps measured 1.4x slower
+         * than im2col and Gemm).
+         */
+        static final int MIN_TAPS = 16;
+
+        /**
+         * The weight gradient's least density: its tile runs at about 120 GFLOP/s against the
+         * forward's 170 (one core, in L1), so it wins against Gemm only where little of the flat
+         * layout is padding (64 x 64 and 28 x 28 images with padding 1: 0.97 and 0.93, faster; 14 x 14:
+         * 0.87, 1.2x slower).
+         */
+        static final double WEIGHT_GRAD_DENSITY = 0.9;
+
         private static boolean common(Geo g, DType type) {
             Conv2dSpec s = g.s;
             return type == DType.F32 && s.strideH() == 1 && s.strideW() == 1 && !g.pointwise()
                     && g.n >= Parallel.threads() && g.direct().density() >= 0.5;
         }
 
-        static boolean forward(Geo g, DType type) { return common(g, type) && 2 * g.og >= DirectConv.MR; }
+        static boolean forward(Geo g, DType type) { return common(g, type) && g.og >= DirectConv.MR && g.ckk() >= MIN_TAPS; }
 
         static boolean inputGrad(Geo g, DType type) {
             Conv2dSpec s = g.s;
-            return common(g, type) && 2 * g.cg >= DirectConv.MR
+            return common(g, type) && g.cg >= DirectConv.MR
                     && s.padH() <= s.dilationH() * (g.kh - 1) && s.padW() <= s.dilationW() * (g.kw - 1);
         }
 
-        static boolean weightGrad(Geo g, DType type) { return common(g, type) && g.og >= DirectConv.GO; }
+        static boolean weightGrad(Geo g, DType type) {
+            return common(g, type) && g.og >= DirectConv.GO && g.direct().density() >= WEIGHT_GRAD_DENSITY;
+        }
     }
 
     /**
@@ -199,6 +218,13 @@ final class ConvKernels {
             DirectConv.forward(g.direct(), view(x), (float[]) W.array, W.offset, view(out));
             return;
         }
+        gemmConv2d(x, w, out, spec);
+    }
+
+    /** The forward by im2col and Gemm, whatever the cost model says. */
+    static void gemmConv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
+        Geo g = Geo.of(x.shape().dims(), w.shape().dims(), out.shape().dims(), spec);
+        if (out.numel() == 0) return;
         Object X = CpuBackend.array(x), O = CpuBackend.array(out);
         int[] xs = x.strides();
         Dense W = dense(w);
@@ -248,6 +274,13 @@ final class ConvKernels {
             DirectConv.inputGrad(g.direct(), view(gradOut), (float[]) W.array, W.offset, view(gradIn));
             return;
         }
+        gemmInputGrad(gradOut, w, gradIn, spec);
+    }
+
+    /** The input gradient by Gemm and col2im, whatever the cost model says. */
+    static void gemmInputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
+        Geo g = Geo.of(gradIn.shape().dims(), w.shape().dims(), gradOut.shape().dims(), spec);
+        if (gradIn.numel() == 0) return;
         Object GI = CpuBackend.array(gradIn);
         int[] gs = gradIn.strides();
         Dense GO = dense(gradOut);
@@ -318,6 +351,12 @@ final class ConvKernels {
             }
             return;
         }
+        gemmWeightGrad(x, gradOut, gradW, spec);
+    }
+
+    /** The weight gradient by im2col and Gemm, whatever the cost model says. */
+    static void gemmWeightGrad(Operand x, Operand gradOut, Operand gradW, Conv2dSpec spec) {
+        Geo g = Geo.of(x.shape().dims(), gradW.shape().dims(), gradOut.shape().dims(), spec);
         Object X = CpuBackend.array(x);
         int[] xs = x.strides();
         Dense GO = dense(gradOut);

@@ -99,14 +99,21 @@ class DirectConvTest {
     @Test
     void costModelTakesTheCnnLayersAndLeavesTheRest() {
         int t = Parallel.threads();
-        // The Fashion-MNIST CNN's second layer and the side-by-side shape: all three products.
-        ConvKernels.Geo cnn = geo(128, 32, 14, 14, 64, 3, 1, 1, 1), big = geo(8, 32, 64, 64, 32, 3, 1, 1, 1);
-        for (ConvKernels.Geo g : new ConvKernels.Geo[]{cnn, big}) {
+        // The side-by-side shape: all three products; the Fashion-MNIST CNN's second layer: forward and
+        // input gradient (its 14 x 14 frames are too sparse for the weight gradient's tile); its first
+        // layer: the weight gradient only (9 taps, one input channel).
+        ConvKernels.Geo cnn2 = geo(128, 32, 14, 14, 64, 3, 1, 1, 1), big = geo(8, 32, 64, 64, 32, 3, 1, 1, 1);
+        ConvKernels.Geo cnn1 = geo(128, 1, 28, 28, 32, 3, 1, 1, 1);
+        for (ConvKernels.Geo g : new ConvKernels.Geo[]{cnn2, big}) {
             assertTrue(ConvKernels.CostModel.forward(g, DType.F32));
             assertTrue(ConvKernels.CostModel.inputGrad(g, DType.F32));
-            assertTrue(ConvKernels.CostModel.weightGrad(g, DType.F32));
             assertFalse(ConvKernels.CostModel.forward(g, DType.F64), "F64 keeps the GEMM path");
         }
+        assertTrue(ConvKernels.CostModel.weightGrad(big, DType.F32));
+        assertFalse(ConvKernels.CostModel.weightGrad(cnn2, DType.F32));
+        assertFalse(ConvKernels.CostModel.forward(cnn1, DType.F32));
+        assertFalse(ConvKernels.CostModel.inputGrad(cnn1, DType.F32));
+        assertTrue(ConvKernels.CostModel.weightGrad(cnn1, DType.F32));
         // Stride 2, a 1x1 kernel, depthwise, and fewer images than threads stay on the GEMM path.
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 3, 2, 1, 1), DType.F32));
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 1, 1, 0, 1), DType.F32));
