@@ -33,6 +33,7 @@ STEP_FC = (128, 3136, 128)
 
 # The Fashion-MNIST CNN's convolutions at batch 128, (N, C, H, W, O), 3x3, padding 1 (CpuWorkloads.CNN_LAYERS).
 CNN_LAYERS = [(128, 1, 28, 28, 32), (128, 32, 14, 14, 64)]
+CNN_BATCH_PER_CONV_IMAGE = 16   # the rows' batch is 16 times the --conv batch (128 by default)
 
 # The LIF benchmark's rows (CpuWorkloads.LIF_*; the triad's arrays have --elements floats).
 LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])"
@@ -216,7 +217,8 @@ def conv_layers(torch, conv):
     F = torch.nn.functional
     n, c, h, w, o, _ = conv
     rows = []
-    for lid, (n, c, h, w, o) in zip(("conv", "cnn1", "cnn2"), [(n, c, h, w, o)] + CNN_LAYERS):
+    layers = [(n, c, h, w, o)] + [(n * CNN_BATCH_PER_CONV_IMAGE,) + layer[1:] for layer in CNN_LAYERS]
+    for lid, (n, c, h, w, o) in zip(("conv", "cnn1", "cnn2"), layers):
         xs, ws, ys = (n, c, h, w), (o, c, 3, 3), (n, o, h, w)
         shape = f"x {shape_str(xs)} * w {shape_str(ws)}, padding 1 -> {shape_str(ys)}"
 

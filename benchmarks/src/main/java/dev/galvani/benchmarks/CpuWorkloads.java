@@ -57,6 +57,8 @@ public final class CpuWorkloads {
      * with a 3x3 kernel and padding 1: [128, 1, 28, 28] * [32, 1, 3, 3] and [128, 32, 14, 14] * [64, 32, 3, 3].
      */
     public static final int[][] CNN_LAYERS = {{128, 1, 28, 28, 32}, {128, 32, 14, 14, 64}};
+    /** The {@code conv-layers} rows run CNN_LAYERS at this many times the {@code --conv} batch (16 x 8 = 128 by default). */
+    public static final int CNN_BATCH_PER_CONV_IMAGE = 16;
     /** The first linear layer's GEMM sizes in {@code train-ops}: batch, input features, output features. */
     public static final int[] STEP_FC = {128, 3136, 128};
 

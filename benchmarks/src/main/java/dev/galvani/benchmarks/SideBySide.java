@@ -231,14 +231,17 @@ public final class SideBySide {
 
     /**
      * Convolution's three products (forward with bias, input gradient, weight gradient; 3x3, stride 1,
-     * padding 1) on the {@code --conv} shape and on the Fashion-MNIST CNN's two layers at batch 128
-     * (CpuWorkloads.CNN_LAYERS). The first layer's input gradient is left out: training never needs it.
+     * padding 1) on the {@code --conv} shape and on the Fashion-MNIST CNN's two layers
+     * (CpuWorkloads.CNN_LAYERS) at {@link CpuWorkloads#CNN_BATCH_PER_CONV_IMAGE} times the {@code --conv}
+     * batch: 128 at the default batch of 8, and small in the smoke test. The first layer's input
+     * gradient is left out: training never needs it.
      */
     private static void convLayers(List<Case> cases, Config config) {
         int[] v = config.conv();
         List<int[]> layers = new ArrayList<>();
         layers.add(new int[]{v[0], v[1], v[2], v[3], v[4]});
-        layers.addAll(Arrays.asList(CpuWorkloads.CNN_LAYERS));
+        for (int[] l : CpuWorkloads.CNN_LAYERS)
+            layers.add(new int[]{v[0] * CpuWorkloads.CNN_BATCH_PER_CONV_IMAGE, l[1], l[2], l[3], l[4]});
         String[] ids = {"conv", "cnn1", "cnn2"};
         for (int i = 0; i < layers.size(); i++) {
             int[] l = layers.get(i);
@@ -402,7 +405,7 @@ public final class SideBySide {
         @Option(names = "--runs", paramLabel = "N", description = "timed calls; the median is reported") int runs = D.runs();
         @Option(names = "--sizes", paramLabel = "N,...", split = ",", description = "square SGEMM sizes") int[] sizes = D.gemmSizes();
         @Option(names = "--elements", paramLabel = "N", description = "length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs") int elements = D.elements();
-        @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2") int[] conv = D.conv();
+        @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (conv-layers: the CNN's layers at batch 16 N)") int[] conv = D.conv();
         @Option(names = "--lif", paramLabel = "T,N", split = ",", description = "T,N of the LIF rows; the triad's arrays have --elements floats") int[] lif = D.lif();
         @Option(names = "--fft2", paramLabel = "B,C,H,W", split = ",", description = "the rfft2 input [B, C, H, W] F32") int[] fft2 = D.fft2();
         @Option(names = "--fft-sizes", paramLabel = "N,...", split = ",", description = "1-D FFT lengths: rfft and fft of [2^22 / n, n]") int[] fftSizes = D.fftSizes();

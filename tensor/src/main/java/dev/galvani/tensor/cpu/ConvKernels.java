@@ -134,12 +134,11 @@ final class ConvKernels {
      *   <li>F32 (F64 keeps the GEMM path) and stride 1 (strided inputs are not one run per tap);
      *   <li>not a 1x1 kernel without padding, which the GEMM reads in place already;
      *   <li>at least half of the flat positions are pixels ({@code density() ≥ 1/2}: images not much
-     *       smaller than their padding);
+     *       smaller than their padding; the forward and the input gradient compute them all);
      *   <li>at least a tile's channels: {@code ≥ MR} output channels per group (forward), input
      *       channels per group (input gradient), {@code ≥ GO} output channels per group (weight
      *       gradient); depthwise convolutions stay on the GEMM path;
-     *   <li>forward: at least {@link #MIN_TAPS} taps; weight gradient: a density of at least
-     *       {@link #WEIGHT_GRAD_DENSITY};
+     *   <li>forward and weight gradient: at least {@link #MIN_TAPS} taps;
      *   <li>at least one image per thread (DirectConv's tasks are images, Gemm splits one product);
      *   <li>input gradient only: padding at most {@code dilation·(k - 1)}, so that it is a convolution
      *       of gradOut with non-negative padding.
@@ -150,19 +149,13 @@ final class ConvKernels {
         private CostModel() {}
 
         /**
-         * The forward's fewest taps (C/groups·kH·kW): with fewer, a tile's stores and the copy out of
-         * the frames cost more than its multiply-adds (a first layer's 9 taps measured 1.4x slower
-         * than im2col and Gemm).
+         * The fewest taps (C/groups·kH·kW) for the forward and the weight gradient: with fewer, the
+         * copies around the tiles (frames out, gradient transposed in) cost more than the tiles'
+         * multiply-adds; a first layer's 9 taps measured 1.4x (forward) and 1.1x (weight gradient)
+         * slower than im2col and Gemm.
          */
         static final int MIN_TAPS = 16;
 
-        /**
-         * The weight gradient's least density: its tile runs at about 120 GFLOP/s against the
-         * forward's 170 (one core, in L1), so it wins against Gemm only where little of the flat
-         * layout is padding (64 x 64 and 28 x 28 images with padding 1: 0.97 and 0.93, faster; 14 x 14:
-         * 0.87, 1.2x slower).
-         */
-        static final double WEIGHT_GRAD_DENSITY = 0.9;
 
         private static boolean common(Geo g, DType type) {
             Conv2dSpec s = g.s;
@@ -179,7 +172,7 @@ final class ConvKernels {
         }
 
         static boolean weightGrad(Geo g, DType type) {
-            return common(g, type) && g.og >= DirectConv.GO && g.direct().density() >= WEIGHT_GRAD_DENSITY;
+            return common(g, type) && g.og >= DirectConv.GO && g.ckk() >= MIN_TAPS;
         }
     }
 

@@ -20,31 +20,30 @@ import jdk.incubator.vector.VectorSpecies;
  * the buffer): one fixed offset per tap, the same for every pixel. So a run of consecutive q is one
  * unaligned vector load per tap, whatever the image size, and the product is a GEMM whose B operand
  * ([taps, q]) is read in place. The price is the q that are not pixels: the columns {@code ow ≥ outW}
- * and the rows {@code oh ≥ outH} of each frame, computed and thrown away (forward) or multiplied by
- * zeros (weight gradient). Rows share their padding columns as images share their padding rows
+ * and the rows {@code oh ≥ outH} of each frame, computed and thrown away by the forward (the weight
+ * gradient walks the pixels only). Rows share their padding columns as images share their padding rows
  * ({@code Wp = W + padW}: a row's right padding is the next one's left), which leaves 1 - 196/225 =
  * 13 % of such q on 14 x 14 images with padding 1, 7 % on 28 x 28, 3 % on 64 x 64.
  *
  * <h2>The three products</h2>
  * <pre>
- *   forward      out[o, q]  = sum over taps t of W[o, t] · X[t, q]            tiles of MR channels x TW pixels
+ *   forward      out[o, q]  = sum over taps t of W[o, t] · X[t, q]            tiles of MR channels x NV vectors of q
  *   input grad   the forward of gradOut with W'[c, o, i, j] = W[o, c, kH-1-i, kW-1-j] and padding
  *                dil·(k-1) - pad (a stride-1 transposed convolution is a convolution)
- *   weight grad  gradW[o, t] = sum over q of G[o, q] · X[t, q]                tiles of GO channels x GT taps,
- *                with G the gradient in the same flat layout, zero on the q that are not pixels
+ *   weight grad  gradW^T[t, o] = sum over pixels p of X[t, pos(p)] · G^T[p, o]  tiles of taps x vectors of o
  * </pre>
  * The forward tile keeps MR x NV = 4 x 6 vectors of sums in registers (24 of 32 zmm) and per tap
  * loads NV vectors of X and broadcasts MR weights, like {@link Gemm}'s micro-kernel but with B read
- * from the padded images. The weight-gradient tile keeps GO x GT = 4 x 6 vectors of lane-wise partial
- * dot products over q; they are added into a lanes array per thread (never reduced mid-way, whose
- * order the JIT may change) and summed in lane order once at the end.
+ * from the padded images. The weight gradient runs over the output pixels only, with the gradient
+ * transposed to pixels x channels so that its vectors run along the output channels and X's elements
+ * are broadcast (see weightGrad): the same kind of tile, no horizontal sums, no padding positions.
  *
  * <h2>Threads and reproducibility</h2>
  * Forward and input gradient: chunks of images are tasks; every output's sum runs over the taps in
  * one fixed order, so the result does not depend on the split at all. Weight gradient: the batch is
- * cut into one contiguous part per thread (the thread count fixes the cut), parts sum into their own
- * lanes arrays, and the parts are added in order. {@link ConvKernels} decides when this class takes a
- * convolution (see {@code ConvKernels.CostModel}).
+ * cut into one contiguous part per thread (the thread count fixes the cut), each part sums its pixels
+ * in order into its own array, and the parts are added in order. {@link ConvKernels} decides when
+ * this class takes a convolution (see {@code ConvKernels.CostModel}).
  */
 final class DirectConv {
 
@@ -59,12 +58,10 @@ final class DirectConv {
     static final int NV = 6;
     /** Pixels of a forward tile. */
     static final int TW = NV * FL;
-    /** Output channels of a weight-gradient tile. */
+    /** The fewest output channels per group the weight gradient takes (a tile spans 2 or 4 vectors of them). */
     static final int GO = 4;
-    /** Taps of a weight-gradient tile. */
-    static final int GT = 6;
-    /** Vectors of positions per block of the weight gradient (4 KiB per row: a tile's rows stay in L1). */
-    static final int K_STEPS = 1024 / 16;
+    /** Pixels per block of the weight gradient (16 KiB of the transposed gradient at 64 channels: L1). */
+    static final int PIXEL_BLOCK = 64;
     /** Floats of input that the tiles of one sweep may read (24 KiB: half of L1, the rest for the weight block). */
     static final int L1_FLOATS = 6 * 1024;
     /** Floats a chunk's padded images may take (1 MiB), so that they stay in L2 while the tiles sweep them. */
@@ -307,127 +304,217 @@ final class DirectConv {
 
     /**
      * gradW[o, c, i, j] = the sum over images and output pixels of gradOut[n, o, y, x] · x[n, c, y + i·dilH - padH, x + j·dilW - padW].
+     *
+     * <p>As {@code gradW^T[t, o] = sum over pixels p of X[t, p] · G^T[p, o]}: gradOut transposed to
+     * pixels x channels ({@code gT}) gives vectors along the output channels, and each tap's input at
+     * pixel p is one element of the padded chunk ({@code xp[tapOff[t] + pos[p]]}), broadcast. So the
+     * tile has the forward's shape (broadcasts times aligned vectors, whole sums in registers, no
+     * horizontal reduction) and walks only the pixels, none of the flat layout's padding. Tiles are
+     * 6 taps x 4 vectors of channels, or 12 x 2 when a group has at most 2 vectors of them.
      * @param x the input [n, cin, h, w]
      * @param gradOut [n, cout, outH, outW]
      * @param gradW the dense weight gradient [cout, cg, kh, kw] from {@code wOff}, overwritten
      */
     static void weightGrad(Geometry g, View x, View gradOut, float[] gradW, int wOff) {
-        int og = g.og(), taps = g.taps();
-        int ogPad = Math.ceilDiv(og, GO) * GO, tapsPad = Math.ceilDiv(taps, GT) * GT;
-        int laneBlock = ogPad * tapsPad * FL;       // one group's lanes
+        int og = g.og(), taps = g.taps(), pixels = g.outH() * g.outW();
+        boolean wide = og > 2 * FL;
+        int oTile = (wide ? 4 : 2) * FL, tTile = wide ? 6 : 12;
+        int ogPad = Math.ceilDiv(og, oTile) * oTile, tapsPad = Math.ceilDiv(taps, tTile) * tTile;
+        int block = tapsPad * ogPad;                 // one group's gradW^T
         int parts = Math.min(g.n, Parallel.threads());
-        float[][] lanes = new float[parts][g.groups * laneBlock];
-        // Chunks hold the padded input and gradient of a few images; each part walks its own images.
-        int per = g.chunkImages(g.cg() + ogPad, 1);
+        float[][] acc = new float[parts][g.groups * block];
+        // Chunks hold the padded input and the transposed gradient of a few images (within L2).
+        long perImage = (long) g.cg() * g.frame() + (long) pixels * ogPad;
+        int per = (int) Math.clamp(CHUNK_FLOATS / Math.max(1L, perImage), 1, Math.max(1, g.n));
         Parallel.forTasks(parts, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int first = (int) ((long) g.n * p / parts), last = (int) ((long) g.n * (p + 1) / parts);
+            for (int part = p0; part < p1; part++) {
+                int first = (int) ((long) g.n * part / parts), last = (int) ((long) g.n * (part + 1) / parts);
                 for (int img0 = first; img0 < last; img0 += per) {
-                    int count = Math.min(per, last - img0);
-                    int stride = g.channelStride(count), steps = Math.ceilDiv(count * g.frame(), FL);
+                    int count = Math.min(per, last - img0), all = count * pixels;
+                    int stride = g.channelStride(count);
                     int[] tapOff = Arrays.copyOf(g.tapOffsets(stride), tapsPad);   // padding taps read tap 0, thrown away
-                    float[] xp = buffer(XP, g.cg() * stride), gp = buffer(YP, ogPad * stride);
+                    int[] pos = pixelPositions(g, count);
+                    float[] xp = buffer(XP, g.cg() * stride), gT = buffer(YP, all * ogPad);
                     for (int gi = 0; gi < g.groups; gi++) {
                         pad(g, x, img0, count, gi * g.cg(), g.cg(), xp, stride);
-                        padGradient(g, gradOut, img0, count, gi * og, og, ogPad, gp, stride);
-                        // Blocks of K_STEPS vectors of positions, so that a tile's gradient rows stay
-                        // in L1 while every tap passes over them; one block of GO channels at a time,
-                        // so that the lanes the tiles add to (taps x GO x FL) stay in L2.
-                        for (int o = 0; o < ogPad; o += GO)
-                            for (int k0 = 0; k0 < steps; k0 += K_STEPS) {
-                                int ks = Math.min(K_STEPS, steps - k0), q0 = k0 * FL;
-                                for (int t = 0; t < tapsPad; t += GT)
-                                    dotTile(ks, gp, o * stride + q0, stride, xp, q0, tapOff, t, lanes[p],
-                                            gi * laneBlock + (o * tapsPad + t) * FL, tapsPad * FL);
-                            }
+                        transposeGradient(g, gradOut, img0, count, gi * og, og, ogPad, gT);
+                        // Blocks of PIXEL_BLOCK pixels: their rows of gT stay in L1 while every tap passes.
+                        for (int q0 = 0; q0 < all; q0 += PIXEL_BLOCK) {
+                            int q1 = Math.min(all, q0 + PIXEL_BLOCK);
+                            for (int o = 0; o < ogPad; o += oTile)
+                                for (int t = 0; t < tapsPad; t += tTile) {
+                                    int aIdx = gi * block + t * ogPad + o;
+                                    if (wide) gradTile6x4(q0, q1, pos, xp, tapOff, t, gT, o, ogPad, acc[part], aIdx, ogPad);
+                                    else gradTile12x2(q0, q1, pos, xp, tapOff, t, gT, o, ogPad, acc[part], aIdx, ogPad);
+                                }
+                        }
                     }
                 }
             }
         });
-        // gradW = the lanes of every part added in a fixed order: part, then lane.
+        // gradW = the parts added in a fixed order.
         for (int gi = 0; gi < g.groups; gi++)
             for (int o = 0; o < og; o++)
                 for (int t = 0; t < taps; t++) {
-                    int l = gi * laneBlock + (o * tapsPad + t) * FL;
+                    int l = gi * block + t * ogPad + o;
                     float sum = 0f;
-                    for (float[] part : lanes)
-                        for (int i = 0; i < FL; i++) sum += part[l + i];
+                    for (float[] part : acc) sum += part[l];
                     gradW[wOff + (gi * og + o) * taps + t] = sum;
                 }
     }
 
+    /** The flat position of each output pixel (b, y, x) of {@code count} images, in that order. */
+    private static int[] pixelPositions(Geometry g, int count) {
+        int oh = g.outH(), ow = g.outW(), wp = g.wp(), rows = g.frameRows();
+        int[] pos = new int[count * oh * ow];
+        for (int b = 0, p = 0; b < count; b++)
+            for (int y = 0; y < oh; y++)
+                for (int xi = 0; xi < ow; xi++, p++) pos[p] = (b * rows + y) * wp + xi;
+        return pos;
+    }
+
     /**
-     * gradOut's channels [o0, o0 + og) of images [img0, img0 + count) in the flat layout of the
-     * output positions (pixel (b, y, x) at {@code (b·R + y)·Wp + x}), zero at every other position
-     * and in the rows from og to ogPad.
+     * gradOut's channels [o0, o0 + og) of images [img0, img0 + count), pixels x channels:
+     * {@code dst[p·ogPad + o]} for pixel p = (b, y, x), zero for the channels from og to ogPad.
      */
-    private static void padGradient(Geometry g, View go, int img0, int count, int o0, int og, int ogPad, float[] dst, int stride) {
-        Arrays.fill(dst, 0, ogPad * stride, 0f);
-        int wp = g.wp(), rows = g.frameRows(), oh = g.outH(), ow = g.outW();
-        for (int o = 0; o < og; o++)
-            for (int b = 0; b < count; b++)
-                for (int y = 0; y < oh; y++) {
-                    int d = o * stride + (b * rows + y) * wp, s = go.at(img0 + b, o0 + o, y, 0);
-                    if (go.s[3] == 1) {
-                        System.arraycopy(go.a, s, dst, d, ow);
-                    } else {
-                        for (int xi = 0; xi < ow; xi++) dst[d + xi] = go.a[s + xi * go.s[3]];
-                    }
+    private static void transposeGradient(Geometry g, View go, int img0, int count, int o0, int og, int ogPad, float[] dst) {
+        int oh = g.outH(), ow = g.outW(), pixels = oh * ow;
+        if (og < ogPad)
+            for (int p = 0; p < count * pixels; p++) Arrays.fill(dst, p * ogPad + og, (p + 1) * ogPad, 0f);
+        // Pixel by pixel, so that the writes run along dst; the og rows read stay in L1 (a line each).
+        int cs = go.s[1];
+        for (int b = 0; b < count; b++)
+            for (int y = 0; y < oh; y++)
+                for (int xi = 0; xi < ow; xi++) {
+                    int s = go.at(img0 + b, o0, y, xi), d = (b * pixels + y * ow + xi) * ogPad;
+                    for (int o = 0; o < og; o++) dst[d + o] = go.a[s + o * cs];
                 }
     }
 
     /**
-     * The weight-gradient micro-kernel: for the GO gradient rows from {@code gIdx} (row stride gLd) and
-     * the GT taps from {@code t0}, the lane-wise sums over {@code steps} vectors of positions of
-     * {@code gp[row, q] · xp[xIdx + tapOff[t] + q]}, added to {@code lanes[lIdx + r·lLd + t·FL ...]}.
+     * A weight-gradient micro-kernel, 6 taps x 4 vectors of channels: for the taps from {@code t0}
+     * and the channels from {@code o0}, the sums over pixels p in [p0, p1) of
+     * {@code xp[tapOff[t] + pos[p]] · gT[p·gLd + o]}, added to {@code acc[aIdx + i·aLd + o - o0]} for
+     * tap {@code t0 + i}.
      */
-    static void dotTile(int steps, float[] gp, int gIdx, int gLd, float[] xp, int xIdx, int[] tapOff, int t0,
-                        float[] lanes, int lIdx, int lLd) {
-        int x0 = xIdx + tapOff[t0], x1 = xIdx + tapOff[t0 + 1], x2 = xIdx + tapOff[t0 + 2];
-        int x3 = xIdx + tapOff[t0 + 3], x4 = xIdx + tapOff[t0 + 4], x5 = xIdx + tapOff[t0 + 5];
-        int g0 = gIdx, g1 = g0 + gLd, g2 = g1 + gLd, g3 = g2 + gLd;
+    static void gradTile6x4(int p0, int p1, int[] pos, float[] xp, int[] tapOff, int t0, float[] gT, int o0, int gLd,
+                              float[] acc, int aIdx, int aLd) {
+        int x0 = tapOff[t0 + 0], x1 = tapOff[t0 + 1], x2 = tapOff[t0 + 2], x3 = tapOff[t0 + 3], x4 = tapOff[t0 + 4], x5 = tapOff[t0 + 5];
         FloatVector z = FloatVector.zero(F);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s04 = z, s05 = z, s10 = z, s11 = z, s12 = z, s13 = z, s14 = z, s15 = z;
-        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s24 = z, s25 = z, s30 = z, s31 = z, s32 = z, s33 = z, s34 = z, s35 = z;
-        for (int k = 0; k < steps; k++) {
-            int q = k * FL;
-            FloatVector a0 = FloatVector.fromArray(F, gp, g0 + q);
-            FloatVector a1 = FloatVector.fromArray(F, gp, g1 + q);
-            FloatVector a2 = FloatVector.fromArray(F, gp, g2 + q);
-            FloatVector a3 = FloatVector.fromArray(F, gp, g3 + q);
-            FloatVector b;
-            b = FloatVector.fromArray(F, xp, x0 + q); s00 = a0.fma(b, s00); s10 = a1.fma(b, s10); s20 = a2.fma(b, s20); s30 = a3.fma(b, s30);
-            b = FloatVector.fromArray(F, xp, x1 + q); s01 = a0.fma(b, s01); s11 = a1.fma(b, s11); s21 = a2.fma(b, s21); s31 = a3.fma(b, s31);
-            b = FloatVector.fromArray(F, xp, x2 + q); s02 = a0.fma(b, s02); s12 = a1.fma(b, s12); s22 = a2.fma(b, s22); s32 = a3.fma(b, s32);
-            b = FloatVector.fromArray(F, xp, x3 + q); s03 = a0.fma(b, s03); s13 = a1.fma(b, s13); s23 = a2.fma(b, s23); s33 = a3.fma(b, s33);
-            b = FloatVector.fromArray(F, xp, x4 + q); s04 = a0.fma(b, s04); s14 = a1.fma(b, s14); s24 = a2.fma(b, s24); s34 = a3.fma(b, s34);
-            b = FloatVector.fromArray(F, xp, x5 + q); s05 = a0.fma(b, s05); s15 = a1.fma(b, s15); s25 = a2.fma(b, s25); s35 = a3.fma(b, s35);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z, s20 = z, s21 = z, s22 = z, s23 = z;
+        FloatVector s30 = z, s31 = z, s32 = z, s33 = z, s40 = z, s41 = z, s42 = z, s43 = z, s50 = z, s51 = z, s52 = z, s53 = z;
+        for (int p = p0; p < p1; p++) {
+            int q = pos[p], gi = p * gLd + o0;
+            FloatVector b0 = FloatVector.fromArray(F, gT, gi);
+            FloatVector b1 = FloatVector.fromArray(F, gT, gi + 1 * FL);
+            FloatVector b2 = FloatVector.fromArray(F, gT, gi + 2 * FL);
+            FloatVector b3 = FloatVector.fromArray(F, gT, gi + 3 * FL);
+            FloatVector a;
+            a = FloatVector.broadcast(F, xp[x0 + q]); s00 = a.fma(b0, s00); s01 = a.fma(b1, s01); s02 = a.fma(b2, s02); s03 = a.fma(b3, s03);
+            a = FloatVector.broadcast(F, xp[x1 + q]); s10 = a.fma(b0, s10); s11 = a.fma(b1, s11); s12 = a.fma(b2, s12); s13 = a.fma(b3, s13);
+            a = FloatVector.broadcast(F, xp[x2 + q]); s20 = a.fma(b0, s20); s21 = a.fma(b1, s21); s22 = a.fma(b2, s22); s23 = a.fma(b3, s23);
+            a = FloatVector.broadcast(F, xp[x3 + q]); s30 = a.fma(b0, s30); s31 = a.fma(b1, s31); s32 = a.fma(b2, s32); s33 = a.fma(b3, s33);
+            a = FloatVector.broadcast(F, xp[x4 + q]); s40 = a.fma(b0, s40); s41 = a.fma(b1, s41); s42 = a.fma(b2, s42); s43 = a.fma(b3, s43);
+            a = FloatVector.broadcast(F, xp[x5 + q]); s50 = a.fma(b0, s50); s51 = a.fma(b1, s51); s52 = a.fma(b2, s52); s53 = a.fma(b3, s53);
         }
-        int l0 = lIdx, l1 = l0 + lLd, l2 = l1 + lLd, l3 = l2 + lLd;
-        s00.add(FloatVector.fromArray(F, lanes, l0)).intoArray(lanes, l0);
-        s01.add(FloatVector.fromArray(F, lanes, l0 + FL)).intoArray(lanes, l0 + FL);
-        s02.add(FloatVector.fromArray(F, lanes, l0 + 2 * FL)).intoArray(lanes, l0 + 2 * FL);
-        s03.add(FloatVector.fromArray(F, lanes, l0 + 3 * FL)).intoArray(lanes, l0 + 3 * FL);
-        s04.add(FloatVector.fromArray(F, lanes, l0 + 4 * FL)).intoArray(lanes, l0 + 4 * FL);
-        s05.add(FloatVector.fromArray(F, lanes, l0 + 5 * FL)).intoArray(lanes, l0 + 5 * FL);
-        s10.add(FloatVector.fromArray(F, lanes, l1)).intoArray(lanes, l1);
-        s11.add(FloatVector.fromArray(F, lanes, l1 + FL)).intoArray(lanes, l1 + FL);
-        s12.add(FloatVector.fromArray(F, lanes, l1 + 2 * FL)).intoArray(lanes, l1 + 2 * FL);
-        s13.add(FloatVector.fromArray(F, lanes, l1 + 3 * FL)).intoArray(lanes, l1 + 3 * FL);
-        s14.add(FloatVector.fromArray(F, lanes, l1 + 4 * FL)).intoArray(lanes, l1 + 4 * FL);
-        s15.add(FloatVector.fromArray(F, lanes, l1 + 5 * FL)).intoArray(lanes, l1 + 5 * FL);
-        s20.add(FloatVector.fromArray(F, lanes, l2)).intoArray(lanes, l2);
-        s21.add(FloatVector.fromArray(F, lanes, l2 + FL)).intoArray(lanes, l2 + FL);
-        s22.add(FloatVector.fromArray(F, lanes, l2 + 2 * FL)).intoArray(lanes, l2 + 2 * FL);
-        s23.add(FloatVector.fromArray(F, lanes, l2 + 3 * FL)).intoArray(lanes, l2 + 3 * FL);
-        s24.add(FloatVector.fromArray(F, lanes, l2 + 4 * FL)).intoArray(lanes, l2 + 4 * FL);
-        s25.add(FloatVector.fromArray(F, lanes, l2 + 5 * FL)).intoArray(lanes, l2 + 5 * FL);
-        s30.add(FloatVector.fromArray(F, lanes, l3)).intoArray(lanes, l3);
-        s31.add(FloatVector.fromArray(F, lanes, l3 + FL)).intoArray(lanes, l3 + FL);
-        s32.add(FloatVector.fromArray(F, lanes, l3 + 2 * FL)).intoArray(lanes, l3 + 2 * FL);
-        s33.add(FloatVector.fromArray(F, lanes, l3 + 3 * FL)).intoArray(lanes, l3 + 3 * FL);
-        s34.add(FloatVector.fromArray(F, lanes, l3 + 4 * FL)).intoArray(lanes, l3 + 4 * FL);
-        s35.add(FloatVector.fromArray(F, lanes, l3 + 5 * FL)).intoArray(lanes, l3 + 5 * FL);
+        int r0 = aIdx + 0 * aLd;
+        int r1 = aIdx + 1 * aLd;
+        int r2 = aIdx + 2 * aLd;
+        int r3 = aIdx + 3 * aLd;
+        int r4 = aIdx + 4 * aLd;
+        int r5 = aIdx + 5 * aLd;
+        s00.add(FloatVector.fromArray(F, acc, r0)).intoArray(acc, r0);
+        s01.add(FloatVector.fromArray(F, acc, r0 + 1 * FL)).intoArray(acc, r0 + 1 * FL);
+        s02.add(FloatVector.fromArray(F, acc, r0 + 2 * FL)).intoArray(acc, r0 + 2 * FL);
+        s03.add(FloatVector.fromArray(F, acc, r0 + 3 * FL)).intoArray(acc, r0 + 3 * FL);
+        s10.add(FloatVector.fromArray(F, acc, r1)).intoArray(acc, r1);
+        s11.add(FloatVector.fromArray(F, acc, r1 + 1 * FL)).intoArray(acc, r1 + 1 * FL);
+        s12.add(FloatVector.fromArray(F, acc, r1 + 2 * FL)).intoArray(acc, r1 + 2 * FL);
+        s13.add(FloatVector.fromArray(F, acc, r1 + 3 * FL)).intoArray(acc, r1 + 3 * FL);
+        s20.add(FloatVector.fromArray(F, acc, r2)).intoArray(acc, r2);
+        s21.add(FloatVector.fromArray(F, acc, r2 + 1 * FL)).intoArray(acc, r2 + 1 * FL);
+        s22.add(FloatVector.fromArray(F, acc, r2 + 2 * FL)).intoArray(acc, r2 + 2 * FL);
+        s23.add(FloatVector.fromArray(F, acc, r2 + 3 * FL)).intoArray(acc, r2 + 3 * FL);
+        s30.add(FloatVector.fromArray(F, acc, r3)).intoArray(acc, r3);
+        s31.add(FloatVector.fromArray(F, acc, r3 + 1 * FL)).intoArray(acc, r3 + 1 * FL);
+        s32.add(FloatVector.fromArray(F, acc, r3 + 2 * FL)).intoArray(acc, r3 + 2 * FL);
+        s33.add(FloatVector.fromArray(F, acc, r3 + 3 * FL)).intoArray(acc, r3 + 3 * FL);
+        s40.add(FloatVector.fromArray(F, acc, r4)).intoArray(acc, r4);
+        s41.add(FloatVector.fromArray(F, acc, r4 + 1 * FL)).intoArray(acc, r4 + 1 * FL);
+        s42.add(FloatVector.fromArray(F, acc, r4 + 2 * FL)).intoArray(acc, r4 + 2 * FL);
+        s43.add(FloatVector.fromArray(F, acc, r4 + 3 * FL)).intoArray(acc, r4 + 3 * FL);
+        s50.add(FloatVector.fromArray(F, acc, r5)).intoArray(acc, r5);
+        s51.add(FloatVector.fromArray(F, acc, r5 + 1 * FL)).intoArray(acc, r5 + 1 * FL);
+        s52.add(FloatVector.fromArray(F, acc, r5 + 2 * FL)).intoArray(acc, r5 + 2 * FL);
+        s53.add(FloatVector.fromArray(F, acc, r5 + 3 * FL)).intoArray(acc, r5 + 3 * FL);
+    }
+
+    /**
+     * A weight-gradient micro-kernel, 12 taps x 2 vectors of channels: for the taps from {@code t0}
+     * and the channels from {@code o0}, the sums over pixels p in [p0, p1) of
+     * {@code xp[tapOff[t] + pos[p]] · gT[p·gLd + o]}, added to {@code acc[aIdx + i·aLd + o - o0]} for
+     * tap {@code t0 + i}.
+     */
+    static void gradTile12x2(int p0, int p1, int[] pos, float[] xp, int[] tapOff, int t0, float[] gT, int o0, int gLd,
+                              float[] acc, int aIdx, int aLd) {
+        int x0 = tapOff[t0 + 0], x1 = tapOff[t0 + 1], x2 = tapOff[t0 + 2], x3 = tapOff[t0 + 3], x4 = tapOff[t0 + 4], x5 = tapOff[t0 + 5], x6 = tapOff[t0 + 6], x7 = tapOff[t0 + 7], x8 = tapOff[t0 + 8], x9 = tapOff[t0 + 9], x10 = tapOff[t0 + 10], x11 = tapOff[t0 + 11];
+        FloatVector z = FloatVector.zero(F);
+        FloatVector s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z, s40 = z, s41 = z, s50 = z, s51 = z;
+        FloatVector s60 = z, s61 = z, s70 = z, s71 = z, s80 = z, s81 = z, s90 = z, s91 = z, sa0 = z, sa1 = z, sb0 = z, sb1 = z;
+        for (int p = p0; p < p1; p++) {
+            int q = pos[p], gi = p * gLd + o0;
+            FloatVector b0 = FloatVector.fromArray(F, gT, gi);
+            FloatVector b1 = FloatVector.fromArray(F, gT, gi + 1 * FL);
+            FloatVector a;
+            a = FloatVector.broadcast(F, xp[x0 + q]); s00 = a.fma(b0, s00); s01 = a.fma(b1, s01);
+            a = FloatVector.broadcast(F, xp[x1 + q]); s10 = a.fma(b0, s10); s11 = a.fma(b1, s11);
+            a = FloatVector.broadcast(F, xp[x2 + q]); s20 = a.fma(b0, s20); s21 = a.fma(b1, s21);
+            a = FloatVector.broadcast(F, xp[x3 + q]); s30 = a.fma(b0, s30); s31 = a.fma(b1, s31);
+            a = FloatVector.broadcast(F, xp[x4 + q]); s40 = a.fma(b0, s40); s41 = a.fma(b1, s41);
+            a = FloatVector.broadcast(F, xp[x5 + q]); s50 = a.fma(b0, s50); s51 = a.fma(b1, s51);
+            a = FloatVector.broadcast(F, xp[x6 + q]); s60 = a.fma(b0, s60); s61 = a.fma(b1, s61);
+            a = FloatVector.broadcast(F, xp[x7 + q]); s70 = a.fma(b0, s70); s71 = a.fma(b1, s71);
+            a = FloatVector.broadcast(F, xp[x8 + q]); s80 = a.fma(b0, s80); s81 = a.fma(b1, s81);
+            a = FloatVector.broadcast(F, xp[x9 + q]); s90 = a.fma(b0, s90); s91 = a.fma(b1, s91);
+            a = FloatVector.broadcast(F, xp[x10 + q]); sa0 = a.fma(b0, sa0); sa1 = a.fma(b1, sa1);
+            a = FloatVector.broadcast(F, xp[x11 + q]); sb0 = a.fma(b0, sb0); sb1 = a.fma(b1, sb1);
+        }
+        int r0 = aIdx + 0 * aLd;
+        int r1 = aIdx + 1 * aLd;
+        int r2 = aIdx + 2 * aLd;
+        int r3 = aIdx + 3 * aLd;
+        int r4 = aIdx + 4 * aLd;
+        int r5 = aIdx + 5 * aLd;
+        int r6 = aIdx + 6 * aLd;
+        int r7 = aIdx + 7 * aLd;
+        int r8 = aIdx + 8 * aLd;
+        int r9 = aIdx + 9 * aLd;
+        int ra = aIdx + 10 * aLd;
+        int rb = aIdx + 11 * aLd;
+        s00.add(FloatVector.fromArray(F, acc, r0)).intoArray(acc, r0);
+        s01.add(FloatVector.fromArray(F, acc, r0 + 1 * FL)).intoArray(acc, r0 + 1 * FL);
+        s10.add(FloatVector.fromArray(F, acc, r1)).intoArray(acc, r1);
+        s11.add(FloatVector.fromArray(F, acc, r1 + 1 * FL)).intoArray(acc, r1 + 1 * FL);
+        s20.add(FloatVector.fromArray(F, acc, r2)).intoArray(acc, r2);
+        s21.add(FloatVector.fromArray(F, acc, r2 + 1 * FL)).intoArray(acc, r2 + 1 * FL);
+        s30.add(FloatVector.fromArray(F, acc, r3)).intoArray(acc, r3);
+        s31.add(FloatVector.fromArray(F, acc, r3 + 1 * FL)).intoArray(acc, r3 + 1 * FL);
+        s40.add(FloatVector.fromArray(F, acc, r4)).intoArray(acc, r4);
+        s41.add(FloatVector.fromArray(F, acc, r4 + 1 * FL)).intoArray(acc, r4 + 1 * FL);
+        s50.add(FloatVector.fromArray(F, acc, r5)).intoArray(acc, r5);
+        s51.add(FloatVector.fromArray(F, acc, r5 + 1 * FL)).intoArray(acc, r5 + 1 * FL);
+        s60.add(FloatVector.fromArray(F, acc, r6)).intoArray(acc, r6);
+        s61.add(FloatVector.fromArray(F, acc, r6 + 1 * FL)).intoArray(acc, r6 + 1 * FL);
+        s70.add(FloatVector.fromArray(F, acc, r7)).intoArray(acc, r7);
+        s71.add(FloatVector.fromArray(F, acc, r7 + 1 * FL)).intoArray(acc, r7 + 1 * FL);
+        s80.add(FloatVector.fromArray(F, acc, r8)).intoArray(acc, r8);
+        s81.add(FloatVector.fromArray(F, acc, r8 + 1 * FL)).intoArray(acc, r8 + 1 * FL);
+        s90.add(FloatVector.fromArray(F, acc, r9)).intoArray(acc, r9);
+        s91.add(FloatVector.fromArray(F, acc, r9 + 1 * FL)).intoArray(acc, r9 + 1 * FL);
+        sa0.add(FloatVector.fromArray(F, acc, ra)).intoArray(acc, ra);
+        sa1.add(FloatVector.fromArray(F, acc, ra + 1 * FL)).intoArray(acc, ra + 1 * FL);
+        sb0.add(FloatVector.fromArray(F, acc, rb)).intoArray(acc, rb);
+        sb1.add(FloatVector.fromArray(F, acc, rb + 1 * FL)).intoArray(acc, rb + 1 * FL);
     }
 
     /** This thread's buffer {@code which} with room for {@code size} floats (grown, never shrunk). */

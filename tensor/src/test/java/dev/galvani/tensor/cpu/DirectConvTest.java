@@ -35,6 +35,8 @@ class DirectConvTest {
             Case.of(2, 3, 5, 5, 4, 1, 3, 3, 3, 3, 1, 1, false),        // padding wider than the kernel's reach
             Case.of(20, 16, 30, 30, 8, 1, 3, 3, 1, 1, 1, 1, false),    // several chunks of images per part
             Case.of(3, 1, 28, 28, 10, 1, 3, 3, 1, 1, 1, 1, false),     // a first layer
+            Case.of(3, 5, 9, 10, 70, 1, 3, 3, 1, 1, 1, 1, true),       // wide weight-gradient tiles, a ragged last one
+            Case.of(2, 4, 6, 6, 80, 2, 2, 3, 1, 1, 1, 2, false),       // two groups of 40 output channels
     };
 
     @Test
@@ -99,21 +101,19 @@ class DirectConvTest {
     @Test
     void costModelTakesTheCnnLayersAndLeavesTheRest() {
         int t = Parallel.threads();
-        // The side-by-side shape: all three products; the Fashion-MNIST CNN's second layer: forward and
-        // input gradient (its 14 x 14 frames are too sparse for the weight gradient's tile); its first
-        // layer: the weight gradient only (9 taps, one input channel).
+        // The side-by-side shape and the Fashion-MNIST CNN's second layer: all three products; its
+        // first layer (one input channel, 9 taps): none.
         ConvKernels.Geo cnn2 = geo(128, 32, 14, 14, 64, 3, 1, 1, 1), big = geo(8, 32, 64, 64, 32, 3, 1, 1, 1);
         ConvKernels.Geo cnn1 = geo(128, 1, 28, 28, 32, 3, 1, 1, 1);
         for (ConvKernels.Geo g : new ConvKernels.Geo[]{cnn2, big}) {
             assertTrue(ConvKernels.CostModel.forward(g, DType.F32));
             assertTrue(ConvKernels.CostModel.inputGrad(g, DType.F32));
+            assertTrue(ConvKernels.CostModel.weightGrad(g, DType.F32));
             assertFalse(ConvKernels.CostModel.forward(g, DType.F64), "F64 keeps the GEMM path");
         }
-        assertTrue(ConvKernels.CostModel.weightGrad(big, DType.F32));
-        assertFalse(ConvKernels.CostModel.weightGrad(cnn2, DType.F32));
         assertFalse(ConvKernels.CostModel.forward(cnn1, DType.F32));
         assertFalse(ConvKernels.CostModel.inputGrad(cnn1, DType.F32));
-        assertTrue(ConvKernels.CostModel.weightGrad(cnn1, DType.F32));
+        assertFalse(ConvKernels.CostModel.weightGrad(cnn1, DType.F32));
         // Stride 2, a 1x1 kernel, depthwise, and fewer images than threads stay on the GEMM path.
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 3, 2, 1, 1), DType.F32));
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 1, 1, 0, 1), DType.F32));

@@ -24,17 +24,17 @@ public final class TileProbe {
             double flops = 2.0 * reps * taps * DirectConv.MR * DirectConv.TW;  // MR x TW per tap
             System.out.printf("forward tile %.1f GFLOP/cpu-s%n", flops / (c1 - c0));
         }
-        float[] gp = new float[8 * 1024], lanes = new float[8 * 6 * fl * 4];
-        int[] toff = {0, 1, 2, 16, 17, 18};
-        java.util.Arrays.fill(gp, 0.5f);
+        float[] gT = new float[64 * 64], acc = new float[6 * 64];
+        int[] pos = new int[64], toff = {0, 1, 2, 66, 67, 68};
+        for (int p = 0; p < 64; p++) pos[p] = p + p / 16 * 2;
+        java.util.Arrays.fill(gT, 0.5f);
         for (int r = 0; r < 8; r++) {
             long c0 = tm.getCurrentThreadCpuTime();
-            int reps = 200_000, steps = 48;
-            for (int i = 0; i < reps; i++) DirectConv.dotTile(steps, gp, 0, 1024, x, 0, toff, 0, lanes, 0, 6 * fl);
+            int reps = 200_000;
+            for (int i = 0; i < reps; i++) DirectConv.gradTile6x4(0, 64, pos, x, toff, 0, gT, 0, 64, acc, 0, 64);
             long c1 = tm.getCurrentThreadCpuTime();
-            double flops = 2.0 * reps * steps * fl * 24;
-            System.out.printf("weight-grad tile %.1f GFLOP/cpu-s%n", flops / (c1 - c0));
+            double flops = 2.0 * reps * 64 * 6 * 4 * fl;
+            System.out.printf("weight-grad tile 6x4 %.1f GFLOP/cpu-s%n", flops / (c1 - c0));
         }
-    
     }
 }
