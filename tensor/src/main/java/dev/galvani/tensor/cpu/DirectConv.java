@@ -2,6 +2,7 @@ package dev.galvani.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -117,11 +118,15 @@ final class DirectConv {
         /** Of the flat positions, the fraction that are output pixels (the rest is computed for nothing). */
         double density() { return (double) outH() * outW() / frame(); }
 
-        /** Images per chunk: as many as keep the padded chunk within CHUNK_FLOATS, and chunks for every thread. */
+        /**
+         * Images per chunk: as many as keep the padded chunk within CHUNK_FLOATS, in a multiple of
+         * {@code threads} chunks where the batch allows, so that no thread waits for another.
+         */
         int chunkImages(int channels, int threads) {
             long perImage = Math.max(1L, (long) channels * frame());
             int byCache = (int) Math.clamp(CHUNK_FLOATS / perImage, 1, Math.max(1, n));
-            return Math.max(1, Math.min(byCache, Math.ceilDiv(n, threads)));
+            int chunks = Math.min(Math.max(1, n), Math.ceilDiv(Math.ceilDiv(n, byCache), threads) * threads);
+            return Math.max(1, Math.ceilDiv(n, chunks));
         }
 
         /** The input offset of every tap (c, i, j), in the order of the weight's rows. */
@@ -226,18 +231,23 @@ final class DirectConv {
      * layout (channel c at {@code c·stride}), zero everywhere else.
      */
     private static void pad(Geometry g, View x, int img0, int count, int c0, int channels, float[] dst, int stride) {
-        Arrays.fill(dst, 0, channels * stride, 0f);
         int wp = g.wp(), rows = g.frameRows();
-        for (int c = 0; c < channels; c++)
+        for (int c = 0; c < channels; c++) {
+            // Each element written once: the zeros between one input row and the next, then the row.
+            int end = c * stride;
             for (int b = 0; b < count; b++)
                 for (int ih = 0; ih < g.h; ih++) {
                     int d = c * stride + ((b * rows) + g.padH + ih) * wp + g.padW, s = x.at(img0 + b, c0 + c, ih, 0);
+                    for (int k = end; k < d; k++) dst[k] = 0f;     // 1 or 2 zeros on a small CNN: a call would cost more
                     if (x.s[3] == 1) {
-                        System.arraycopy(x.a, s, dst, d, g.w);
+                        copyRun(x.a, s, dst, d, g.w);
                     } else {
                         for (int iw = 0; iw < g.w; iw++) dst[d + iw] = x.a[s + iw * x.s[3]];
                     }
+                    end = d + g.w;
                 }
+            Arrays.fill(dst, end, (c + 1) * stride, 0f);
+        }
     }
 
     /**
@@ -255,9 +265,8 @@ final class DirectConv {
             int s = line * wp + x0 - q0;
             for (int r = 0; r < rows; r++) {
                 int d = out.at(img0 + b, o0 + r, y, x0), src = r * ld + s;
-                // Rows are short (14 pixels on a CNN's second layer): a plain loop, not arraycopy's call.
                 if (out.s[3] == 1) {
-                    for (int x = 0; x < x1 - x0; x++) out.a[d + x] = frames[src + x];
+                    copyRun(frames, src, out.a, d, x1 - x0);
                 } else {
                     for (int x = 0; x < x1 - x0; x++) out.a[d + x * out.s[3]] = frames[src + x];
                 }
@@ -381,13 +390,17 @@ final class DirectConv {
         int oh = g.outH(), ow = g.outW(), pixels = oh * ow;
         if (og < ogPad)
             for (int p = 0; p < count * pixels; p++) Arrays.fill(dst, p * ogPad + og, (p + 1) * ogPad, 0f);
-        // Pixel by pixel, so that the writes run along dst; the og rows read stay in L1 (a line each).
-        int cs = go.s[1];
+        // Pixel by pixel, so that the writes run along dst, FL channels at a time gathered in one
+        // vector (the og rows read stay in L1, a line each).
+        int cs = go.s[1], full = og / FL * FL;
+        int[] lanes = new int[FL];
+        for (int i = 0; i < FL; i++) lanes[i] = i * cs;
         for (int b = 0; b < count; b++)
             for (int y = 0; y < oh; y++)
                 for (int xi = 0; xi < ow; xi++) {
-                    int s = go.at(img0 + b, o0, y, xi), d = (b * pixels + y * ow + xi) * ogPad;
-                    for (int o = 0; o < og; o++) dst[d + o] = go.a[s + o * cs];
+                    int s = go.at(img0 + b, o0, y, xi), d = (b * pixels + y * ow + xi) * ogPad, o = 0;
+                    for (; o < full; o += FL) FloatVector.fromArray(F, go.a, s + o * cs, lanes, 0).intoArray(dst, d + o);
+                    for (; o < og; o++) dst[d + o] = go.a[s + o * cs];
                 }
     }
 
@@ -515,6 +528,19 @@ final class DirectConv {
         sa1.add(FloatVector.fromArray(F, acc, ra + 1 * FL)).intoArray(acc, ra + 1 * FL);
         sb0.add(FloatVector.fromArray(F, acc, rb)).intoArray(acc, rb);
         sb1.add(FloatVector.fromArray(F, acc, rb + 1 * FL)).intoArray(acc, rb + 1 * FL);
+    }
+
+    /**
+     * dst[d, d + n) = src[s, s + n) in vectors, the last one masked: image rows are short (14 pixels
+     * on a small CNN's second layer), where arraycopy's call or a scalar tail loop costs more than the moves.
+     */
+    private static void copyRun(float[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        for (; i <= n - FL; i += FL) FloatVector.fromArray(F, src, s + i).intoArray(dst, d + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, src, s + i, m).intoArray(dst, d + i, m);
+        }
     }
 
     /** This thread's buffer {@code which} with room for {@code size} floats (grown, never shrunk). */

@@ -64,6 +64,7 @@ public final class ConvPathsProbe {
             double flops = 2.0 * n * o * h * w * c * 9;
             System.out.printf("x [%d, %d, %d, %d] w [%d, %d, 3, 3]  (%.3f GFLOP per product)%n", n, c, h, w, o, c, flops / 1e9);
             for (int i = 0; i < runs.length; i++) {
+                if (!names[i].startsWith(only)) continue;
                 Arrays.sort(t[i]);
                 Arrays.sort(cpu[i]);
                 System.out.printf("  %-16s wall %8.3f ms  cpu %8.3f ms  %6.1f GFLOP/cpu-s%n", names[i], t[i][rounds / 2], cpu[i][rounds / 2],
