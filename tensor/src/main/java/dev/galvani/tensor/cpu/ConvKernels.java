@@ -139,7 +139,9 @@ final class ConvKernels {
      *       channels per group (input gradient), {@code ≥ GO} output channels per group (weight
      *       gradient); depthwise convolutions stay on the GEMM path;
      *   <li>forward and weight gradient: at least {@link #MIN_TAPS} taps;
-     *   <li>at least one image per thread (DirectConv's tasks are images, Gemm splits one product);
+     *   <li>at least one image per thread (DirectConv's tasks are images, Gemm splits one product),
+     *       and images small enough that one image's padded copy (or transposed gradient) stays within
+     *       {@link #COLS_LIMIT} elements, the most a thread's buffers hold on the GEMM path too;
      *   <li>input gradient only: padding at most {@code dilation·(k - 1)}, so that it is a convolution
      *       of gradOut with non-negative padding.
      * </ul>
@@ -159,8 +161,10 @@ final class ConvKernels {
 
         private static boolean common(Geo g, DType type) {
             Conv2dSpec s = g.s;
+            DirectConv.Geometry d = g.direct();
             return type == DType.F32 && s.strideH() == 1 && s.strideW() == 1 && !g.pointwise()
-                    && g.n >= Parallel.threads() && g.direct().density() >= 0.5;
+                    && g.n >= Parallel.threads() && d.density() >= 0.5
+                    && (long) Math.max(g.cg, g.og) * Math.max(d.frame(), g.plane()) <= COLS_LIMIT;
         }
 
         static boolean forward(Geo g, DType type) { return common(g, type) && g.og >= DirectConv.MR && g.ckk() >= MIN_TAPS; }

@@ -119,6 +119,8 @@ class DirectConvTest {
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 1, 1, 0, 1), DType.F32));
         assertFalse(ConvKernels.CostModel.forward(geo(8, 32, 16, 16, 32, 3, 1, 1, 32), DType.F32));
         if (t > 1) assertFalse(ConvKernels.CostModel.forward(geo(t - 1, 32, 16, 16, 32, 3, 1, 1, 1), DType.F32));
+        // An image whose padded copy would not fit a thread's buffer limit.
+        assertFalse(ConvKernels.CostModel.forward(geo(8, 64, 512, 512, 32, 3, 1, 1, 1), DType.F32));
         // Padding beyond the kernel's reach: the input gradient is no convolution.
         assertFalse(ConvKernels.CostModel.inputGrad(geo(8, 32, 16, 16, 32, 3, 1, 3, 1), DType.F32));
     }
