@@ -68,7 +68,7 @@ final class DirectConv {
     /** Floats a chunk's padded images may take (1 MiB), so that they stay in L2 while the tiles sweep them. */
     static final int CHUNK_FLOATS = 1 << 18;
 
-    /** Buffer slots of a thread: the padded input; the output frames (forward) or the padded gradient. */
+    /** Buffer slots of a thread: the padded input; the output frames (forward) or the transposed gradient (weight gradient). */
     private static final int XP = 0, YP = 1;
     private static final ThreadLocal<float[][]> BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
 
