@@ -9,7 +9,7 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
                               [--lif 32,1048576] [--fft2 64,32,256,256] [--fft-sizes 1024,4096,4099]
-                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,train-ops,lif,fft]
+                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,conv-layers,train-ops,lif,fft]
                               [--json FILE]
 """
 import argparse
@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft"]
+OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "conv-layers", "train-ops", "lif", "fft"]
 
 # Elements per 1-D FFT workload, [FFT_ELEMENTS // n, n] (CpuWorkloads.FFT_ELEMENTS).
 FFT_ELEMENTS = 1 << 22
@@ -30,6 +30,10 @@ STEP_ACTIVATION = (128, 32, 28, 28)
 STEP_CONV_INPUT = (128, 32, 14, 14)
 STEP_CONV_WEIGHT = (64, 32, 3, 3)
 STEP_FC = (128, 3136, 128)
+
+# The Fashion-MNIST CNN's convolutions at batch 128, (N, C, H, W, O), 3x3, padding 1 (CpuWorkloads.CNN_LAYERS).
+CNN_LAYERS = [(128, 1, 28, 28, 32), (128, 32, 14, 14, 64)]
+CNN_BATCH_PER_CONV_IMAGE = 16   # the rows' batch is 16 times the --conv batch (128 by default)
 
 # The LIF benchmark's rows (CpuWorkloads.LIF_*; the triad's arrays have --elements floats).
 LIF_OP = "lif: forward + backward, tau 2, hard reset, ATan (Galvani fused; PyTorch eager loop reading x[t])"
@@ -137,6 +141,8 @@ def cases(args, torch):
             return lambda: F.conv2d(x, wt, b, stride=1, padding=pad)
         out.append(("conv2d", f"conv2d {k}x{k}, stride 1, padding {pad}",
                     f"x [{n}, {c}, {h}, {w}] * w [{o}, {c}, {k}, {k}] + b [{o}] -> [{n}, {o}, {oh}, {ow}]", prepare_conv))
+    if "conv-layers" in args.only:
+        out.extend(conv_layers(torch, args.conv))
     if "train-ops" in args.only:
         out.extend(train_ops(torch))
     if "lif" in args.only:
@@ -221,6 +227,34 @@ def lif(torch, t, n, elements):
 
 def shape_str(shape):
     return "[" + ", ".join(str(v) for v in shape) + "]"
+
+
+def conv_layers(torch, conv):
+    """SideBySide.convLayers: forward + bias, input and weight gradient of 3x3 padding-1 convolutions."""
+    F = torch.nn.functional
+    n, c, h, w, o, _ = conv
+    rows = []
+    layers = [(n, c, h, w, o)] + [(n * CNN_BATCH_PER_CONV_IMAGE,) + layer[1:] for layer in CNN_LAYERS]
+    for lid, (n, c, h, w, o) in zip(("conv", "cnn1", "cnn2"), layers):
+        xs, ws, ys = (n, c, h, w), (o, c, 3, 3), (n, o, h, w)
+        shape = f"x {shape_str(xs)} * w {shape_str(ws)}, padding 1 -> {shape_str(ys)}"
+
+        def fwd(xs=xs, ws=ws):
+            x, wt, b = torch.randn(*xs), torch.randn(*ws), torch.randn(ws[0])
+            return lambda: F.conv2d(x, wt, b, stride=1, padding=1)
+
+        def dx(xs=xs, ws=ws, ys=ys):
+            g, wt = torch.randn(*ys), torch.randn(*ws)
+            return lambda: torch.nn.grad.conv2d_input(xs, wt, g, stride=1, padding=1)
+
+        def dw(xs=xs, ws=ws, ys=ys):
+            x, g = torch.randn(*xs), torch.randn(*ys)
+            return lambda: torch.nn.grad.conv2d_weight(x, ws, g, stride=1, padding=1)
+        rows.append((f"{lid}-fwd", "conv-layers: conv2d forward + bias", shape, fwd))
+        if c > 1:
+            rows.append((f"{lid}-dx", "conv-layers: conv2d input gradient", shape, dx))
+        rows.append((f"{lid}-dw", "conv-layers: conv2d weight gradient", shape, dw))
+    return rows
 
 
 def train_ops(torch):

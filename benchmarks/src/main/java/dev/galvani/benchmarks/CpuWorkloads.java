@@ -52,6 +52,13 @@ public final class CpuWorkloads {
     public static final int[] STEP_CONV_INPUT = {128, 32, 14, 14};
     /** The second convolution's weight [O, C, K, K] in {@code train-ops}. */
     public static final int[] STEP_CONV_WEIGHT = {64, 32, 3, 3};
+    /**
+     * The Fashion-MNIST CNN's two convolutions at batch 128 ({@code conv-layers}), each {N, C, H, W, O}
+     * with a 3x3 kernel and padding 1: [128, 1, 28, 28] * [32, 1, 3, 3] and [128, 32, 14, 14] * [64, 32, 3, 3].
+     */
+    public static final int[][] CNN_LAYERS = {{128, 1, 28, 28, 32}, {128, 32, 14, 14, 64}};
+    /** The {@code conv-layers} rows run CNN_LAYERS at this many times the {@code --conv} batch (16 x 8 = 128 by default). */
+    public static final int CNN_BATCH_PER_CONV_IMAGE = 16;
     /** The first linear layer's GEMM sizes in {@code train-ops}: batch, input features, output features. */
     public static final int[] STEP_FC = {128, 3136, 128};
 
@@ -137,6 +144,18 @@ public final class CpuWorkloads {
      */
     public static Tensor conv2dInputGrad(Tensor gradOut, Tensor w, int[] inputShape) {
         return Convolution.conv2dInputGrad(gradOut, w, inputShape, 1, 1, 1, 1, 1, 1, 1);
+    }
+
+    /**
+     * The weight gradient of a stride-1, padding-1 convolution (dilation 1, one group): x [N, C, H, W]
+     * and gradOut [N, O, H, W] into a tensor of {@code weightShape}.
+     * @param x the input
+     * @param gradOut the output gradient
+     * @param weightShape the weight shape [O, C, K, K]
+     * @return the weight gradient
+     */
+    public static Tensor conv2dWeightGrad(Tensor x, Tensor gradOut, int[] weightShape) {
+        return Convolution.conv2dWeightGrad(x, gradOut, weightShape, 1, 1, 1, 1, 1, 1, 1);
     }
 
     /** y = x W^T, dx = g W, dW = g^T x: the three GEMMs of a linear layer's training step. */

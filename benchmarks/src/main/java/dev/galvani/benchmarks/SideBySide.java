@@ -37,7 +37,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "train-ops", "lif", "fft");
+    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "conv-layers", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -266,10 +266,47 @@ public final class SideBySide {
                 return () -> CpuWorkloads.conv2d(x, wt, b);
             }));
         }
+        if (c.runs("conv-layers")) convLayers(cases, c);
         if (c.runs("train-ops")) trainOps(cases);
         if (c.runs("lif")) lif(cases, c);
         if (c.runs("fft")) fft(cases, c);
         return cases;
+    }
+
+    /**
+     * Convolution's three products (forward with bias, input gradient, weight gradient; 3x3, stride 1,
+     * padding 1) on the {@code --conv} shape and on the Fashion-MNIST CNN's two layers
+     * (CpuWorkloads.CNN_LAYERS) at {@link CpuWorkloads#CNN_BATCH_PER_CONV_IMAGE} times the {@code --conv}
+     * batch: 128 at the default batch of 8, and small in the smoke test. The first layer's input
+     * gradient is left out: training never needs it.
+     */
+    private static void convLayers(List<Case> cases, Config config) {
+        int[] v = config.conv();
+        List<int[]> layers = new ArrayList<>();
+        layers.add(new int[]{v[0], v[1], v[2], v[3], v[4]});
+        for (int[] l : CpuWorkloads.CNN_LAYERS)
+            layers.add(new int[]{v[0] * CpuWorkloads.CNN_BATCH_PER_CONV_IMAGE, l[1], l[2], l[3], l[4]});
+        String[] ids = {"conv", "cnn1", "cnn2"};
+        for (int i = 0; i < layers.size(); i++) {
+            int[] l = layers.get(i);
+            int[] xs = {l[0], l[1], l[2], l[3]}, ws = {l[4], l[1], 3, 3}, ys = {l[0], l[4], l[2], l[3]};
+            String shape = "x %s * w %s, padding 1 -> %s".formatted(Arrays.toString(xs), Arrays.toString(ws), Arrays.toString(ys));
+            String id = ids[i];
+            long seed = 40 + 4L * i;
+            cases.add(new Case(id + "-fwd", "conv-layers: conv2d forward + bias", shape, () -> {
+                Tensor x = Tensor.randn(new Generator(seed), xs), w = Tensor.randn(new Generator(seed + 1), ws), b = Tensor.randn(new Generator(seed + 2), ws[0]);
+                return () -> CpuWorkloads.conv2d(x, w, b);
+            }));
+            if (xs[1] > 1)
+                cases.add(new Case(id + "-dx", "conv-layers: conv2d input gradient", shape, () -> {
+                    Tensor g = Tensor.randn(new Generator(seed + 3), ys), w = Tensor.randn(new Generator(seed + 1), ws);
+                    return () -> CpuWorkloads.conv2dInputGrad(g, w, xs);
+                }));
+            cases.add(new Case(id + "-dw", "conv-layers: conv2d weight gradient", shape, () -> {
+                Tensor x = Tensor.randn(new Generator(seed), xs), g = Tensor.randn(new Generator(seed + 3), ys);
+                return () -> CpuWorkloads.conv2dWeightGrad(x, g, ws);
+            }));
+        }
     }
 
     /** The per-operation costs of a Fashion-MNIST training step (CpuWorkloads' STEP_ shapes). */
@@ -412,7 +449,7 @@ public final class SideBySide {
         @Option(names = "--runs", paramLabel = "N", description = "timed calls; the median is reported") int runs = D.runs();
         @Option(names = "--sizes", paramLabel = "N,...", split = ",", description = "square SGEMM sizes") int[] sizes = D.gemmSizes();
         @Option(names = "--elements", paramLabel = "N", description = "length of the add / mul-add-relu / sum / exp / tanh / sigmoid inputs") int elements = D.elements();
-        @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2") int[] conv = D.conv();
+        @Option(names = "--conv", paramLabel = "N,C,H,W,O,K", split = ",", description = "input [N, C, H, W], weight [O, C, K, K], stride 1, padding K / 2 (conv-layers: the CNN's layers at batch 16 N)") int[] conv = D.conv();
         @Option(names = "--lif", paramLabel = "T,N", split = ",", description = "T,N of the LIF rows; the triad's arrays have --elements floats") int[] lif = D.lif();
         @Option(names = "--fft2", paramLabel = "B,C,H,W", split = ",", description = "the rfft2 input [B, C, H, W] F32") int[] fft2 = D.fft2();
         @Option(names = "--fft-sizes", paramLabel = "N,...", split = ",", description = "1-D FFT lengths: rfft and fft of [2^22 / n, n]") int[] fftSizes = D.fftSizes();

@@ -28,6 +28,7 @@ class SideBySideTest {
 
         assertEquals(results, seen);
         assertEquals(List.of("sgemm-8", "sgemm-16", "dgemm-8", "dgemm-16", "gemm-1x128x3136x128", "gemm-32x128x64x128", "gemm-144x20x32x32", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
+                        "conv-fwd", "conv-dx", "conv-dw", "cnn1-fwd", "cnn1-dw", "cnn2-fwd", "cnn2-dx", "cnn2-dw",
                         "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad",
                         "rfft2", "rfft-16", "fft-16", "rfft-17", "fft-17"),
                 results.stream().map(SideBySide.Result::id).toList());
@@ -51,6 +52,9 @@ class SideBySideTest {
         assertArrayEquals(new float[]{0f, 0f, 0f, 7f}, CpuWorkloads.reluBackward(x, Tensor.full(7, 4)).toFloatArray());
         // dW = g^T x for x [1, 2] = (1, 2), g [1, 1] = 3: [[3, 6]]
         assertArrayEquals(new float[]{3f, 6f}, CpuWorkloads.linearStep(Tensor.of(new float[]{1, 2}, 1, 2), Tensor.ones(1, 2), Tensor.full(3, 1, 1)).toFloatArray());
+        // A 1x1 image, padding 1: only the 3x3 weight's centre sees the input, dW = g · x there.
+        assertArrayEquals(new float[]{0, 0, 0, 0, 6, 0, 0, 0, 0},
+                CpuWorkloads.conv2dWeightGrad(Tensor.full(2, 1, 1, 1, 1), Tensor.full(3, 1, 1, 1, 1), new int[]{1, 1, 3, 3}).toFloatArray());
         float[] e = CpuWorkloads.unary("exp", x).toFloatArray(), t = CpuWorkloads.unary("tanh", x).toFloatArray();
         float[] s = CpuWorkloads.unary("sigmoid", x).toFloatArray();
         for (int i = 0; i < 4; i++) {

@@ -76,7 +76,7 @@ final class ConvKernels {
     private static final int FL = Simd.FL, DL = Simd.DL;
 
     /** Sizes of one convolution, read off its tensors. */
-    private record Geo(int n, int c, int h, int w, int o, int cg, int og, int kh, int kw, int oh, int ow, Conv2dSpec s) {
+    record Geo(int n, int c, int h, int w, int o, int cg, int og, int kh, int kw, int oh, int ow, Conv2dSpec s) {
 
         static Geo of(int[] xShape, int[] wShape, int[] outShape, Conv2dSpec s) {
             return new Geo(xShape[0], xShape[1], xShape[2], xShape[3], wShape[0], wShape[1], wShape[0] / s.groups(),
@@ -103,6 +103,11 @@ final class ConvKernels {
 
         long workPerImage() { return (long) o * ckk() * plane(); }
 
+        /** The same convolution in DirectConv's terms (stride 1 assumed). */
+        DirectConv.Geometry direct() {
+            return new DirectConv.Geometry(n, c, h, w, o, s.groups(), kh, kw, s.padH(), s.padW(), s.dilationH(), s.dilationW());
+        }
+
         /** Cuts the batch into chunks; see the class comment. */
         Plan plan() {
             int t = Parallel.threads();
@@ -115,6 +120,63 @@ final class ConvKernels {
             long workPerChunk = workPerImage() * Math.ceilDiv(n, Math.max(1, chunks));
             boolean parallel = chunks > 1 && (workPerChunk < Gemm.PARALLEL_MIN || chunks % t == 0 || chunks >= 4 * t);
             return new Plan(n, chunks, chunks == n ? rowsPerBand() : oh, parallel);
+        }
+    }
+
+    /**
+     * Which algorithm takes a convolution: {@link DirectConv} (no im2col, the input read in place from
+     * a padded copy) or im2col / col2im and {@link Gemm}. DirectConv computes every position of its flat
+     * padded layout, pixels or not, and rounds the output channels of a group up to whole tiles, so it
+     * pays where both wastes are small; im2col pays one copy of {@code kH·kW} times the input and
+     * Gemm's packing of it. Measured on the Fashion-MNIST CNN's layers and on [8, 32, 64, 64] x 3x3
+     * (benchmarks/results/conv-2026-12-02.md), DirectConv wins wherever these conditions hold:
+     * <ul>
+     *   <li>F32 (F64 keeps the GEMM path) and stride 1 (strided inputs are not one run per tap);
+     *   <li>not a 1x1 kernel without padding, which the GEMM reads in place already;
+     *   <li>at least half of the flat positions are pixels ({@code density() ≥ 1/2}: images not much
+     *       smaller than their padding; the forward and the input gradient compute them all);
+     *   <li>at least a tile's channels: {@code ≥ MR} output channels per group (forward), input
+     *       channels per group (input gradient), {@code ≥ GO} output channels per group (weight
+     *       gradient); depthwise convolutions stay on the GEMM path;
+     *   <li>forward and weight gradient: at least {@link #MIN_TAPS} taps;
+     *   <li>at least one image per thread (DirectConv's tasks are images, Gemm splits one product),
+     *       and images small enough that one image's padded copy (or transposed gradient) stays within
+     *       {@link #COLS_LIMIT} elements, the most a thread's buffers hold on the GEMM path too;
+     *   <li>input gradient only: padding at most {@code dilation·(k - 1)}, so that it is a convolution
+     *       of gradOut with non-negative padding.
+     * </ul>
+     */
+    static final class CostModel {
+
+        private CostModel() {}
+
+        /**
+         * The fewest taps (C/groups·kH·kW) for the forward and the weight gradient: with fewer, the
+         * copies around the tiles (frames out, gradient transposed in) cost more than the tiles'
+         * multiply-adds; a first layer's 9 taps measured 1.4x (forward) and 1.1x (weight gradient)
+         * slower than im2col and Gemm.
+         */
+        static final int MIN_TAPS = 16;
+
+
+        private static boolean common(Geo g, DType type) {
+            Conv2dSpec s = g.s;
+            DirectConv.Geometry d = g.direct();
+            return type == DType.F32 && s.strideH() == 1 && s.strideW() == 1 && !g.pointwise()
+                    && g.n >= Parallel.threads() && d.density() >= 0.5
+                    && (long) Math.max(g.cg, g.og) * Math.max(d.frame(), g.plane()) <= COLS_LIMIT;
+        }
+
+        static boolean forward(Geo g, DType type) { return common(g, type) && g.og >= DirectConv.MR && g.ckk() >= MIN_TAPS; }
+
+        static boolean inputGrad(Geo g, DType type) {
+            Conv2dSpec s = g.s;
+            return common(g, type) && g.cg >= DirectConv.MR
+                    && s.padH() <= s.dilationH() * (g.kh - 1) && s.padW() <= s.dilationW() * (g.kw - 1);
+        }
+
+        static boolean weightGrad(Geo g, DType type) {
+            return common(g, type) && g.og >= DirectConv.GO && g.ckk() >= MIN_TAPS;
         }
     }
 
@@ -146,6 +208,18 @@ final class ConvKernels {
     // =============================================================================================
 
     static void conv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
+        Geo g = Geo.of(x.shape().dims(), w.shape().dims(), out.shape().dims(), spec);
+        if (out.numel() == 0) return;
+        if (CostModel.forward(g, x.dtype())) {
+            Dense W = dense(w);
+            DirectConv.forward(g.direct(), view(x), (float[]) W.array, W.offset, view(out));
+            return;
+        }
+        gemmConv2d(x, w, out, spec);
+    }
+
+    /** The forward by im2col and Gemm, whatever the cost model says. */
+    static void gemmConv2d(Operand x, Operand w, Operand out, Conv2dSpec spec) {
         Geo g = Geo.of(x.shape().dims(), w.shape().dims(), out.shape().dims(), spec);
         if (out.numel() == 0) return;
         Object X = CpuBackend.array(x), O = CpuBackend.array(out);
@@ -190,6 +264,18 @@ final class ConvKernels {
     // =============================================================================================
 
     static void inputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
+        Geo g = Geo.of(gradIn.shape().dims(), w.shape().dims(), gradOut.shape().dims(), spec);
+        if (gradIn.numel() == 0) return;
+        if (CostModel.inputGrad(g, gradIn.dtype())) {
+            Dense W = dense(w);
+            DirectConv.inputGrad(g.direct(), view(gradOut), (float[]) W.array, W.offset, view(gradIn));
+            return;
+        }
+        gemmInputGrad(gradOut, w, gradIn, spec);
+    }
+
+    /** The input gradient by Gemm and col2im, whatever the cost model says. */
+    static void gemmInputGrad(Operand gradOut, Operand w, Operand gradIn, Conv2dSpec spec) {
         Geo g = Geo.of(gradIn.shape().dims(), w.shape().dims(), gradOut.shape().dims(), spec);
         if (gradIn.numel() == 0) return;
         Object GI = CpuBackend.array(gradIn);
@@ -252,6 +338,22 @@ final class ConvKernels {
             for (int o = 0; o < g.o; o++) zeroImage(CpuBackend.array(gradW), gradW.offset() + o * ws[0], ws, g.cg, g.kh, g.kw);
             return;
         }
+        if (CostModel.weightGrad(g, x.dtype())) {
+            if (gradW.isContiguous()) {
+                DirectConv.weightGrad(g.direct(), view(x), view(gradOut), (float[]) CpuBackend.array(gradW), gradW.offset());
+            } else {
+                float[] dense = new float[(int) gradW.numel()];
+                DirectConv.weightGrad(g.direct(), view(x), view(gradOut), dense, 0);
+                scatterDense(dense, gradW);
+            }
+            return;
+        }
+        gemmWeightGrad(x, gradOut, gradW, spec);
+    }
+
+    /** The weight gradient by im2col and Gemm, whatever the cost model says. */
+    static void gemmWeightGrad(Operand x, Operand gradOut, Operand gradW, Conv2dSpec spec) {
+        Geo g = Geo.of(x.shape().dims(), gradW.shape().dims(), gradOut.shape().dims(), spec);
         Object X = CpuBackend.array(x);
         int[] xs = x.strides();
         Dense GO = dense(gradOut);
@@ -692,6 +794,11 @@ final class ConvKernels {
             double[] s = (double[]) src, d = (double[]) dst;
             for (int i = 0; i < n; i++) d[dstOff + i] += s[i];
         }
+    }
+
+    /** An F32 4-D tensor as DirectConv reads and writes it: its storage, offset and strides. */
+    private static DirectConv.View view(Operand t) {
+        return new DirectConv.View((float[]) CpuBackend.array(t), t.offset(), t.strides());
     }
 
     /** An array holding a tensor's elements in row-major order from {@code offset}. */
