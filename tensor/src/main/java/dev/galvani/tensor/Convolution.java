@@ -179,7 +179,7 @@ public final class Convolution {
         Tensor y;
         if (kernels.isEmpty()) y = x.numel() == 0 || w.numel() == 0 ? Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1])
                 : ComposedConvolution.conv2d(x.detach(), w.detach(), s);
-        else y = Creation.empty(x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1]);
+        else y = Creation.output(x.numel() > 0 && w.numel() > 0, x.dtype(), x.device(), x.size(0), w.size(0), out[0], out[1]);
         if (y.numel() > 0) {
             if (kernels.isPresent()) kernels.get().conv2d(x.operand(), w.operand(), y.operand(), s);
             // The bias goes into the fresh output in place and is recorded with the convolution (its
@@ -213,7 +213,7 @@ public final class Convolution {
         if (kernels.isEmpty() && Shape.of(in).numel() > 0 && gradOut.numel() > 0) {
             g = ComposedConvolution.inputGrad(gradOut.detach(), w.detach(), in, s);
         } else {
-            g = Creation.empty(gradOut.dtype(), gradOut.device(), in);
+            g = Creation.output(gradOut.numel() > 0 && w.numel() > 0, gradOut.dtype(), gradOut.device(), in);
             if (g.numel() > 0 && gradOut.numel() > 0) kernels.get().conv2dInputGrad(gradOut.operand(), w.operand(), g.operand(), s);
         }
         return Tape.record(new Ops.ConvTranspose2d(s), g, gradOut, w);
@@ -242,7 +242,7 @@ public final class Convolution {
         if (kernels.isEmpty() && work) {
             g = ComposedConvolution.weightGrad(x.detach(), gradOut.detach(), ws, s);
         } else {
-            g = Creation.empty(x.dtype(), x.device(), ws);
+            g = Creation.output(work, x.dtype(), x.device(), ws);
             if (work) kernels.get().conv2dWeightGrad(x.operand(), gradOut.operand(), g.operand(), s);
         }
         return Tape.record(new Ops.Conv2dWeightGrad(s), g, x, gradOut);

@@ -29,6 +29,15 @@ final class Creation {
         return t;
     }
 
+    /**
+     * A kernel's output: {@link #uninitialized} when the kernel will overwrite every element (its
+     * contract says so and the work is not empty), else {@link #empty} (an empty sum is zero).
+     * Skipping the zero fill of a reused block was about 5 % of a CNN training step.
+     */
+    static Tensor output(boolean overwritten, DType dtype, Device device, int... shape) {
+        return overwritten ? uninitialized(dtype, device, shape) : empty(dtype, device, shape);
+    }
+
     /** The storage for a new tensor; running out of memory says which op, what shape, how many bytes and what to do. */
     private static dev.galvani.tensor.backend.Storage allocate(DType dtype, Device device, Shape s, boolean zeroed) {
         Backend backend = Backends.of(device);

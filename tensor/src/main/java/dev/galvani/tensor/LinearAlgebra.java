@@ -66,7 +66,7 @@ final class LinearAlgebra {
         Backends.of(op, a, b);
         DType type = Promotion.resultType(a, b);
         if (type == DType.BOOL) throw new IllegalArgumentException(op + ": not defined for BOOL tensors");
-        Tensor out = Creation.empty(type, a.device(), a.size(0), a.size(1), b.size(2));
+        Tensor out = Creation.output(a.size(2) > 0, type, a.device(), a.size(0), a.size(1), b.size(2));
         Tensor x = a.to(type), y = b.to(type);
         if (out.numel() > 0 && a.size(2) > 0) Backends.of(a.device()).matmul(x.operand(), y.operand(), out.operand());     // an empty sum is zero
         return Tape.record(new Ops.Matmul(), out, x, y);

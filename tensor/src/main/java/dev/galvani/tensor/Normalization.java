@@ -47,8 +47,8 @@ public final class Normalization {
             Tensor x3 = x.detach().contiguous().view(n, c, s);
             if (batchStats) {
                 Tensor[] stats = kernels.isPresent() || x.numel() == 0 ? null : ComposedNormalization.batchStatistics(x3, eps);
-                mean = stats != null ? stats[0] : Creation.empty(x.dtype(), x.device(), c);
-                invstd = stats != null ? stats[1] : Creation.empty(x.dtype(), x.device(), c);
+                mean = stats != null ? stats[0] : Creation.output(x.numel() > 0, x.dtype(), x.device(), c);
+                invstd = stats != null ? stats[1] : Creation.output(x.numel() > 0, x.dtype(), x.device(), c);
             } else {
                 mean = runningMean.to(x.dtype()).detach();
                 invstd = runningVar.to(x.dtype()).add(eps).rsqrt().detach();
@@ -56,7 +56,7 @@ public final class Normalization {
             if (kernels.isEmpty()) {
                 out = x.numel() == 0 ? Creation.empty(x.dtype(), x.device(), x.shape.raw()) : ComposedNormalization.normalize(x3, w, b, mean, invstd).view(x.shape.raw());
             } else {
-                out = Creation.empty(x.dtype(), x.device(), x.shape.raw());
+                out = Creation.output(x.numel() > 0, x.dtype(), x.device(), x.shape.raw());
                 if (x.numel() > 0)
                     kernels.get().batchNormForward(x3.operand(), operandOf(w), operandOf(b), mean.operand(), invstd.operand(),
                             out.view(n, c, s).operand(), batchStats, eps);
@@ -101,9 +101,10 @@ public final class Normalization {
             Tensor[] r = ComposedNormalization.backward(g3, x3, w, mean, invstd, batchStats, needInput, needWeight && weight != null, needBias);
             return new Tensor[]{r[0] == null ? null : r[0].view(x.shape.raw()), r[1] == null ? null : r[1].to(weight.dtype()), r[2]};
         }
-        Tensor gi = needInput ? Creation.empty(x.dtype(), x.device(), x.shape.raw()) : null;
-        Tensor gw = needWeight && weight != null ? Creation.empty(x.dtype(), x.device(), c) : null;
-        Tensor gb = needBias ? Creation.empty(x.dtype(), x.device(), c) : null;
+        boolean work = x.numel() > 0;
+        Tensor gi = needInput ? Creation.output(work, x.dtype(), x.device(), x.shape.raw()) : null;
+        Tensor gw = needWeight && weight != null ? Creation.output(work, x.dtype(), x.device(), c) : null;
+        Tensor gb = needBias ? Creation.output(work, x.dtype(), x.device(), c) : null;
         if (x.numel() > 0)
             kernels.get().batchNormBackward(g3.operand(), x3.operand(), operandOf(w), mean.operand(), invstd.operand(),
                     gi == null ? null : gi.view(n, c, s).operand(), operandOf(gw), operandOf(gb), batchStats);

@@ -236,8 +236,9 @@ public final class Pooling {
             values = r.values();
             indices = r.indices();
         } else {
-            values = Creation.empty(x.dtype(), x.device(), shape);
-            indices = Creation.empty(DType.I64, x.device(), shape);
+            boolean work = Shape.of(shape).numel() > 0;
+            values = Creation.output(work, x.dtype(), x.device(), shape);
+            indices = Creation.output(work, DType.I64, x.device(), shape);
             if (values.numel() > 0) kernels.get().maxPool2d(x.operand(), values.operand(), indices.operand(), s);
         }
         Tape.record(new Ops.MaxPool2d(s, indices), values, x);
@@ -255,7 +256,7 @@ public final class Pooling {
         if (kernels.isEmpty() && (long) x.size(0) * x.size(1) * out[0] * out[1] > 0) {
             y = ComposedPooling.avgPool2d(x.detach(), s);
         } else {
-            y = Creation.empty(x.dtype(), x.device(), x.size(0), x.size(1), out[0], out[1]);
+            y = Creation.output((long) x.size(0) * x.size(1) * out[0] * out[1] > 0, x.dtype(), x.device(), x.size(0), x.size(1), out[0], out[1]);
             if (y.numel() > 0) kernels.get().avgPool2d(x.operand(), y.operand(), s);
         }
         return Tape.record(new Ops.AvgPool2d(s), y, x);

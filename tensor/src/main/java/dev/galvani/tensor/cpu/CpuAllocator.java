@@ -83,6 +83,7 @@ final class CpuAllocator implements DeviceMemory {
         }
         if (array == null) array = CpuStorage.newArray(dtype, length);
         else if (zeroed) zero(array, dtype);
+        if (!zeroed && POISON) poison(array, dtype);
         return track(dtype, array, true);
     }
 
@@ -150,6 +151,24 @@ final class CpuAllocator implements DeviceMemory {
     }
 
     @Override public synchronized void resetPeak() { peak = live; }
+
+    /**
+     * {@code galvani.cpu.poison}: fill every uninitialised block with NaN (integers with their most
+     * negative value, BOOL with true), so a kernel that reads or accumulates into an output it was
+     * told to overwrite shows up as a wrong result, fresh array or reused. The build's tests run
+     * with it on; it costs a pass over memory, so it is off otherwise.
+     */
+    static final boolean POISON = Boolean.getBoolean("galvani.cpu.poison");
+
+    private static void poison(Object array, DType dtype) {
+        switch (dtype) {
+            case F32 -> Arrays.fill((float[]) array, Float.NaN);
+            case F64 -> Arrays.fill((double[]) array, Double.NaN);
+            case I32 -> Arrays.fill((int[]) array, Integer.MIN_VALUE);
+            case I64 -> Arrays.fill((long[]) array, Long.MIN_VALUE);
+            case BOOL -> Arrays.fill((boolean[]) array, true);
+        }
+    }
 
     private static void zero(Object array, DType dtype) {
         switch (dtype) {
