@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * exp, expm1, log, log1p, tanh, sigmoid and silu over arrays, built only from operations IEEE 754
- * rounds exactly (add, mul, fma, div, bit moves).
+ * rounds exactly (add, mul, fma, div, bit moves); erf and GELU are routed to {@link ErfLanes}, which
+ * builds on this class's exp.
  *
  * <p>Why not the Vector API's own {@code EXP} lanes: the interpreter evaluates them lane by lane with
  * {@code Math}, compiled code calls a vector library, and the two differ in the last bit, so a result
@@ -63,13 +64,17 @@ final class VectorMath {
     /** Whether {@link #apply} evaluates op. */
     static boolean handles(UnaryOp op) {
         return switch (op) {
-            case EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, SILU -> true;
+            case EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, SILU, ERF, GELU -> true;
             default -> false;
         };
     }
 
     /** res[ro, ro + n) = op(in[io, io + n)); in and res may be the same array. */
     static void apply(UnaryOp op, double[] in, int io, double[] res, int ro, int n) {
+        if (op == UnaryOp.ERF || op == UnaryOp.GELU) {
+            ErfLanes.apply(op == UnaryOp.ERF ? ErfLanes.Kind.ERF : ErfLanes.Kind.GELU, null, 0, in, io, res, ro, n);
+            return;
+        }
         double[] t = SCRATCH.get()[0];
         for (int b = 0; b < n; b += BLOCK) block(op, in, io + b, res, ro + b, Math.min(BLOCK, n - b), t);
     }
@@ -80,6 +85,8 @@ final class VectorMath {
      */
     static void apply(UnaryOp op, float[] in, int io, float[] res, int ro, int n) {
         switch (op) {
+            case ERF -> { ErfLanes.apply(ErfLanes.Kind.ERF, null, 0, in, io, res, ro, n); return; }
+            case GELU -> { ErfLanes.apply(ErfLanes.Kind.GELU, null, 0, in, io, res, ro, n); return; }
             case EXP -> { expPass(in, io, res, ro, n, false); return; }
             case LOG -> { logPass(in, io, res, ro, n); return; }
             case TANH -> {
