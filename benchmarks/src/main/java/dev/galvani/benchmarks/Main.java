@@ -53,6 +53,8 @@ public final class Main {
                 true, dev.galvani.benchmarks.train.FashionMnistTask::main));
         COMMANDS.put("jmh", new Command("JMH micro-benchmarks; takes JMH's own options (jmh -h lists them, jmh -l the benchmarks)",
                 true, org.openjdk.jmh.Main::main));
+        COMMANDS.put("perf-guard", new Command("JMH pairs of key kernels against scalar loops; fails when a ratio falls below half its committed"
+                + " baseline (--update-baseline, --help)", true, PerfGuard::main));
         COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani, then in PyTorch, and write the"
                 + " comparison to benchmarks/results/cpu-<date>.md (--help for options)", true, SideBySide::main));
     }
