@@ -27,7 +27,8 @@ class SideBySideTest {
         List<SideBySide.Result> results = SideBySide.run(config, seen::add);
 
         assertEquals(results, seen);
-        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d",
+        assertEquals(List.of("sgemm-8", "sgemm-16", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid",
+                        "erf", "gelu", "expm1", "log1p", "gelu-bwd", "gelu-bwd-composed", "relu-bwd", "relu-bwd-composed", "exp-f64", "tanh-f64", "conv2d",
                         "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad",
                         "rfft2", "rfft-16", "fft-16", "rfft-17", "fft-17"),
                 results.stream().map(SideBySide.Result::id).toList());
