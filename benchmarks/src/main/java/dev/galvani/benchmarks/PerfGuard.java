@@ -51,7 +51,7 @@ public final class PerfGuard {
         double threshold = 0.5;
         @Option(names = "--only", paramLabel = "K,...", split = ",", description = "kernels to run (default: all)")
         List<String> only = List.of();
-        @Option(names = "--quick", description = "one short iteration each (a smoke run; ratios are rough)")
+        @Option(names = "--quick", description = "short iterations (a smoke run of the harness: the kernels may not reach C2, so ratios mean nothing)")
         boolean quick;
 
         @Override public void check() {

@@ -27,13 +27,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * L2 (2^16 F32 elements) and Galvani runs on one thread ({@code -Dgalvani.threads=1}), as the scalar
  * loop does, so the ratio is the vector code's gain per core; a Vector API kernel that C2 failed to
  * intrinsify (its vectors boxed on the heap) runs about ten times slower, far below its baseline.
- * Each Galvani call runs in a {@link TensorScope} that hands its result back to the allocator, so
+ * Galvani's methods warm up longer (8 x 400 ms): Vector API code is a hundred times slower before C2
+ * compiles it (the first GELU call on 2^16 floats takes about a second), and on a loaded 2-core
+ * machine C2 took 3 s of warm-up to get there; the scalar loops get 5 x 300 ms, so that neither side is
+ * timed before C2 has compiled it. Each Galvani call runs in a {@link TensorScope} that hands its result back to the allocator, so
  * the pair times the kernel and its dispatch, not fresh zeroed arrays and the garbage collector.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 400, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 5, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dgalvani.threads=1"})
@@ -73,7 +76,7 @@ public class PerfGuardBenchmark {
     // ---- add ----
 
     /** x + y, to the blackhole. */
-    @Benchmark public void addGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void addGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(x.add(y)); }
     }
 
@@ -86,7 +89,7 @@ public class PerfGuardBenchmark {
     // ---- exp ----
 
     /** e^x, to the blackhole. */
-    @Benchmark public void expGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void expGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(x.exp()); }
     }
 
@@ -99,7 +102,7 @@ public class PerfGuardBenchmark {
     // ---- erf and GELU ----
 
     /** erf(x), to the blackhole. */
-    @Benchmark public void erfGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void erfGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(x.erf()); }
     }
 
@@ -110,7 +113,7 @@ public class PerfGuardBenchmark {
     }
 
     /** gelu(x), to the blackhole. */
-    @Benchmark public void geluGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void geluGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(x.gelu()); }
     }
 
@@ -121,7 +124,7 @@ public class PerfGuardBenchmark {
     }
 
     /** GELU's backward for the gradient y, to the blackhole. */
-    @Benchmark public void geluBackwardGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void geluBackwardGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(Activations.geluBackward(y, x)); }
     }
 
@@ -137,7 +140,7 @@ public class PerfGuardBenchmark {
     // ---- ReLU backward ----
 
     /** y where relu(x) &gt; 0, else 0, to the blackhole. */
-    @Benchmark public void reluBackwardGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void reluBackwardGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(Activations.reluBackward(y, relu)); }
     }
 
@@ -150,7 +153,7 @@ public class PerfGuardBenchmark {
     // ---- sum ----
 
     /** The sum of x, to the blackhole. */
-    @Benchmark public void sumGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void sumGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(x.sum()); }
     }
 
@@ -164,7 +167,7 @@ public class PerfGuardBenchmark {
     // ---- SGEMM ----
 
     /** a b, to the blackhole. */
-    @Benchmark public void sgemmGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void sgemmGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(a.matmul(b)); }
     }
 
@@ -182,7 +185,7 @@ public class PerfGuardBenchmark {
     // ---- the fused LIF ----
 
     /** The fused LIF forward (CpuWorkloads' neuron: tau 2, hard reset to 0, threshold 1); the spikes go to the blackhole. */
-    @Benchmark public void lifGalvani(Blackhole bh) {
+    @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void lifGalvani(Blackhole bh) {
         try (var scope = TensorScope.open()) { bh.consume(Spiking.lif(lifX, null, null, CpuWorkloads.LIF_SPEC, false).spikes()); }
     }
 

@@ -33,9 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * size of its terms; F32 erf within 2.4 ulp of the correctly rounded float, GELU 3.7 ulp, its
  * derivative 3.4 ulp.
  *
- * <p>Shape of the code, as in {@link VectorMath}: per block of 512 elements, one pass for e^(-a^2)
- * into a scratch row, one for erfc in the large region, one that finishes each function; each pass is
- * a small loop so C2 inlines every Vector API call.
+ * <p>Shape of the code: per block of 512 elements, a pass for -a^2 into a scratch row, VectorMath's
+ * exp over it, a pass for the correction and erfc in the large region, and one that finishes each
+ * function. Each pass is one loop with no vector helper calls of its own (see below).
  */
 final class ErfLanes {
 
@@ -97,10 +97,12 @@ final class ErfLanes {
     static void apply(Kind kind, double[] g, int go, double[] in, int io, double[] res, int ro, int n) {
         double[][] s = SCRATCH.get();
         boolean gelu = kind != Kind.ERF;
+        double half = gelu ? 0.5 : 1, scale = gelu ? INV_SQRT2 : 1;              // a^2 = x^2 half, a = |x| scale
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            gaussPass(in, io + b, s[0], m, gelu);
-            erfcPass(in, io + b, s[0], s[1], m, gelu);
+            negSquarePass(in, io + b, s[0], m, half);
+            VectorMath.expBlock(s[0], 0, s[0], 0, m);
+            erfcPass(in, io + b, s[0], s[1], m, half, scale);
             switch (kind) {
                 case ERF -> erfFinish(in, io + b, s[1], res, ro + b, m);
                 case GELU -> geluFinish(in, io + b, s[1], res, ro + b, m);
@@ -109,87 +111,89 @@ final class ErfLanes {
         }
     }
 
+    // Every pass below is one loop with its polynomials written out: a vector helper method that C2
+    // does not inline (it judges a call site cold, or the callee already compiled and large) boxes its
+    // vectors, and the perf guard measured GELU ten times slower that way.
+
+    /** e = -h, h = a^2 rounded (|x| capped at 60, where e^(-h) has long underflowed; l stays finite at inf). */
+    private static void negSquarePass(double[] in, int io, double[] e, int n, double half) {
+        DoubleVector hv = v(half);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m).abs().min(CAP);
+            x.mul(x).mul(hv).neg().intoArray(e, i, m);                           // halving is exact
+        }
+    }
+
     /**
-     * e = e^(-a^2), a = |x| (erf) or |x| / sqrt 2 (GELU), from a^2 split exactly into h + l; |x| is
-     * capped where e has long underflowed (60; 16 in float), so that l stays finite at infinity.
+     * From e = e^(-h): e = e^(-h) (1 - l) = e^(-a^2), l = a^2 - h the exact rounding error of the square;
+     * c = erfc(a) = e G(t) / (1 + 2a) for a clamped into [1/2, 28] (other lanes are overwritten later).
      */
-    private static void gaussPass(double[] in, int io, double[] e, int n, boolean gelu) {
+    private static void erfcPass(double[] in, int io, double[] e, double[] c, int n, double half, double scale) {
+        DoubleVector hv = v(half), sv = v(scale);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m).abs().min(CAP);      // keeps l finite at inf
-            DoubleVector h = x.mul(x), l = x.fma(x, h.neg());
-            if (gelu) { h = h.mul(HALF); l = l.mul(HALF); }                   // halving is exact
-            VectorMath.exp(h.neg()).mul(ONE.sub(l)).intoArray(e, i, m);
+            DoubleVector ax = DoubleVector.fromArray(D, in, io + i, m).abs(), xc = ax.min(CAP);
+            DoubleVector l = xc.fma(xc, xc.mul(xc).neg()).mul(hv);
+            DoubleVector ev = DoubleVector.fromArray(D, e, i, m).mul(ONE.sub(l));
+            ev.intoArray(e, i, m);
+            DoubleVector a = ax.mul(sv).max(HALF).min(A_MAX);                      // NaN stays NaN
+            DoubleVector t = a.sub(K).div(a.add(K)), t2 = t.mul(t), t4 = t2.mul(t2), t8 = t4.mul(t4);
+            // G(t) by Estrin's scheme: a tree of depth 5 instead of a chain of 21 fmas.
+            DoubleVector g0 = t.fma(G1, G0).add(t2.mul(t.fma(G3, G2)));
+            DoubleVector g1 = t.fma(G5, G4).add(t2.mul(t.fma(G7, G6)));
+            DoubleVector g2 = t.fma(G9, G8).add(t2.mul(t.fma(G11, G10)));
+            DoubleVector g3 = t.fma(G13, G12).add(t2.mul(t.fma(G15, G14)));
+            DoubleVector g4 = t.fma(G17, G16).add(t2.mul(t.fma(G19, G18))).add(t4.mul(t.fma(G21, G20)));
+            DoubleVector low = g1.fma(t4, g0).add(g3.fma(t4, g2).mul(t8));
+            DoubleVector poly = g4.fma(t8.mul(t8), low);
+            ev.mul(poly).div(a.fma(TWO, ONE)).intoArray(c, i, m);
         }
     }
 
-    /** c = erfc(a) for a in [1/2, 28] (a clamped into it; other lanes are overwritten later). */
-    private static void erfcPass(double[] in, int io, double[] e, double[] c, int n, boolean gelu) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector a = DoubleVector.fromArray(D, in, io + i, m).abs();
-            if (gelu) a = a.mul(SCALE);
-            a = a.max(HALF).min(A_MAX);                                          // NaN stays NaN
-            DoubleVector t = a.sub(K).div(a.add(K));
-            DoubleVector.fromArray(D, e, i, m).mul(large(t)).div(a.fma(TWO, ONE)).intoArray(c, i, m);
-        }
-    }
-
-    /** G(t), Estrin's scheme: a tree of depth 5 instead of a chain of 21 fmas. */
-    private static DoubleVector large(DoubleVector t) {
-        DoubleVector t2 = t.mul(t), t4 = t2.mul(t2), t8 = t4.mul(t4);
-        DoubleVector low = largeLow(t, t2, t4);
-        DoubleVector high = t.fma(G17, G16).add(t2.mul(t.fma(G19, G18))).add(t4.mul(t.fma(G21, G20)));
-        return high.fma(t8.mul(t8), low);
-    }
-
-    private static DoubleVector largeLow(DoubleVector t, DoubleVector t2, DoubleVector t4) {
-        DoubleVector a = t.fma(G1, G0).add(t2.mul(t.fma(G3, G2)));
-        DoubleVector b = t.fma(G5, G4).add(t2.mul(t.fma(G7, G6)));
-        DoubleVector c = t.fma(G9, G8).add(t2.mul(t.fma(G11, G10)));
-        DoubleVector d = t.fma(G13, G12).add(t2.mul(t.fma(G15, G14)));
-        return b.fma(t4, a).add(d.fma(t4, c).mul(t4.mul(t4)));
-    }
-
-    /** z P(z^2): erf for |z| below 1/2; keeps the sign of zero. */
-    private static DoubleVector small(DoubleVector z) {
-        DoubleVector w = z.mul(z), w2 = w.mul(w), w4 = w2.mul(w2);
-        DoubleVector a = w.fma(P1, P0).add(w2.mul(w.fma(P3, P2)));
-        DoubleVector b = w.fma(P5, P4).add(w2.mul(w.fma(P7, P6)));
-        return z.mul(w4.fma(P8, b).fma(w4, a));
-    }
-
-    /** Φ(z sqrt 2) = (1 + erf(z)) / 2 from erfc(|z|) in c (large lanes) and z P(z^2) (small lanes). */
-    private static DoubleVector phi(DoubleVector z, DoubleVector c) {
-        DoubleVector half = c.mul(HALF);
-        DoubleVector large = ONE.sub(half).blend(half, z.compare(VectorOperators.LT, ZERO));
-        return small(z).fma(HALF, HALF).blend(large, z.abs().compare(VectorOperators.GE, HALF).or(z.compare(VectorOperators.NE, z)));
-    }
-
+    /** erf(z) = z P(z^2) for |z| below 1/2 (keeps -0), sign(z) (1 - erfc(|z|)) above. */
     private static void erfFinish(double[] in, int io, double[] c, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector z = DoubleVector.fromArray(D, in, io + i, m);
+            DoubleVector w = z.mul(z), w2 = w.mul(w), w4 = w2.mul(w2);
+            DoubleVector p0 = w.fma(P1, P0).add(w2.mul(w.fma(P3, P2))), p1 = w.fma(P5, P4).add(w2.mul(w.fma(P7, P6)));
+            DoubleVector small = z.mul(w4.fma(P8, p1).fma(w4, p0));
             DoubleVector large = ONE.sub(DoubleVector.fromArray(D, c, i, m));
             large = large.blend(large.neg(), z.compare(VectorOperators.LT, ZERO));
-            small(z).blend(large, z.abs().compare(VectorOperators.GE, HALF).or(z.compare(VectorOperators.NE, z))).intoArray(res, ro + i, m);
+            small.blend(large, z.abs().compare(VectorOperators.GE, HALF).or(z.compare(VectorOperators.NE, z))).intoArray(res, ro + i, m);
         }
     }
 
+    /**
+     * Φ(x) = (1 + erf(z)) / 2, z = x / sqrt 2, into res: 1/2 + z P(z^2) / 2 for |z| below 1/2, 1 - erfc / 2
+     * above and erfc / 2 below -1/2; then x Φ (GELU) or g (Φ + x e / sqrt(2 pi)) (its backward).
+     */
     private static void geluFinish(double[] in, int io, double[] c, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
-            x.mul(phi(x.mul(SCALE), DoubleVector.fromArray(D, c, i, m))).intoArray(res, ro + i, m);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), z = x.mul(SCALE);
+            DoubleVector w = z.mul(z), w2 = w.mul(w), w4 = w2.mul(w2);
+            DoubleVector p0 = w.fma(P1, P0).add(w2.mul(w.fma(P3, P2))), p1 = w.fma(P5, P4).add(w2.mul(w.fma(P7, P6)));
+            DoubleVector small = z.mul(w4.fma(P8, p1).fma(w4, p0)).fma(HALF, HALF);
+            DoubleVector half = DoubleVector.fromArray(D, c, i, m).mul(HALF);
+            DoubleVector large = ONE.sub(half).blend(half, z.compare(VectorOperators.LT, ZERO));
+            DoubleVector cdf = small.blend(large, z.abs().compare(VectorOperators.GE, HALF).or(z.compare(VectorOperators.NE, z)));
+            x.mul(cdf).intoArray(res, ro + i, m);
         }
     }
 
     private static void geluBackwardFinish(double[] g, int go, double[] in, int io, double[] e, double[] c, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m);
-            DoubleVector pdf = DoubleVector.fromArray(D, e, i, m).mul(PDF);
-            DoubleVector d = x.fma(pdf, phi(x.mul(SCALE), DoubleVector.fromArray(D, c, i, m)));
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), z = x.mul(SCALE);
+            DoubleVector w = z.mul(z), w2 = w.mul(w), w4 = w2.mul(w2);
+            DoubleVector p0 = w.fma(P1, P0).add(w2.mul(w.fma(P3, P2))), p1 = w.fma(P5, P4).add(w2.mul(w.fma(P7, P6)));
+            DoubleVector small = z.mul(w4.fma(P8, p1).fma(w4, p0)).fma(HALF, HALF);
+            DoubleVector half = DoubleVector.fromArray(D, c, i, m).mul(HALF);
+            DoubleVector large = ONE.sub(half).blend(half, z.compare(VectorOperators.LT, ZERO));
+            DoubleVector cdf = small.blend(large, z.abs().compare(VectorOperators.GE, HALF).or(z.compare(VectorOperators.NE, z)));
+            DoubleVector d = x.fma(DoubleVector.fromArray(D, e, i, m).mul(PDF), cdf);
             DoubleVector.fromArray(D, g, go + i, m).mul(d).intoArray(res, ro + i, m);
         }
     }
@@ -214,10 +218,12 @@ final class ErfLanes {
     static void apply(Kind kind, float[] g, int go, float[] in, int io, float[] res, int ro, int n) {
         float[][] s = FLOAT_SCRATCH.get();
         boolean gelu = kind != Kind.ERF;
+        float half = gelu ? 0.5f : 1, scale = gelu ? (float) INV_SQRT2 : 1;
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            gaussPass(in, io + b, s[0], m, gelu);
-            erfcPass(in, io + b, s[0], s[1], m, gelu);
+            negSquarePass(in, io + b, s[0], m, half);
+            VectorMath.expBlock(s[0], 0, s[0], 0, m);
+            erfcPass(in, io + b, s[0], s[1], m, half, scale);
             switch (kind) {
                 case ERF -> erfFinish(in, io + b, s[1], res, ro + b, m);
                 case GELU -> geluFinish(in, io + b, s[1], res, ro + b, m);
@@ -226,66 +232,67 @@ final class ErfLanes {
         }
     }
 
-    private static void gaussPass(float[] in, int io, float[] e, int n, boolean gelu) {
+    private static void negSquarePass(float[] in, int io, float[] e, int n, float half) {
+        FloatVector hv = f(half);
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector x = FloatVector.fromArray(F, in, io + i, m).abs().min(F_CAP);
-            FloatVector h = x.mul(x), l = x.fma(x, h.neg());
-            if (gelu) { h = h.mul(F_HALF); l = l.mul(F_HALF); }
-            VectorMath.exp(h.neg()).mul(F_ONE.sub(l)).intoArray(e, i, m);
+            x.mul(x).mul(hv).neg().intoArray(e, i, m);
         }
     }
 
-    private static void erfcPass(float[] in, int io, float[] e, float[] c, int n, boolean gelu) {
+    private static void erfcPass(float[] in, int io, float[] e, float[] c, int n, float half, float scale) {
+        FloatVector hv = f(half), sv = f(scale);
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector a = FloatVector.fromArray(F, in, io + i, m).abs();
-            if (gelu) a = a.mul(F_SCALE);
-            a = a.max(F_HALF).min(F_A_MAX);
+            FloatVector ax = FloatVector.fromArray(F, in, io + i, m).abs(), xc = ax.min(F_CAP);
+            FloatVector l = xc.fma(xc, xc.mul(xc).neg()).mul(hv);
+            FloatVector ev = FloatVector.fromArray(F, e, i, m).mul(F_ONE.sub(l));
+            ev.intoArray(e, i, m);
+            FloatVector a = ax.mul(sv).max(F_HALF).min(F_A_MAX);
             FloatVector t = a.sub(F_K).div(a.add(F_K)), t2 = t.mul(t), t4 = t2.mul(t2);
             FloatVector p = t.fma(FG1, FG0).add(t2.mul(t.fma(FG3, FG2)))
                     .add(t4.mul(t.fma(FG5, FG4).add(t2.mul(t.fma(FG7, FG6)))))
                     .add(t4.mul(t4).mul(t.fma(FG10, FG9).fma(t, FG8)));
-            FloatVector.fromArray(F, e, i, m).mul(p).div(a.fma(F_TWO, F_ONE)).intoArray(c, i, m);
+            ev.mul(p).div(a.fma(F_TWO, F_ONE)).intoArray(c, i, m);
         }
-    }
-
-    private static FloatVector small(FloatVector z) {
-        FloatVector w = z.mul(z), w2 = w.mul(w);
-        FloatVector p = w.fma(FP1, FP0).add(w2.mul(w.fma(FP3, FP2))).add(w2.mul(w2).mul(FP4));
-        return z.mul(p);
-    }
-
-    private static FloatVector phi(FloatVector z, FloatVector c) {
-        FloatVector half = c.mul(F_HALF);
-        FloatVector large = F_ONE.sub(half).blend(half, z.compare(VectorOperators.LT, F_ZERO));
-        return small(z).fma(F_HALF, F_HALF).blend(large, z.abs().compare(VectorOperators.GE, F_HALF).or(z.compare(VectorOperators.NE, z)));
     }
 
     private static void erfFinish(float[] in, int io, float[] c, float[] res, int ro, int n) {
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector z = FloatVector.fromArray(F, in, io + i, m);
+            FloatVector w = z.mul(z), w2 = w.mul(w);
+            FloatVector small = z.mul(w.fma(FP1, FP0).add(w2.mul(w.fma(FP3, FP2))).add(w2.mul(w2).mul(FP4)));
             FloatVector large = F_ONE.sub(FloatVector.fromArray(F, c, i, m));
             large = large.blend(large.neg(), z.compare(VectorOperators.LT, F_ZERO));
-            small(z).blend(large, z.abs().compare(VectorOperators.GE, F_HALF).or(z.compare(VectorOperators.NE, z))).intoArray(res, ro + i, m);
+            small.blend(large, z.abs().compare(VectorOperators.GE, F_HALF).or(z.compare(VectorOperators.NE, z))).intoArray(res, ro + i, m);
         }
     }
 
     private static void geluFinish(float[] in, int io, float[] c, float[] res, int ro, int n) {
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(F, in, io + i, m);
-            x.mul(phi(x.mul(F_SCALE), FloatVector.fromArray(F, c, i, m))).intoArray(res, ro + i, m);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), z = x.mul(F_SCALE);
+            FloatVector w = z.mul(z), w2 = w.mul(w);
+            FloatVector small = z.mul(w.fma(FP1, FP0).add(w2.mul(w.fma(FP3, FP2))).add(w2.mul(w2).mul(FP4))).fma(F_HALF, F_HALF);
+            FloatVector half = FloatVector.fromArray(F, c, i, m).mul(F_HALF);
+            FloatVector large = F_ONE.sub(half).blend(half, z.compare(VectorOperators.LT, F_ZERO));
+            FloatVector cdf = small.blend(large, z.abs().compare(VectorOperators.GE, F_HALF).or(z.compare(VectorOperators.NE, z)));
+            x.mul(cdf).intoArray(res, ro + i, m);
         }
     }
 
     private static void geluBackwardFinish(float[] g, int go, float[] in, int io, float[] e, float[] c, float[] res, int ro, int n) {
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(F, in, io + i, m);
-            FloatVector pdf = FloatVector.fromArray(F, e, i, m).mul(F_PDF);
-            FloatVector d = x.fma(pdf, phi(x.mul(F_SCALE), FloatVector.fromArray(F, c, i, m)));
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), z = x.mul(F_SCALE);
+            FloatVector w = z.mul(z), w2 = w.mul(w);
+            FloatVector small = z.mul(w.fma(FP1, FP0).add(w2.mul(w.fma(FP3, FP2))).add(w2.mul(w2).mul(FP4))).fma(F_HALF, F_HALF);
+            FloatVector half = FloatVector.fromArray(F, c, i, m).mul(F_HALF);
+            FloatVector large = F_ONE.sub(half).blend(half, z.compare(VectorOperators.LT, F_ZERO));
+            FloatVector cdf = small.blend(large, z.abs().compare(VectorOperators.GE, F_HALF).or(z.compare(VectorOperators.NE, z)));
+            FloatVector d = x.fma(FloatVector.fromArray(F, e, i, m).mul(F_PDF), cdf);
             FloatVector.fromArray(F, g, go + i, m).mul(d).intoArray(res, ro + i, m);
         }
     }

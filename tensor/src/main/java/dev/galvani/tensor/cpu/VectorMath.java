@@ -175,6 +175,12 @@ final class VectorMath {
     // ---- passes ---------------------------------------------------------------------------------
     // Each loops over whole vectors and masks the last, partial one, so every element takes one path.
 
+    /** res = exp(x) over a block (in and res may be the same row): for {@link ErfLanes}. */
+    static void expBlock(double[] in, int io, double[] res, int ro, int n) { expPass(in, io, res, ro, n, false); }
+
+    /** The float version of {@link #expBlock(double[], int, double[], int, int)}. */
+    static void expBlock(float[] in, int io, float[] res, int ro, int n) { expPass(in, io, res, ro, n, false); }
+
     /** res = exp(x), or exp(-|x|) when negAbs (for sigmoid and silu). */
     private static void expPass(double[] in, int io, double[] res, int ro, int n, boolean negAbs) {
         for (int i = 0; i < n; i += L) {
