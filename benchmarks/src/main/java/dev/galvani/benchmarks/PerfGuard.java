@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * baseline ratio ({@code benchmarks/src/main/resources/perf-guard-baseline.json}). A kernel whose
  * ratio falls below {@code threshold} times its baseline fails the run (exit code 1): the "boxed
  * vector cliff" (a Vector API kernel C2 did not intrinsify) costs about 10 times, so 0.5 catches it
- * without flaking on a noisy machine. Ratios rather than times make the check independent of the
+ * without flaking on a noisy machine, and a kernel below the floor is measured once more before the
+ * run fails (the better of its two ratios counts). Ratios rather than times make the check independent of the
  * machine's speed and load, as long as both halves of a pair ran under the same conditions.
  */
 public final class PerfGuard {
@@ -102,9 +103,20 @@ public final class PerfGuard {
             out.println("perf-guard: baseline written to " + o.baseline);
             return 0;
         }
-        List<Verdict> verdicts = compare(ratios, readBaseline(o.baseline), o.threshold);
-        out.println(table(verdicts, o.threshold));
+        Map<String, Double> baseline = readBaseline(o.baseline);
+        List<Verdict> verdicts = compare(ratios, baseline, o.threshold);
         List<String> failed = verdicts.stream().filter(v -> !v.ok()).map(Verdict::kernel).toList();
+        if (!failed.isEmpty()) {
+            // A busy machine can halve one ratio by chance; a kernel off its vector path stays down when measured again.
+            out.println(table(verdicts, o.threshold));
+            out.println("perf-guard: " + failed + " below the floor; measuring them once more");
+            Map<String, Pair> again = measure(failed, o.quick);
+            again.forEach((k, p) -> ratios.put(k, Math.max(ratios.get(k), p.ratio())));
+            out.println(times(again));
+            verdicts = compare(ratios, baseline, o.threshold);
+            failed = verdicts.stream().filter(v -> !v.ok()).map(Verdict::kernel).toList();
+        }
+        out.println(table(verdicts, o.threshold));
         if (failed.isEmpty()) {
             out.println("perf-guard: every kernel at or above " + o.threshold + " x its baseline ratio");
             return 0;
