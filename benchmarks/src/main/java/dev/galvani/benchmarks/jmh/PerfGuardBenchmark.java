@@ -80,7 +80,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(x.add(y)); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] addScalar() {
         for (int i = 0; i < N; i++) out[i] = xs[i] + ys[i];
         return out;
@@ -93,7 +96,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(x.exp()); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] expScalar() {
         for (int i = 0; i < N; i++) out[i] = (float) Math.exp(xs[i]);
         return out;
@@ -106,7 +112,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(x.erf()); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] erfScalar() {
         for (int i = 0; i < N; i++) out[i] = (float) SpecialFunctions.erf(xs[i]);
         return out;
@@ -117,7 +126,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(x.gelu()); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] geluScalar() {
         for (int i = 0; i < N; i++) out[i] = (float) (0.5 * xs[i] * (1 + SpecialFunctions.erf(xs[i] * 0.7071067811865476)));
         return out;
@@ -128,7 +140,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(Activations.geluBackward(y, x)); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] geluBackwardScalar() {
         for (int i = 0; i < N; i++) {
             double v = xs[i], cdf = 0.5 * (1 + SpecialFunctions.erf(v * 0.7071067811865476));
@@ -144,7 +159,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(Activations.reluBackward(y, relu)); }
     }
 
-    /** @return the written array */
+    /**
+     * The same math as a plain scalar Java loop.
+     * @return the written array
+     */
     @Benchmark public float[] reluBackwardScalar() {
         for (int i = 0; i < N; i++) out[i] = reluS[i] > 0 ? ys[i] : 0f;
         return out;
@@ -157,7 +175,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(x.sum()); }
     }
 
-    /** @return the sum, in double as Galvani's block sums */
+    /**
+     * The sum as a plain scalar loop.
+     * @return the sum, in double as Galvani's block sums
+     */
     @Benchmark public double sumScalar() {
         double s = 0;
         for (int i = 0; i < N; i++) s += xs[i];
@@ -171,7 +192,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(a.matmul(b)); }
     }
 
-    /** @return c = a b by the i-k-j triple loop */
+    /**
+     * The product by the i-k-j triple loop.
+     * @return c = a b
+     */
     @Benchmark public float[] sgemmScalar() {
         java.util.Arrays.fill(cs, 0f);
         for (int i = 0; i < M; i++)
@@ -189,7 +213,10 @@ public class PerfGuardBenchmark {
         try (var scope = TensorScope.open()) { bh.consume(Spiking.lif(lifX, null, null, CpuWorkloads.LIF_SPEC, false).spikes()); }
     }
 
-    /** @return the spikes: h = v + (x - v) / 2, spike at h - 1 >= 0, hard reset to 0 */
+    /**
+     * The same neuron as a plain scalar loop: h = v + (x - v) / 2, spike at h - 1 &gt;= 0, hard reset to 0.
+     * @return the spikes
+     */
     @Benchmark public float[] lifScalar() {
         for (int i = 0; i < NEURONS; i++) {
             float v = 0;

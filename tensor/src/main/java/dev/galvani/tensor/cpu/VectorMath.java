@@ -240,28 +240,28 @@ final class VectorMath {
 
     /**
      * tanh from t = e^(2|x|): 1 - 2 / (t + 1) for |x| >= 0.55 (result >= 0.5, no cancellation; the
-     * quotient corrected as for sigmoid), x + x^3 Q(x^2) below (Q fitted by
-     * {@code reference/tanh_coefficients.py}, within 5e-18). Sign restored last; -0 and NaN kept. One
-     * exp and a short polynomial: the cost of exp plus a few operations, not of expm1 in hi + lo.
+     * quotient corrected as for sigmoid, from one division: t is at most e^40, so nothing is
+     * infinite), x + x^3 Q(x^2) below (Q fitted by {@code reference/tanh_coefficients.py}, within
+     * 5e-18). Sign restored last; -0 and NaN kept. One exp, one division and a short polynomial: near
+     * the cost of exp, not of expm1 in hi + lo.
      */
     private static void tanhFinish(double[] in, int io, double[] t, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
             DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, t, i, m);
-            DoubleVector large = ONE.sub(quotient(TWO, ZERO, e, ZERO, ONE));
+            // 2 / (e + 1) corrected as in quotient, with one division: q = 2 r is exact for r = 1 / d.
+            DoubleVector d = e.add(ONE), ev = d.sub(ONE), dLo = e.sub(ev).add(ONE.sub(d.sub(ev)));
+            DoubleVector r = ONE.div(d), q = r.mul(TWO);
+            DoubleVector large = ONE.sub(q.add(q.neg().fma(d, TWO).sub(q.mul(dLo)).mul(r)));
             large = large.blend(large.neg(), x.compare(VectorOperators.LT, ZERO));
-            VectorMask<Double> small = x.abs().compare(VectorOperators.LT, TANH_SWITCH).or(x.compare(VectorOperators.NE, x));
-            large.blend(tanhSmall(x), small).blend(x, x.compare(VectorOperators.EQ, ZERO)).intoArray(res, ro + i, m);
+            // x + x^3 Q(x^2) by Estrin, written out: a helper C2 judges cold is not inlined and boxes its vectors.
+            DoubleVector w = x.mul(x), w2 = w.mul(w), w4 = w2.mul(w2);
+            DoubleVector qa = w.fma(Q1, Q0).add(w2.mul(w.fma(Q3, Q2))), qb = w.fma(Q5, Q4).add(w2.mul(w.fma(Q7, Q6)));
+            DoubleVector qc = w.fma(Q9, Q8).add(w2.mul(Q10));
+            DoubleVector small = x.mul(w).fma(qc.fma(w4, qb).fma(w4, qa), x);
+            VectorMask<Double> below = x.abs().compare(VectorOperators.LT, TANH_SWITCH).or(x.compare(VectorOperators.NE, x));
+            large.blend(small, below).blend(x, x.compare(VectorOperators.EQ, ZERO)).intoArray(res, ro + i, m);
         }
-    }
-
-    /** x + x^3 Q(x^2) (Estrin). */
-    private static DoubleVector tanhSmall(DoubleVector x) {
-        DoubleVector w = x.mul(x), w2 = w.mul(w), w4 = w2.mul(w2);
-        DoubleVector a = w.fma(Q1, Q0).add(w2.mul(w.fma(Q3, Q2)));
-        DoubleVector b = w.fma(Q5, Q4).add(w2.mul(w.fma(Q7, Q6)));
-        DoubleVector c = w.fma(Q9, Q8).add(w2.mul(Q10));
-        return x.mul(w).fma(c.fma(w4, b).fma(w4, a), x);
     }
 
     /**
