@@ -35,8 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       terms reach 2^-57. Summed as f - (f^2/2 - s (f^2/2 + R)), which keeps the large part f exact.
  *   <li>log1p(x) = log(u) - ((u - 1) - x) / u with u = 1 + x: the second term restores what rounding
  *       1 + x lost (Goldberg, "What every computer scientist should know about floating-point", 1991).
- *   <li>tanh(x) = sign(x) (1 - 2 / (e^(2|x|) + 1)) for |x| >= 0.55, x + x^3 Q(x^2) below (a fitted
- *       polynomial); sigmoid(x) = 1 / (1 + t) for x >= 0 and
+ *   <li>tanh(x) = sign(x) e / (e + 2), e = expm1(2|x|); sigmoid(x) = 1 / (1 + t) for x >= 0 and
  *       t / (1 + t) below, t = e^-|x|; silu(x) = x sigmoid(x) on the same quotient. The sum and the
  *       quotient are corrected by their exact rounding errors.
  * </ul>
@@ -130,8 +129,10 @@ final class VectorMath {
                 log1pFinish(in, io, t, res, ro, n);
             }
             case TANH -> {
-                expTwiceAbsPass(in, io, t, n);
-                tanhFinish(in, io, t, res, ro, n);
+                // expm1(2|x|) as hi + lo in two rows: near 0 its rounding error would pass to tanh whole.
+                double[] lo = SCRATCH.get()[3];
+                expm1TanhPass(in, io, t, lo, n);
+                tanhFinish(in, io, t, lo, res, ro, n);
             }
             case SIGMOID, SILU -> {
                 expPass(in, io, t, 0, n, true);
@@ -163,11 +164,6 @@ final class VectorMath {
     private static final DoubleVector E0 = v(1 / 2.0), E1 = v(1 / 6.0), E2 = v(1 / 24.0), E3 = v(1 / 120.0), E4 = v(1 / 720.0),
             E5 = v(1 / 5040.0), E6 = v(1 / 40320.0), E7 = v(1 / 362880.0), E8 = v(1 / 3628800.0), E9 = v(1 / 39916800.0),
             E10 = v(1 / 479001600.0), E11 = v(1 / 6227020800.0);
-    /** tanh(x) = x + x^3 Q(x^2) below 0.55 (tanh_coefficients.py, 11 coefficients; lowest degree first). */
-    private static final DoubleVector Q0 = v(-0.3333333333333333), Q1 = v(0.13333333333332714), Q2 = v(-0.053968253967434016),
-            Q3 = v(0.021869488493666944), Q4 = v(-0.008863234397814355), Q5 = v(0.003592110378689024), Q6 = v(-0.001455661830100716),
-            Q7 = v(0.0005889360520074057), Q8 = v(-0.0002346347410887237), Q9 = v(8.511313685577672e-05), Q10 = v(-2.060276537636634e-05);
-    private static final DoubleVector TANH_SWITCH = v(0.55), TANH_ARG_HI = v(40);
     /** L_j = 2/(2j+3): log(1+f) = 2s + s z sum_j L_j z^j, z = s^2, to s^23. */
     private static final DoubleVector L0 = v(2 / 3.0), L1 = v(2 / 5.0), L2 = v(2 / 7.0), L3 = v(2 / 9.0), L4 = v(2 / 11.0),
             L5 = v(2 / 13.0), L6 = v(2 / 15.0), L7 = v(2 / 17.0), L8 = v(2 / 19.0), L9 = v(2 / 21.0), L10 = v(2 / 23.0);
@@ -209,11 +205,11 @@ final class VectorMath {
         }
     }
 
-    /** t = e^min(2|x|, 40): tanh(20) is 1 to double precision. */
-    private static void expTwiceAbsPass(double[] in, int io, double[] t, int n) {
+    /** hi + lo = expm1(2|x|) (the argument may stay clamped at 40: tanh(20) is 1 to double precision). */
+    private static void expm1TanhPass(double[] in, int io, double[] hi, double[] lo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            exp(DoubleVector.fromArray(D, in, io + i, m).abs().mul(TWO).min(TANH_ARG_HI)).intoArray(t, i, m);
+            expm1(DoubleVector.fromArray(D, in, io + i, m).abs().mul(TWO), lo, i, m).intoArray(hi, i, m);
         }
     }
 
@@ -238,29 +234,15 @@ final class VectorMath {
         }
     }
 
-    /**
-     * tanh from t = e^(2|x|): 1 - 2 / (t + 1) for |x| >= 0.55 (result >= 0.5, no cancellation; the
-     * quotient corrected as for sigmoid, from one division: t is at most e^40, so nothing is
-     * infinite), x + x^3 Q(x^2) below (Q fitted by {@code reference/tanh_coefficients.py}, within
-     * 5e-18). Sign restored last; -0 and NaN kept. One exp, one division and a short polynomial: near
-     * the cost of exp, not of expm1 in hi + lo.
-     */
-    private static void tanhFinish(double[] in, int io, double[] t, double[] res, int ro, int n) {
+    /** res = sign(x) e / (e + 2) from e = expm1(2|x|) = hi + lo; keeps -0 and NaN. */
+    private static void tanhFinish(double[] in, int io, double[] hi, double[] lo, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, t, i, m);
-            // 2 / (e + 1) corrected as in quotient, with one division: q = 2 r is exact for r = 1 / d.
-            DoubleVector d = e.add(ONE), ev = d.sub(ONE), dLo = e.sub(ev).add(ONE.sub(d.sub(ev)));
-            DoubleVector r = ONE.div(d), q = r.mul(TWO);
-            DoubleVector large = ONE.sub(q.add(q.neg().fma(d, TWO).sub(q.mul(dLo)).mul(r)));
-            large = large.blend(large.neg(), x.compare(VectorOperators.LT, ZERO));
-            // x + x^3 Q(x^2) by Estrin, written out: a helper C2 judges cold is not inlined and boxes its vectors.
-            DoubleVector w = x.mul(x), w2 = w.mul(w), w4 = w2.mul(w2);
-            DoubleVector qa = w.fma(Q1, Q0).add(w2.mul(w.fma(Q3, Q2))), qb = w.fma(Q5, Q4).add(w2.mul(w.fma(Q7, Q6)));
-            DoubleVector qc = w.fma(Q9, Q8).add(w2.mul(Q10));
-            DoubleVector small = x.mul(w).fma(qc.fma(w4, qb).fma(w4, qa), x);
-            VectorMask<Double> below = x.abs().compare(VectorOperators.LT, TANH_SWITCH).or(x.compare(VectorOperators.NE, x));
-            large.blend(small, below).blend(x, x.compare(VectorOperators.EQ, ZERO)).intoArray(res, ro + i, m);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, hi, i, m);
+            DoubleVector eLo = DoubleVector.fromArray(D, lo, i, m);
+            DoubleVector y = quotient(e, eLo, e, eLo, TWO);
+            y = y.blend(y.neg(), x.compare(VectorOperators.LT, ZERO));
+            y.blend(x, x.compare(VectorOperators.EQ, ZERO).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
         }
     }
 
