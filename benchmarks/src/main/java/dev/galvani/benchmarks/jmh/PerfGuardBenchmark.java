@@ -77,7 +77,7 @@ public class PerfGuardBenchmark {
 
     /** x + y, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void addGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(x.add(y)); }
+        try (var _ = TensorScope.open()) { bh.consume(x.add(y)); }
     }
 
     /**
@@ -93,7 +93,7 @@ public class PerfGuardBenchmark {
 
     /** e^x, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void expGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(x.exp()); }
+        try (var _ = TensorScope.open()) { bh.consume(x.exp()); }
     }
 
     /**
@@ -109,7 +109,7 @@ public class PerfGuardBenchmark {
 
     /** erf(x), to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void erfGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(x.erf()); }
+        try (var _ = TensorScope.open()) { bh.consume(x.erf()); }
     }
 
     /**
@@ -123,7 +123,7 @@ public class PerfGuardBenchmark {
 
     /** gelu(x), to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void geluGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(x.gelu()); }
+        try (var _ = TensorScope.open()) { bh.consume(x.gelu()); }
     }
 
     /**
@@ -137,7 +137,7 @@ public class PerfGuardBenchmark {
 
     /** GELU's backward for the gradient y, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void geluBackwardGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(Activations.geluBackward(y, x)); }
+        try (var _ = TensorScope.open()) { bh.consume(Activations.geluBackward(y, x)); }
     }
 
     /**
@@ -156,7 +156,7 @@ public class PerfGuardBenchmark {
 
     /** y where relu(x) &gt; 0, else 0, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void reluBackwardGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(Activations.reluBackward(y, relu)); }
+        try (var _ = TensorScope.open()) { bh.consume(Activations.reluBackward(y, relu)); }
     }
 
     /**
@@ -172,7 +172,7 @@ public class PerfGuardBenchmark {
 
     /** The sum of x, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void sumGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(x.sum()); }
+        try (var _ = TensorScope.open()) { bh.consume(x.sum()); }
     }
 
     /**
@@ -189,7 +189,7 @@ public class PerfGuardBenchmark {
 
     /** a b, to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void sgemmGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(a.matmul(b)); }
+        try (var _ = TensorScope.open()) { bh.consume(a.matmul(b)); }
     }
 
     /**
@@ -210,7 +210,7 @@ public class PerfGuardBenchmark {
 
     /** The fused LIF forward (CpuWorkloads' neuron: tau 2, hard reset to 0, threshold 1); the spikes go to the blackhole. */
     @Benchmark @Warmup(iterations = 8, time = 400, timeUnit = TimeUnit.MILLISECONDS) public void lifGalvani(Blackhole bh) {
-        try (var scope = TensorScope.open()) { bh.consume(Spiking.lif(lifX, null, null, CpuWorkloads.LIF_SPEC, false).spikes()); }
+        try (var _ = TensorScope.open()) { bh.consume(Spiking.lif(lifX, null, null, CpuWorkloads.LIF_SPEC, false).spikes()); }
     }
 
     /**
