@@ -9,7 +9,7 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
                               [--lif 32,1048576] [--fft2 64,32,256,256] [--fft-sizes 1024,4096,4099]
-                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,conv2d,conv-layers,train-ops,lif,fft]
+                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,special,conv2d,conv-layers,train-ops,lif,fft]
                               [--json FILE]
 """
 import argparse
@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "conv-layers", "train-ops", "lif", "fft"]
+OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "conv2d", "conv-layers", "train-ops", "lif", "fft"]
 
 # Elements per 1-D FFT workload, [FFT_ELEMENTS // n, n] (CpuWorkloads.FFT_ELEMENTS).
 FFT_ELEMENTS = 1 << 22
@@ -131,6 +131,8 @@ def cases(args, torch):
                 f = getattr(torch, fn)
                 return lambda: f(x)
             out.append((fn, fn, f"[{e}]", prepare_unary))
+    if "special" in args.only:
+        out.extend(special(torch, e))
     if "conv2d" in args.only:
         n, c, h, w, o, k = args.conv
         pad = k // 2
@@ -255,6 +257,34 @@ def conv_layers(torch, conv):
             rows.append((f"{lid}-dx", "conv-layers: conv2d input gradient", shape, dx))
         rows.append((f"{lid}-dw", "conv-layers: conv2d weight gradient", shape, dw))
     return rows
+
+
+def special(torch, e):
+    """erf, GELU and its backward, ReLU's backward, expm1, log1p (F32) and exp, tanh (F64), as SideBySide.special times them."""
+    F = torch.nn.functional
+    out = []
+    for fn, f in (("erf", torch.special.erf), ("gelu", F.gelu), ("expm1", torch.expm1), ("log1p", torch.log1p)):
+        def prepare(f=f):
+            x = torch.randn(e)
+            return lambda: f(x)
+        out.append((fn, fn, f"[{e}]", prepare))
+
+    def gelu_bwd():
+        x, g = torch.randn(e), torch.randn(e)
+        return lambda: torch.ops.aten.gelu_backward(g, x)   # what GELU's autograd node runs
+    out.append(("gelu-bwd", "gelu backward", f"[{e}]", gelu_bwd))
+
+    def relu_bwd():
+        x, g = torch.randn(e), torch.randn(e)
+        return lambda: torch.ops.aten.threshold_backward(g, x, 0)   # what ReLU's autograd node runs
+    out.append(("relu-bwd", "relu backward", f"[{e}]", relu_bwd))
+    for fn in ("exp", "tanh"):
+        def prepare64(fn=fn):
+            x = torch.randn(e, dtype=torch.float64)
+            f = getattr(torch, fn)
+            return lambda: f(x)
+        out.append((fn + "-f64", fn + " (F64)", f"[{e}] F64", prepare64))
+    return out
 
 
 def train_ops(torch):

@@ -4,6 +4,7 @@ import static dev.galvani.autograd.Grads.meta;
 import static dev.galvani.autograd.Grads.needs;
 import static dev.galvani.autograd.Grads.of;
 
+import dev.galvani.tensor.Activations;
 import dev.galvani.tensor.Node;
 import dev.galvani.tensor.Ops;
 import dev.galvani.tensor.Tensor;
@@ -27,7 +28,6 @@ import dev.galvani.tensor.backend.UnaryOp;
  */
 public final class ElementwiseRules implements DerivativeRules {
 
-    private static final double SQRT_2 = Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
@@ -43,6 +43,14 @@ public final class ElementwiseRules implements DerivativeRules {
         r.add(Ops.Cast.class, (op, n, g) -> of(g.to(meta(n, 0).dtype())));
         r.add(Ops.Clone.class, (op, n, g) -> of(g));
         r.add(Ops.ToDevice.class, (op, n, g) -> of(g.to(meta(n, 0).device())));
+        // The fused activation backwards: ReLU's is linear in its gradient (the mask is saved, not an input);
+        // GELU's second derivative is (Phi + x phi)' = phi (2 - x^2).
+        r.add(Ops.ReluBackward.class, (op, n, u) -> of(Activations.reluBackward(u, op.output())));
+        r.add(Ops.GeluBackward.class, (op, n, u) -> {
+            Tensor g = n.input(0), x = n.input(1);
+            Tensor dx = needs(n, 1) ? u.mul(g).mul(x.square().mul(-0.5).exp().mul(INV_SQRT_2PI).mul(x.square().rsub(2.0))) : null;
+            return of(needs(n, 0) ? Activations.geluBackward(u, x) : null, dx);
+        });
     }
 
     /** dx for y = op(x). */
@@ -52,7 +60,7 @@ public final class ElementwiseRules implements DerivativeRules {
             case ABS -> g.mul(n.input(0).sign());                                  // sign(0) = 0
             case SIGN, FLOOR, CEIL, ROUND -> meta(n, 0).zerosLike();
             case SQUARE -> g.mul(n.input(0).mul(2.0));
-            case RELU -> Tensor.where(n.output().le(0.0), 0.0, g);                 // masks output <= 0 only: NaN passes, as in PyTorch
+            case RELU -> Activations.reluBackward(g, n.output());                  // masks output <= 0 only: NaN passes, as in PyTorch
             case EXP -> g.mul(n.output());                                         // (e^x)' = e^x
             case EXPM1 -> g.mul(n.output().add(1.0));                              // (e^x - 1)' = y + 1
             case LOG -> g.div(n.input(0));
@@ -81,12 +89,7 @@ public final class ElementwiseRules implements DerivativeRules {
                 yield g.mul(s.mul(x.mul(s.rsub(1.0)).add(1.0)));
             }
             case SOFTPLUS -> g.mul(n.input(0).sigmoid());                          // (log(1 + e^x))' = sigmoid(x)
-            case GELU -> {                                                         // (x Phi(x))' = Phi(x) + x phi(x)
-                Tensor x = n.input(0);
-                Tensor cdf = x.div(SQRT_2).erf().add(1.0).mul(0.5);
-                Tensor pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
-                yield g.mul(cdf.add(x.mul(pdf)));
-            }
+            case GELU -> Activations.geluBackward(g, n.input(0));                 // (x Phi(x))' = Phi(x) + x phi(x), one fused op
             case ERF -> g.mul(n.input(0).square().neg().exp().mul(TWO_OVER_SQRT_PI));   // 2/sqrt(pi) e^(-x^2)
         };
     }

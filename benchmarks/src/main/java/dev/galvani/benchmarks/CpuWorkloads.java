@@ -1,6 +1,7 @@
 package dev.galvani.benchmarks;
 
 import dev.galvani.autograd.Autograd;
+import dev.galvani.tensor.Activations;
 import dev.galvani.tensor.ComplexTensor;
 import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.FFT;
@@ -131,8 +132,8 @@ public final class CpuWorkloads {
         });
     }
 
-    /** ReLU's backward as the derivative rule computes it: the gradient where the input is positive, else 0. */
-    public static Tensor reluBackward(Tensor x, Tensor grad) { return Tensor.where(x.gt(0.0), grad, 0.0); }
+    /** ReLU's backward as the derivative rule computes it (one fused pass): the gradient where the input is positive, else 0. */
+    public static Tensor reluBackward(Tensor x, Tensor grad) { return Activations.reluBackward(grad, x); }
 
     /**
      * The input gradient of a stride-1, padding-1 convolution (dilation 1, one group): gradOut [N, O, H, W]
@@ -195,13 +196,27 @@ public final class CpuWorkloads {
      */
     public static Tensor sum(Tensor x) { return x.sum(); }
 
-    /** One transcendental function by name: exp, tanh or sigmoid. */
+    /**
+     * GELU's backward as its derivative rule composed it before the fused kernel:
+     * g (Φ(x) + x φ(x)) from erf, exp and eight arithmetic ops, each writing a full tensor.
+     */
+    public static Tensor composedGeluBackward(Tensor x, Tensor g) {
+        Tensor cdf = x.div(Math.sqrt(2.0)).erf().add(1.0).mul(0.5);
+        Tensor pdf = x.square().mul(-0.5).exp().mul(1.0 / Math.sqrt(2.0 * Math.PI));
+        return g.mul(cdf.add(x.mul(pdf)));
+    }
+
+    /** One transcendental function by name: exp, tanh, sigmoid, erf, gelu, expm1 or log1p. */
     public static Tensor unary(String fn, Tensor x) {
         return switch (fn) {
             case "exp" -> x.exp();
             case "tanh" -> x.tanh();
             case "sigmoid" -> x.sigmoid();
-            default -> throw new IllegalArgumentException("unary: unknown function " + fn + " (exp, tanh, sigmoid)");
+            case "erf" -> x.erf();
+            case "gelu" -> x.gelu();
+            case "expm1" -> x.expm1();
+            case "log1p" -> x.log1p();
+            default -> throw new IllegalArgumentException("unary: unknown function " + fn + " (exp, tanh, sigmoid, erf, gelu, expm1, log1p)");
         };
     }
 

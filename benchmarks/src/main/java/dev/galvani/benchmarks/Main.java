@@ -57,6 +57,8 @@ public final class Main {
                 + " measured with Galvani's own loops (--help for options)", true, MachineLimits::main));
         COMMANDS.put("gemm-first-call", new Command("times the first square SGEMMs of a fresh JVM, with the GEMM warm-up"
                 + " (or without: -Dgalvani.gemm.warmup=false) (--help for options)", true, GemmFirstCall::main));
+        COMMANDS.put("perf-guard", new Command("JMH pairs of key kernels against scalar loops; fails when a ratio falls below half its committed"
+                + " baseline (--update-baseline, --help)", true, PerfGuard::main));
         COMMANDS.put("side-by-side", new Command("time the CPU workloads in Galvani, then in PyTorch, and write the"
                 + " comparison to benchmarks/results/cpu-<date>.md (--help for options)", true, SideBySide::main));
     }

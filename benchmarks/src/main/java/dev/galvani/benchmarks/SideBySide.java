@@ -1,7 +1,9 @@
 package dev.galvani.benchmarks;
 
 import dev.galvani.io.AtomicFiles;
+import dev.galvani.tensor.Activations;
 import dev.galvani.tensor.DType;
+import dev.galvani.tensor.Device;
 import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.cpu.Parallel;
@@ -37,7 +39,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "conv2d", "conv-layers", "train-ops", "lif", "fft");
+    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "conv2d", "conv-layers", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -253,6 +255,7 @@ public final class SideBySide {
                     Tensor x = Tensor.randn(new Generator(10), e);
                     return () -> CpuWorkloads.unary(fn, x);
                 }));
+        if (c.runs("special")) special(cases, e);
         if (c.runs("conv2d")) {
             int[] v = c.conv();
             int n = v[0], ch = v[1], h = v[2], w = v[3], o = v[4], k = v[5];
@@ -307,6 +310,42 @@ public final class SideBySide {
                 return () -> CpuWorkloads.conv2dWeightGrad(x, g, ws);
             }));
         }
+    }
+
+    /**
+     * erf, GELU and its backward, ReLU's backward, expm1 and log1p in F32, and exp and tanh in F64 (issue 10's
+     * "F64 tanh on par with F64 exp"): Galvani's vector lanes (ErfLanes, VectorMath) against PyTorch's
+     * torch.special.erf, F.gelu, aten.gelu_backward, aten.threshold_backward, expm1, log1p, exp and tanh.
+     */
+    private static void special(List<Case> cases, int e) {
+        for (String fn : List.of("erf", "gelu", "expm1", "log1p"))
+            cases.add(new Case(fn, fn, "[%d]".formatted(e), () -> {
+                Tensor x = Tensor.randn(new Generator(40), e);
+                return () -> CpuWorkloads.unary(fn, x);
+            }));
+        cases.add(new Case("gelu-bwd", "gelu backward", "[%d]".formatted(e), () -> {
+            Tensor x = Tensor.randn(new Generator(41), e), g = Tensor.randn(new Generator(42), e);
+            return () -> Activations.geluBackward(g, x);
+        }));
+        cases.add(new Case("gelu-bwd-composed", "gelu backward composed from 10 element-wise ops (the rule before the fused kernel)",
+                "[%d]".formatted(e), () -> {
+            Tensor x = Tensor.randn(new Generator(41), e), g = Tensor.randn(new Generator(42), e);
+            return () -> CpuWorkloads.composedGeluBackward(x, g);
+        }));
+        cases.add(new Case("relu-bwd", "relu backward", "[%d]".formatted(e), () -> {
+            Tensor x = Tensor.randn(new Generator(44), e), g = Tensor.randn(new Generator(45), e);
+            return () -> CpuWorkloads.reluBackward(x, g);
+        }));
+        cases.add(new Case("relu-bwd-composed", "relu backward composed: where(x <= 0, 0, g), a mask and a select (the rule before)",
+                "[%d]".formatted(e), () -> {
+            Tensor x = Tensor.randn(new Generator(44), e), g = Tensor.randn(new Generator(45), e);
+            return () -> Tensor.where(x.le(0.0), 0.0, g);
+        }));
+        for (String fn : List.of("exp", "tanh"))
+            cases.add(new Case(fn + "-f64", fn + " (F64)", "[%d] F64".formatted(e), () -> {
+                Tensor x = Tensor.randn(new Generator(43), DType.F64, Device.CPU, e);
+                return () -> CpuWorkloads.unary(fn, x);
+            }));
     }
 
     /** The per-operation costs of a Fashion-MNIST training step (CpuWorkloads' STEP_ shapes). */

@@ -185,6 +185,21 @@ public final class Ops {
         @Override public String name() { return "avgPool2dBackward"; }
     }
 
+    // ---- activation gradients ------------------------------------------------------------------
+
+    /**
+     * ReLU's backward as one op (linear in the gradient): zero where {@code output} (ReLU's output,
+     * saved, not an input) is {@code <=} 0. Inputs (grad).
+     */
+    public record ReluBackward(Tensor output) implements Op {
+        @Override public String name() { return "reluBackward"; }
+    }
+
+    /** GELU's backward as one op: grad (Φ(x) + x φ(x)). Inputs (grad, x). */
+    public record GeluBackward() implements Op {
+        @Override public String name() { return "geluBackward"; }
+    }
+
     // ---- normalisation -------------------------------------------------------------------------
 
     /**

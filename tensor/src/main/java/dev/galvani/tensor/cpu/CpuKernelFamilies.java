@@ -2,6 +2,7 @@ package dev.galvani.tensor.cpu;
 
 import dev.galvani.tensor.AdamStep;
 import dev.galvani.tensor.Device;
+import dev.galvani.tensor.backend.ActivationKernels;
 import dev.galvani.tensor.backend.Backend;
 import dev.galvani.tensor.backend.Conv2dSpec;
 import dev.galvani.tensor.backend.ConvolutionKernels;
@@ -193,6 +194,20 @@ public final class CpuKernelFamilies {
 
         @Override public void irfft(Operand re, Operand im, Operand out, double scale) {
             Fence.run(() -> FftKernels.irfft(re, im, out, scale), re, im, out);
+        }
+    }
+
+    /** The CPU {@link ActivationKernels}: ReLU's and GELU's backward in one pass ({@code ActivationGradKernels}). */
+    public static final class Activations extends CpuProvider<ActivationKernels> implements ActivationKernels {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Activations() { super(ActivationKernels.class); }
+
+        @Override public void reluBackward(Operand grad, Operand output, Operand out) {
+            Fence.run(() -> ActivationGradKernels.reluBackward(grad, output, out), grad, output, out);
+        }
+
+        @Override public void geluBackward(Operand grad, Operand x, Operand out) {
+            Fence.run(() -> ActivationGradKernels.geluBackward(grad, x, out), grad, x, out);
         }
     }
 }

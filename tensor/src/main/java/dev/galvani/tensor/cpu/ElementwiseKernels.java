@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorOperators;
  * operands are first gathered, block by block, into per-thread L1-sized scratch rows, so that every
  * layout reaches the same vector loop. Integer and bool types take plain scalar loops.
  *
- * <p>exp, expm1, log, log1p, tanh, sigmoid and silu come from {@link VectorMath}, which gives the same
- * bits interpreted or compiled. sin, cos, pow and atan2 call {@code java.lang.Math} element by
+ * <p>exp, expm1, log, log1p, tanh, sigmoid and silu come from {@link VectorMath}, erf and GELU from
+ * {@link ErfLanes} (through VectorMath), which give the same bits interpreted or compiled. sin, cos, pow and atan2 call {@code java.lang.Math} element by
  * element, whose intrinsics HotSpot keeps identical in the interpreter and compiled code; the Vector
  * API's lanes for them do not (the interpreter and the JIT's vector library round differently).
  */

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * exp, expm1, log, log1p, tanh, sigmoid and silu over arrays, built only from operations IEEE 754
- * rounds exactly (add, mul, fma, div, bit moves).
+ * rounds exactly (add, mul, fma, div, bit moves); erf and GELU are routed to {@link ErfLanes}, which
+ * builds on this class's exp.
  *
  * <p>Why not the Vector API's own {@code EXP} lanes: the interpreter evaluates them lane by lane with
  * {@code Math}, compiled code calls a vector library, and the two differ in the last bit, so a result
@@ -19,11 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * These give the same bits interpreted or compiled, on any machine.
  *
  * <p>Accuracy, measured against {@code StrictMath} in {@code VectorMathTest}: exp, expm1, log and
- * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 exp, log, tanh, sigmoid and
- * silu run in float lanes (they are the hot ones in training): exp and log within 1 ulp of the
- * correctly rounded float, the others within 2. The
- * other F32 functions are evaluated in double and rounded once, so they give the correctly rounded
- * float except where the true value lies within about 2^-52 (relative) of a midpoint.
+ * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 runs in float lanes: exp and
+ * log within 1 ulp of the correctly rounded float, expm1, log1p, tanh, sigmoid and silu within 2.
  *
  * <p>Method (Cody and Waite's reduction, as in fdlibm's e_exp.c, s_expm1.c and e_log.c):
  * <ul>
@@ -63,25 +61,33 @@ final class VectorMath {
     /** Whether {@link #apply} evaluates op. */
     static boolean handles(UnaryOp op) {
         return switch (op) {
-            case EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, SILU -> true;
+            case EXP, EXPM1, LOG, LOG1P, TANH, SIGMOID, SILU, ERF, GELU -> true;
             default -> false;
         };
     }
 
     /** res[ro, ro + n) = op(in[io, io + n)); in and res may be the same array. */
     static void apply(UnaryOp op, double[] in, int io, double[] res, int ro, int n) {
+        if (op == UnaryOp.ERF || op == UnaryOp.GELU) {
+            ErfLanes.apply(op == UnaryOp.ERF ? ErfLanes.Kind.ERF : ErfLanes.Kind.GELU, null, 0, in, io, res, ro, n);
+            return;
+        }
         double[] t = SCRATCH.get()[0];
         for (int b = 0; b < n; b += BLOCK) block(op, in, io + b, res, ro + b, Math.min(BLOCK, n - b), t);
     }
 
     /**
-     * The float version. exp, log, tanh, sigmoid and silu run in float lanes (twice the lanes and
-     * shorter polynomials); expm1 and log1p are widened to double, evaluated, and rounded once.
+     * The float version: every function runs in float lanes (twice the lanes and shorter
+     * polynomials than in double); erf and GELU in {@link ErfLanes}.
      */
     static void apply(UnaryOp op, float[] in, int io, float[] res, int ro, int n) {
         switch (op) {
+            case ERF -> { ErfLanes.apply(ErfLanes.Kind.ERF, null, 0, in, io, res, ro, n); return; }
+            case GELU -> { ErfLanes.apply(ErfLanes.Kind.GELU, null, 0, in, io, res, ro, n); return; }
             case EXP -> { expPass(in, io, res, ro, n, false); return; }
+            case EXPM1 -> { expm1Pass(in, io, res, ro, n); return; }
             case LOG -> { logPass(in, io, res, ro, n); return; }
+            case LOG1P -> { log1pPass(in, io, res, ro, n); return; }
             case TANH -> {
                 float[] t = FLOAT_SCRATCH.get();
                 for (int b = 0; b < n; b += BLOCK) {
@@ -164,6 +170,12 @@ final class VectorMath {
 
     // ---- passes ---------------------------------------------------------------------------------
     // Each loops over whole vectors and masks the last, partial one, so every element takes one path.
+
+    /** res = exp(x) over a block (in and res may be the same row): for {@link ErfLanes}. */
+    static void expBlock(double[] in, int io, double[] res, int ro, int n) { expPass(in, io, res, ro, n, false); }
+
+    /** The float version of {@link #expBlock(double[], int, double[], int, int)}. */
+    static void expBlock(float[] in, int io, float[] res, int ro, int n) { expPass(in, io, res, ro, n, false); }
 
     /** res = exp(x), or exp(-|x|) when negAbs (for sigmoid and silu). */
     private static void expPass(double[] in, int io, double[] res, int ro, int n, boolean negAbs) {
@@ -490,6 +502,49 @@ final class VectorMath {
         y = y.blend(F_NEG_INF, x.compare(VectorOperators.EQ, F_ZERO));
         y = y.blend(F_NAN, x.compare(VectorOperators.LT, F_ZERO));
         return y.blend(x, x.compare(VectorOperators.EQ, F_INF).or(x.compare(VectorOperators.NE, x)));
+    }
+
+    // expm1 in float: the reduction of exp, then expm1(x) = 2^k expm1(r) + (2^k - 1) as one fma (the
+    // product exact inside it), so expm1(r)'s rounding is the only error scaled by 2^k. expm1(r) =
+    // r + r^2 (1/2 + r/6 + ... + r^5/5040), |r| <= ln(2)/2: truncation 2^-26 of r.
+    private static final FloatVector F_EXPM1_LO = f(-20), F_EXPM1_HI = f(20);
+
+    /** e^x - 1 in float lanes for x up to 20 (callers take exp above: the -1 no longer counts); -0 kept. */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(F_EXPM1_LO).min(F_EXPM1_HI);                         // below -17.4 the result rounds to -1
+        FloatVector k = xc.fma(F_LOG2E, F_ROUNDER).sub(F_ROUNDER);
+        FloatVector r = k.fma(F_NEG_LN2_HI, xc).add(k.mul(F_NEG_LN2_LO)), r2 = r.mul(r);
+        FloatVector tail = r.fma(F_C3, F_C2).add(r2.mul(r.fma(F_C5, F_C4).add(r2.mul(r.fma(F_C7, F_C6)))));
+        FloatVector p = r2.fma(tail, r);
+        FloatVector scale = pow2((IntVector) k.convert(VectorOperators.F2I, 0));
+        FloatVector y = scale.fma(p, scale.sub(F_ONE));
+        return y.blend(x, x.compare(VectorOperators.EQ, F_ZERO));                      // expm1(-0) = -0
+    }
+
+    private static void expm1Pass(float[] in, int io, float[] res, int ro, int n) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m);
+            FloatVector y = expm1(x);
+            VectorMask<Float> big = x.compare(VectorOperators.GT, F_EXPM1_HI);
+            if (big.anyTrue()) y = y.blend(exp(x), big);                               // rare: exp's two-factor scaling overflows right
+            y.intoArray(res, ro + i, m);
+        }
+    }
+
+    /**
+     * log1p(x) = log(u) - ((u - 1) - x) / u, u = 1 + x rounded, in float lanes: the correction
+     * restores what rounding 1 + x lost (the double version's method).
+     */
+    private static void log1pPass(float[] in, int io, float[] res, int ro, int n) {
+        for (int i = 0; i < n; i += FL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), u = x.add(F_ONE);
+            FloatVector y = log(u).sub(u.sub(F_ONE).sub(x).div(u));
+            // |x| below half an ulp of 1 (u = 1): log1p(x) = x (keeps -0); x = -1: -inf; x = +inf: +inf.
+            y = y.blend(x, u.compare(VectorOperators.EQ, F_ONE).or(x.compare(VectorOperators.EQ, F_INF)));
+            y.blend(F_NEG_INF, u.compare(VectorOperators.EQ, F_ZERO)).intoArray(res, ro + i, m);
+        }
     }
 
     private static void logPass(float[] in, int io, float[] res, int ro, int n) {

@@ -44,6 +44,7 @@ public final class OpTable {
         linearAlgebraOps(t);
         convolutionOps(t);
         poolingBackwardOps(t);
+        activationBackwardOps(t);
         normalizationOps(t);
         optimizerOps(t);
         spikingOps(t);
@@ -511,6 +512,38 @@ public final class OpTable {
                 s.add(new Sample("avgPool2dBackward " + Arrays.toString(g), List.of(gy),
                         v -> dev.galvani.tensor.Pooling.avgPool2dBackward(v.get(0), inShape, spec),
                         v -> Reference.avgPool2dBackward(inShape, v.get(0), g[0], g[1], g[2], g[3] == 1), dt, Tolerance.LOOSE));
+            }
+            return s;
+        }));
+    }
+
+    /**
+     * The fused activation gradients (reluBackward, geluBackward) against their formulas per element:
+     * g where y > 0 else 0; g (Φ(x) + x φ(x)) with Φ from the Simpson-rule erf of {@link Reference#erf}.
+     * Shapes: a small block, a long row (vector loop and tail) and a transposed (strided) gradient.
+     */
+    private static void activationBackwardOps(List<OpInfo> t) {
+        t.add(new OpInfo("reluBackward", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] shape : new int[][]{{3, 4}, {1003}, {7, 5}}) {
+                Tensor g = shape.length == 2 && shape[0] == 7 ? in.uniform(dt, -1, 1, 5, 7).t() : in.uniform(dt, -1, 1, shape);
+                Tensor y = in.uniform(dt, -2, 2, shape).relu();          // half of it exactly 0, as a ReLU output
+                NdArray ys = NdArray.of(y);
+                s.add(new Sample("reluBackward " + g.shape() + (g.isContiguous() ? "" : " (non-contiguous)"), List.of(g),
+                        v -> dev.galvani.tensor.Activations.reluBackward(v.get(0), y),
+                        v -> NdArray.zip(v.get(0), ys, (gi, yi) -> yi > 0 ? gi : 0), dt, Tolerance.DEFAULT));
+            }
+            return s;
+        }));
+        t.add(new OpInfo("geluBackward", FLOATS, true, (in, dt) -> {
+            List<Sample> s = new ArrayList<>();
+            for (int[] shape : new int[][]{{3, 4}, {1003}, {7, 5}}) {
+                Tensor g = shape.length == 2 && shape[0] == 7 ? in.uniform(dt, -1, 1, 5, 7).t() : in.uniform(dt, -1, 1, shape);
+                Tensor x = in.uniform(dt, -6, 6, shape);
+                s.add(new Sample("geluBackward " + g.shape() + (g.isContiguous() ? "" : " (non-contiguous)"), List.of(g, x),
+                        v -> dev.galvani.tensor.Activations.geluBackward(v.get(0), v.get(1)),
+                        v -> NdArray.zip(v.get(0), v.get(1), (gi, xi) -> gi * (0.5 * (1 + Reference.erf(xi / Math.sqrt(2)))
+                                + xi * Math.exp(-xi * xi / 2) / Math.sqrt(2 * Math.PI))), dt, Tolerance.LOOSE));
             }
             return s;
         }));
