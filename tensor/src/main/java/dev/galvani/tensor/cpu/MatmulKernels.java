@@ -9,12 +9,15 @@ import java.util.Arrays;
  * Operands may have any strides: a transposed matrix is a stride pattern that Gemm's packing reads
  * directly, a broadcast batch is a zero batch stride.
  *
- * <p>Threads: a large product is parallel inside Gemm; a batch of small products runs one product
- * per task instead, since a fork per small product would cost more than its arithmetic.
+ * <p>Threads: a large product is parallel inside Gemm; a batch of small or mid-sized products runs
+ * one product per task instead, since a fork per product would cost more than it saves.
  */
 final class MatmulKernels {
 
     private MatmulKernels() {}
+
+    /** Products below this many multiply-adds run one per task when the batch has two per thread. */
+    static final long MID_SIZED = 16L * Gemm.PARALLEL_MIN;
 
     static void matmul(Operand a, Operand b, Operand out) {
         int[] ad = a.shape().dims(), as = a.strides(), bs = b.strides();
@@ -23,8 +26,13 @@ final class MatmulKernels {
         int aOff = a.offset(), bOff = b.offset(), cOff = out.offset(), cStride = m * n;
         Object A = CpuBackend.array(a), B = CpuBackend.array(b), C = CpuBackend.array(out);
         long work = (long) m * n * Math.max(k, 1);
-        // Small products side by side; large ones one after another, each using every thread.
-        boolean perProduct = batch > 1 && work < Gemm.PARALLEL_MIN;
+        // Small products side by side; large ones one after another, each using every thread. A batch
+        // of mid-sized products (attention-like [32, 128, 64] x [32, 64, 128]) also goes product per
+        // task: split inside, each product paid a fork and packed its shared operand per task, 25
+        // GFLOP/s against MKL's 333 (side-by-side gemm-shapes). A product's bits do not depend on the
+        // split (GemmTest.resultsDoNotDependOnHowTheWorkIsSplit), so neither choice changes a result.
+        boolean perProduct = batch > 1 && (work < Gemm.PARALLEL_MIN
+                || batch >= 2 * Parallel.threads() && work < MID_SIZED);
         Parallel.RangeBody body = switch (out.dtype()) {
             case F32 -> (s, e) -> {
                 for (int i = s; i < e; i++)
