@@ -820,7 +820,7 @@ public final class Gemm {
                 if (cols == D_NR && DL == 8)
                     for (; p0 + 8 <= kc; p0 += 8)
                         for (int h = 0; h < D_NR; h += 8)
-                            transpose8x8(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * D_NR + h, D_NR);
+                            TileTranspose.transpose8x8(b, bOff + (j + h) * bCs + p0, bCs, bp, base + p0 * D_NR + h, D_NR);
                 for (int cc = 0; cc < cols; cc++) {
                     int src = bOff + (j + cc) * bCs;
                     for (int p = p0, dst = base + p0 * D_NR + cc; p < kc; p++, dst += D_NR) bp[dst] = b[src + p];
@@ -837,49 +837,8 @@ public final class Gemm {
         }
     }
 
-    // ---- 8 x 8 transposes of doubles in registers (AVX-512 lanes): the float transposes' three last
-    // stages (blocks of 4, 2, 1), for packing F64 operands stored across the kernel's direction ----
-
-    private static final DoubleVector[] D_SWAP = doubleSwapIndices();
-
-    /** For each stage b (4, 2, 1): the permute taking rows (i, i + b) to their first and second outputs. */
-    private static DoubleVector[] doubleSwapIndices() {
-        if (DL != 8) return new DoubleVector[0];
-        DoubleVector[] v = new DoubleVector[6];
-        int k = 0;
-        for (int b = 4; b >= 1; b /= 2) {
-            double[] lo = new double[8], hi = new double[8];
-            for (int j = 0; j < 8; j++) {
-                lo[j] = (j & b) == 0 ? j : j - b + 8;    // ≥ 8 selects from the second vector
-                hi[j] = (j & b) == 0 ? j + b : j + 8;
-            }
-            v[k++] = DoubleVector.fromArray(DS, lo, 0);
-            v[k++] = DoubleVector.fromArray(DS, hi, 0);
-        }
-        return v;
-    }
-
-    /** dst[d0 + t * ds + r] = src[s0 + r * ss + t] for r, t in [0, 8). */
-    private static void transpose8x8(double[] src, int s0, int ss, double[] dst, int d0, int ds) {
-        DoubleVector v0 = DoubleVector.fromArray(DS, src, s0), v1 = DoubleVector.fromArray(DS, src, s0 + ss),
-                v2 = DoubleVector.fromArray(DS, src, s0 + 2 * ss), v3 = DoubleVector.fromArray(DS, src, s0 + 3 * ss),
-                v4 = DoubleVector.fromArray(DS, src, s0 + 4 * ss), v5 = DoubleVector.fromArray(DS, src, s0 + 5 * ss),
-                v6 = DoubleVector.fromArray(DS, src, s0 + 6 * ss), v7 = DoubleVector.fromArray(DS, src, s0 + 7 * ss);
-        DoubleVector[] x = D_SWAP;
-        DoubleVector lo = x[0], hi = x[1];
-        DoubleVector w0 = lo.selectFrom(v0, v4), w4 = hi.selectFrom(v0, v4), w1 = lo.selectFrom(v1, v5), w5 = hi.selectFrom(v1, v5),
-                w2 = lo.selectFrom(v2, v6), w6 = hi.selectFrom(v2, v6), w3 = lo.selectFrom(v3, v7), w7 = hi.selectFrom(v3, v7);
-        lo = x[2];
-        hi = x[3];
-        v0 = lo.selectFrom(w0, w2); v2 = hi.selectFrom(w0, w2); v1 = lo.selectFrom(w1, w3); v3 = hi.selectFrom(w1, w3);
-        v4 = lo.selectFrom(w4, w6); v6 = hi.selectFrom(w4, w6); v5 = lo.selectFrom(w5, w7); v7 = hi.selectFrom(w5, w7);
-        lo = x[4];
-        hi = x[5];
-        lo.selectFrom(v0, v1).intoArray(dst, d0);          hi.selectFrom(v0, v1).intoArray(dst, d0 + ds);
-        lo.selectFrom(v2, v3).intoArray(dst, d0 + 2 * ds); hi.selectFrom(v2, v3).intoArray(dst, d0 + 3 * ds);
-        lo.selectFrom(v4, v5).intoArray(dst, d0 + 4 * ds); hi.selectFrom(v4, v5).intoArray(dst, d0 + 5 * ds);
-        lo.selectFrom(v6, v7).intoArray(dst, d0 + 6 * ds); hi.selectFrom(v6, v7).intoArray(dst, d0 + 7 * ds);
-    }
+    // ---- F64 packing transposes: B panels 8 x 8 at a time (TileTranspose), A slivers 12 x 8 here,
+    // with TileTranspose's stage permutes ----
 
     /**
      * ap[d0 + t * 12 + r] = a[s0 + r * ss + t] for r in [0, 12), t in [0, 8): one 8-column step of a
@@ -895,7 +854,7 @@ public final class Gemm {
                 u0 = DoubleVector.fromArray(DS, src, s0 + 8 * ss), u1 = DoubleVector.fromArray(DS, src, s0 + 9 * ss),
                 u2 = DoubleVector.fromArray(DS, src, s0 + 10 * ss), u3 = DoubleVector.fromArray(DS, src, s0 + 11 * ss);
         DoubleVector u4 = u0, u5 = u0, u6 = u0, u7 = u0;     // rows 12..15: don't-care lanes
-        DoubleVector[] x = D_SWAP;
+        DoubleVector[] x = TileTranspose.D_STAGES;
         DoubleVector lo = x[0], hi = x[1];
         DoubleVector w0 = lo.selectFrom(v0, v4), w4 = hi.selectFrom(v0, v4), w1 = lo.selectFrom(v1, v5), w5 = hi.selectFrom(v1, v5),
                 w2 = lo.selectFrom(v2, v6), w6 = hi.selectFrom(v2, v6), w3 = lo.selectFrom(v3, v7), w7 = hi.selectFrom(v3, v7);

@@ -1,12 +1,15 @@
 package dev.galvani.tensor.cpu;
 
+import static dev.galvani.tensor.cpu.Simd.D;
+import static dev.galvani.tensor.cpu.Simd.DL;
 import static dev.galvani.tensor.cpu.Simd.F;
 import static dev.galvani.tensor.cpu.Simd.FL;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * 16 x 16 float transposes in registers, for copies between layouts that run across each other
+ * 16 x 16 float and 8 x 8 double transposes in registers, for copies between layouts that run across each other
  * (GEMM packing, the lane layout of the delay kernels). Each of the four stages swaps the
  * off-diagonal blocks of size b (8, 4, 2, 1) of every 2b x 2b block with two-source permutes
  * ({@code vpermt2ps}); 16 loads, 64 permutes and 16 stores move 256 floats, where a scalar copy
@@ -27,16 +30,46 @@ final class TileTranspose {
 
     private static FloatVector[] swapIndices() {
         if (!SUPPORTED) return new FloatVector[0];
-        FloatVector[] v = new FloatVector[8];
+        double[][] stages = stageIndices(16);
+        FloatVector[] v = new FloatVector[stages.length];
+        for (int i = 0; i < v.length; i++) {
+            float[] lanes = new float[16];
+            for (int j = 0; j < 16; j++) lanes[j] = (float) stages[i][j];
+            v[i] = FloatVector.fromArray(F, lanes, 0);
+        }
+        return v;
+    }
+
+    /** Whether the double transpose runs here: it needs 8 double lanes (AVX-512). */
+    static final boolean D_SUPPORTED = DL == 8;
+
+    /** The double version of {@link #STAGES}: stages b = 4, 2, 1; {@link Gemm}'s 12 x 8 packing transpose uses them too. */
+    static final DoubleVector[] D_STAGES = doubleSwapIndices();
+
+    private static DoubleVector[] doubleSwapIndices() {
+        if (!D_SUPPORTED) return new DoubleVector[0];
+        double[][] stages = stageIndices(8);
+        DoubleVector[] v = new DoubleVector[stages.length];
+        for (int i = 0; i < v.length; i++) v[i] = DoubleVector.fromArray(D, stages[i], 0);
+        return v;
+    }
+
+    /**
+     * For a w x w transpose, per stage b (w/2, ..., 1), the two-source permutes taking rows (i, i + b)
+     * to their first and second outputs; an index of w or more selects from the second vector.
+     */
+    private static double[][] stageIndices(int w) {
+        int stages = Integer.numberOfTrailingZeros(w);
+        double[][] v = new double[2 * stages][];
         int k = 0;
-        for (int b = 8; b >= 1; b /= 2) {
-            float[] lo = new float[16], hi = new float[16];
-            for (int j = 0; j < 16; j++) {
-                lo[j] = (j & b) == 0 ? j : j - b + 16;    // ≥ 16 selects from the second vector
-                hi[j] = (j & b) == 0 ? j + b : j + 16;
+        for (int b = w / 2; b >= 1; b /= 2) {
+            double[] lo = new double[w], hi = new double[w];
+            for (int j = 0; j < w; j++) {
+                lo[j] = (j & b) == 0 ? j : j - b + w;
+                hi[j] = (j & b) == 0 ? j + b : j + w;
             }
-            v[k++] = FloatVector.fromArray(F, lo, 0);
-            v[k++] = FloatVector.fromArray(F, hi, 0);
+            v[k++] = lo;
+            v[k++] = hi;
         }
         return v;
     }
@@ -83,4 +116,26 @@ final class TileTranspose {
         lo.selectFrom(we, wf).intoArray(dst, d0 + 14 * ds); hi.selectFrom(we, wf).intoArray(dst, d0 + 15 * ds);
     }
 
+
+    /** dst[d0 + t * ds + r] = src[s0 + r * ss + t] for r, t in [0, 8). */
+    static void transpose8x8(double[] src, int s0, int ss, double[] dst, int d0, int ds) {
+        DoubleVector v0 = DoubleVector.fromArray(D, src, s0), v1 = DoubleVector.fromArray(D, src, s0 + ss),
+                v2 = DoubleVector.fromArray(D, src, s0 + 2 * ss), v3 = DoubleVector.fromArray(D, src, s0 + 3 * ss),
+                v4 = DoubleVector.fromArray(D, src, s0 + 4 * ss), v5 = DoubleVector.fromArray(D, src, s0 + 5 * ss),
+                v6 = DoubleVector.fromArray(D, src, s0 + 6 * ss), v7 = DoubleVector.fromArray(D, src, s0 + 7 * ss);
+        DoubleVector[] x = D_STAGES;
+        DoubleVector lo = x[0], hi = x[1];
+        DoubleVector w0 = lo.selectFrom(v0, v4), w4 = hi.selectFrom(v0, v4), w1 = lo.selectFrom(v1, v5), w5 = hi.selectFrom(v1, v5),
+                w2 = lo.selectFrom(v2, v6), w6 = hi.selectFrom(v2, v6), w3 = lo.selectFrom(v3, v7), w7 = hi.selectFrom(v3, v7);
+        lo = x[2];
+        hi = x[3];
+        v0 = lo.selectFrom(w0, w2); v2 = hi.selectFrom(w0, w2); v1 = lo.selectFrom(w1, w3); v3 = hi.selectFrom(w1, w3);
+        v4 = lo.selectFrom(w4, w6); v6 = hi.selectFrom(w4, w6); v5 = lo.selectFrom(w5, w7); v7 = hi.selectFrom(w5, w7);
+        lo = x[4];
+        hi = x[5];
+        lo.selectFrom(v0, v1).intoArray(dst, d0);          hi.selectFrom(v0, v1).intoArray(dst, d0 + ds);
+        lo.selectFrom(v2, v3).intoArray(dst, d0 + 2 * ds); hi.selectFrom(v2, v3).intoArray(dst, d0 + 3 * ds);
+        lo.selectFrom(v4, v5).intoArray(dst, d0 + 4 * ds); hi.selectFrom(v4, v5).intoArray(dst, d0 + 5 * ds);
+        lo.selectFrom(v6, v7).intoArray(dst, d0 + 6 * ds); hi.selectFrom(v6, v7).intoArray(dst, d0 + 7 * ds);
+    }
 }
