@@ -21,10 +21,14 @@ import java.util.Optional;
 final class Cublas {
 
     private static final int OP_N = 0, OP_T = 1;
+    /** cublasMath_t (cublas_api.h): exact FP32 math, and FP32 products allowed on TF32 tensor cores. */
+    private static final int DEFAULT_MATH = 0, TF32_TENSOR_OP_MATH = 3;
     private static final System.Logger LOG = System.getLogger("dev.galvani.tensor.cuda");
 
     private final MethodHandle sgemm, dgemm;
+    private final Optional<MethodHandle> setMathMode;
     private final MemorySegment handle;
+    private int mathMode = DEFAULT_MATH;
     final Path library;
 
     private Cublas(Path library, SymbolLookup lib, CudaContext context) {
@@ -36,6 +40,7 @@ final class Cublas {
         FunctionDescriptor gemm = FunctionDescriptor.of(I, P, I, I, I, I, I, P, P, I, L, P, I, L, P, P, I, L, I);
         this.sgemm = linker.downcallHandle(symbol(lib, "cublasSgemmStridedBatched"), gemm);
         this.dgemm = linker.downcallHandle(symbol(lib, "cublasDgemmStridedBatched"), gemm);
+        this.setMathMode = lib.find("cublasSetMathMode").map(f -> linker.downcallHandle(f, FunctionDescriptor.of(I, P, I)));
         context.makeCurrent();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -89,15 +94,23 @@ final class Cublas {
     /**
      * Row-major out[b] = a[b] x b[b] ([M, K] x [K, N]) for each of {@code batch} entries. Each matrix
      * is given by its address, its leading dimension (the stride of its outer dim) and whether it is
-     * stored transposed (unit stride along its outer dim); {@code out} is contiguous.
+     * stored transposed (unit stride along its outer dim); {@code out} is contiguous. {@code tf32}:
+     * the handle's math mode lets cuBLAS use TF32 tensor cores for this F32 product (ignored when
+     * the library has no {@code cublasSetMathMode}, and for F64). Synchronized: the mode and the call that
+     * relies on it go together.
      */
-    void gemm(boolean f64, int m, int n, int k, long a, int lda, boolean aTransposed, long strideA, long b, int ldb, boolean bTransposed,
+    synchronized void gemm(boolean f64, boolean tf32, int m, int n, int k, long a, int lda, boolean aTransposed, long strideA, long b, int ldb, boolean bTransposed,
               long strideB, long out, int batch) {
         // Column-major: Cᵀ[N, M] = op(Bᵀ) op(Aᵀ); a row-major B read column-major is Bᵀ already (op N).
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment alpha = f64 ? arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0) : arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f);
             MemorySegment beta = f64 ? arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 0.0) : arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
             MethodHandle h = f64 ? dgemm : sgemm;
+            int mode = tf32 && !f64 ? TF32_TENSOR_OP_MATH : DEFAULT_MATH;
+            if (mode != mathMode && setMathMode.isPresent()) {        // the handle keeps its mode: set it only when it changes
+                status((int) setMathMode.get().invokeExact(handle, mode), "cublasSetMathMode");
+                mathMode = mode;
+            }
             int status = (int) h.invokeExact(handle, bTransposed ? OP_T : OP_N, aTransposed ? OP_T : OP_N, n, m, k, alpha,
                     MemorySegment.ofAddress(b), ldb, strideB, MemorySegment.ofAddress(a), lda, strideA, beta, MemorySegment.ofAddress(out), n,
                     (long) m * n, batch);

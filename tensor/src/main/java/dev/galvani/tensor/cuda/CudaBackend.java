@@ -59,6 +59,13 @@ public final class CudaBackend implements Backend {
     private final Optional<Cublas> cublas;
     private final Map<String, LongAdder> fallbacks = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> pendingError = new AtomicReference<>();
+    private volatile boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
+
+    /**
+     * The system property that allows TF32 tensor cores in F32 matrix products from the start
+     * ({@code -Dgalvani.cuda.tf32=true}); default false: exact FP32. See {@link #allowTf32}.
+     */
+    public static final String TF32_PROPERTY = "galvani.cuda.tf32";
 
     /** Registers the CUDA backend for device type "cuda" (ServiceLoader needs a public class with a public constructor). */
     public static final class Provider implements BackendProvider {
@@ -410,12 +417,12 @@ public final class CudaBackend implements Backend {
             long outAddress = address(out);
             if (cublas.isPresent() && cublasAccepts(A, m, k) && cublasAccepts(B, k, n)) {
                 context.makeCurrent();                   // cuBLAS (runtime API) uses the calling thread's current context
-                cublas.get().gemm(dt == DType.F64, m, n, k, A.address(), A.ld(), A.transposed(), A.batchStride(), B.address(), B.ld(), B.transposed(),
+                cublas.get().gemm(dt == DType.F64, dt == DType.F32 && tf32, m, n, k, A.address(), A.ld(), A.transposed(), A.batchStride(), B.address(), B.ld(), B.transposed(),
                         B.batchStride(), outAddress, batch);
             } else if (dt == DType.F64) {
                 dgemm(a, b, out, batch, m, n, k);
             } else {
-                sgemm(A, B, outAddress, batch, m, n, k);
+                sgemm(A, B, outAddress, batch, m, n, k, tf32);
             }
         } finally {
             if (ta != null) ta.release();       // stream-ordered: the product enqueued before reads it first
@@ -423,23 +430,56 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Galvani's own SGEMM (also the reference the cuBLAS path is tested against). */
-    void sgemm(Matrix a, Matrix b, long out, int batch, int m, int n, int k) {
-        String name = "sgemm_" + (a.transposed() ? "t" : "n") + (b.transposed() ? "t" : "n");
+    /**
+     * Allows or forbids TF32 tensor cores in F32 matrix products on this device, as PyTorch's
+     * {@code torch.backends.cuda.matmul.allow_tf32} does: when allowed, {@code matmul} rounds its
+     * operands to TF32 (10-bit mantissa) and accumulates in FP32, in cuBLAS (its TF32 math mode) and
+     * in Galvani's own kernel (the WMMA variant of gemm.cu); products are several times faster on
+     * Ampere and later GPUs and their relative error grows to about {@code 1e-3 sqrt(K)}. Default:
+     * forbidden (exact FP32), or the system property {@value #TF32_PROPERTY}. F64 products never change.
+     * @param allow whether F32 products may use TF32
+     */
+    public void allowTf32(boolean allow) { tf32 = allow; }
+
+    /**
+     * Whether F32 matrix products on this device may use TF32 tensor cores ({@link #allowTf32}).
+     * @return true when allowed
+     */
+    public boolean allowsTf32() { return tf32; }
+
+    /** Galvani's own SGEMM (also the reference the cuBLAS path is tested against); {@code tf32}: the tensor-core variant. */
+    void sgemm(Matrix a, Matrix b, long out, int batch, int m, int n, int k, boolean tf32) {
+        String name = (tf32 ? "sgemm_tf32_" : "sgemm_") + (a.transposed() ? "t" : "n") + (b.transposed() ? "t" : "n");
+        Signature signature = tf32 ? Kernels.SGEMM_TF32 : Kernels.SGEMM;
         for (int s = 0; s < batch; s += LaunchGeometry.MAX_GRID_YZ) {
             int chunk = Math.min(batch - s, LaunchGeometry.MAX_GRID_YZ);
-            context.launch(KernelArgs.of(Kernels.SGEMM.named(name)).ptr(a.address() + 4L * s * a.batchStride()).ptr(b.address() + 4L * s * b.batchStride())
+            context.launch(KernelArgs.of(signature.named(name)).ptr(a.address() + 4L * s * a.batchStride()).ptr(b.address() + 4L * s * b.batchStride())
                     .ptr(out + 4L * s * m * n).i32(m).i32(n).i32(k).i64(a.batchStride()).i32(a.ld()).i64(b.batchStride()).i32(b.ld()),
                     LaunchGeometry.sgemm(m, n, chunk));
         }
     }
 
-    /** Galvani's own SGEMM on operands, whatever cuBLAS is there (for tests and benchmarks). */
-    public void sgemmOwn(Operand a, Operand b, Operand out) {
+    /**
+     * Galvani's own exact FP32 SGEMM on operands, whatever cuBLAS is there (for tests and benchmarks).
+     * @param a the left operand [B, M, K], unit stride in one of its matrix dims
+     * @param b the right operand [B, K, N], unit stride in one of its matrix dims
+     * @param out the contiguous product [B, M, N]
+     */
+    public void sgemmOwn(Operand a, Operand b, Operand out) { sgemmOwn(a, b, out, false); }
+
+    /**
+     * Galvani's own SGEMM on operands, whatever cuBLAS is there and whatever {@link #allowTf32} says
+     * (for tests and benchmarks).
+     * @param a the left operand [B, M, K], unit stride in one of its matrix dims
+     * @param b the right operand [B, K, N], unit stride in one of its matrix dims
+     * @param out the contiguous product [B, M, N]
+     * @param tf32 the TF32 tensor-core kernel (FP32 accumulation) instead of the exact FP32 one
+     */
+    public void sgemmOwn(Operand a, Operand b, Operand out, boolean tf32) {
         int batch = out.size(0), m = out.size(1), n = out.size(2), k = a.size(2);
         Matrix A = matrix(address(a), a.shape().dims(), a.strides()).orElseThrow(() -> new IllegalArgumentException("sgemmOwn: a needs a unit stride in a matrix dim"));
         Matrix B = matrix(address(b), b.shape().dims(), b.strides()).orElseThrow(() -> new IllegalArgumentException("sgemmOwn: b needs a unit stride in a matrix dim"));
-        sgemm(A, B, address(out), batch, m, n, k);
+        sgemm(A, B, address(out), batch, m, n, k, tf32);
     }
 
     private void dgemm(Operand a, Operand b, Operand out, int batch, int m, int n, int k) {

@@ -47,6 +47,7 @@ final class Kernels {
     static final Signature RANDOM_INTEGERS = new Signature("random_integers", PTR, I64, I64, I64, I64, I64);
     static final Signature RANDOM_BERNOULLI = new Signature("random_bernoulli_", PTR, I64, I64, I64, F64);
     static final Signature SGEMM = new Signature("sgemm_", PTR, PTR, PTR, I32, I32, I32, I64, I32, I64, I32);
+    static final Signature SGEMM_TF32 = new Signature("sgemm_tf32_", PTR, PTR, PTR, I32, I32, I32, I64, I32, I64, I32);
     static final Signature DGEMM = new Signature("dgemm_strided", PTR, PTR, PTR, I32, I32, I32, I64, I64, I64, I64, I64, I64);
     static final Signature LIF_FORWARD = new Signature("lif_forward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);
     static final Signature LIF_BACKWARD = new Signature("lif_backward_", PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, LIF_PARAMS);

@@ -90,6 +90,67 @@ class CudaKernelsTest {
         }
     }
 
+    /**
+     * The TF32 paths (Galvani's WMMA kernel, and {@code matmul} with {@link CudaBackend#allowTf32})
+     * on ragged sizes and every transpose pattern, against products computed here in F64. Bounds, with
+     * {@code s = sum_k |a_ik| |b_kj|} and u = 2^-24: rounding each operand to TF32 (10-bit mantissa,
+     * to nearest) moves each product by at most 2^-10 of its size, and FP32 accumulation of K terms
+     * adds at most about K u s; the bound doubles the latter for the tensor cores' own adders. So the
+     * own kernel must equal the F64 product of the operands rounded to TF32 as {@code cvt.rna} rounds
+     * them within {@code 2 (K + 16) u s}, and either path the exact product within
+     * {@code 2^-10 s} more. That the tensor cores did round: for K of 64 or more, most elements differ
+     * from the exact FP32 kernel's.
+     */
+    @Test
+    void tf32ProductsStayWithinTf32RoundingOfTheExactOnes() {
+        Generator g = new Generator(5);
+        boolean before = backend.allowsTf32();
+        try {
+            for (int[] mnk : new int[][]{{1, 1, 1}, {129, 131, 257}, {256, 128, 64}, {7, 300, 5}, {33, 17, 31}, {200, 72, 1000}}) {
+                int m = mnk[0], n = mnk[1], k = mnk[2], batch = 3;
+                for (boolean ta : new boolean[]{false, true})
+                    for (boolean tb : new boolean[]{false, true}) {
+                        Tensor a = ta ? Tensor.randn(g, batch, k, m).transpose(1, 2) : Tensor.randn(g, batch, m, k);
+                        Tensor b = tb ? Tensor.randn(g, batch, n, k).transpose(1, 2) : Tensor.randn(g, batch, k, n);
+                        float[] av = a.contiguous().toFloatArray(), bv = b.contiguous().toFloatArray();
+                        Tensor ga = a.to(GPU), gb = b.to(GPU);
+                        Tensor exactOwn = Tensor.zeros(GPU, batch, m, n), tf32Own = Tensor.zeros(GPU, batch, m, n);
+                        backend.sgemmOwn(TestAccess.operand(ga), TestAccess.operand(gb), TestAccess.operand(exactOwn), false);
+                        backend.sgemmOwn(TestAccess.operand(ga), TestAccess.operand(gb), TestAccess.operand(tf32Own), true);
+                        backend.allowTf32(true);
+                        float[] viaMatmul = ga.matmul(gb).toFloatArray();          // cuBLAS in its TF32 mode where found
+                        backend.allowTf32(false);
+                        float[] own = tf32Own.toFloatArray(), exact = exactOwn.toFloatArray();
+                        String where = m + "x" + n + "x" + k + (ta ? " aT" : "") + (tb ? " bT" : "");
+                        int differ = 0;
+                        for (int p = 0; p < batch; p++)
+                            for (int i = 0; i < m; i++)
+                                for (int j = 0; j < n; j++) {
+                                    double ref = 0, rounded = 0, size = 0;
+                                    for (int q = 0; q < k; q++) {
+                                        float x = av[(p * m + i) * k + q], y = bv[(p * k + q) * n + j];
+                                        ref += (double) x * y;
+                                        rounded += (double) tf32(x) * tf32(y);
+                                        size += Math.abs((double) x * y);
+                                    }
+                                    int e = (p * m + i) * n + j;
+                                    double accumulation = 2.0 * (k + 16) * 0x1p-24 * size, rounding = 0x1p-10 * size;
+                                    assertEquals(rounded, own[e], accumulation, where + " own TF32 against the TF32-rounded operands' product [" + e + "]");
+                                    assertEquals(ref, own[e], rounding + accumulation, where + " own TF32 against the exact product [" + e + "]");
+                                    assertEquals(ref, viaMatmul[e], rounding + accumulation, where + " matmul with TF32 allowed [" + e + "]");
+                                    if (own[e] != exact[e]) differ++;
+                                }
+                        if (k >= 64) assertTrue(differ > batch * m * n / 2, where + ": only " + differ + " of " + batch * m * n + " elements differ from exact FP32");
+                    }
+            }
+        } finally {
+            backend.allowTf32(before);
+        }
+    }
+
+    /** {@code x} rounded to TF32 as {@code cvt.rna.tf32.f32} does: 10 mantissa bits, to nearest, ties away from zero. */
+    static float tf32(float x) { return Float.intBitsToFloat((Float.floatToRawIntBits(x) + 0x1000) & 0xFFFFE000); }
+
     @Test
     void theAllocatorReusesBlocksAndExplainsAnImpossibleRequest() {
         backend.synchronize();

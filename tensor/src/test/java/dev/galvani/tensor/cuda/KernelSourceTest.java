@@ -95,7 +95,10 @@ class KernelSourceTest {
             }
         }
         used.addAll(List.of(Kernels.UNARY_CONTIGUOUS, Kernels.BINARY_CONTIGUOUS, Kernels.RANDOM.named("random_bits64"), Kernels.RANDOM_INTEGERS, Kernels.DGEMM));
-        for (String t : List.of("nn", "tn", "nt", "tt")) used.add(Kernels.SGEMM.named("sgemm_" + t));
+        for (String t : List.of("nn", "tn", "nt", "tt")) {
+            used.add(Kernels.SGEMM.named("sgemm_" + t));
+            used.add(Kernels.SGEMM_TF32.named("sgemm_tf32_" + t));
+        }
         for (Signature s : used) {
             List<Param> declared = kernels.get(s.name());
             assertTrue(declared != null, "kernel " + s.name() + " is not in the CUDA sources");
