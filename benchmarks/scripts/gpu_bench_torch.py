@@ -2,8 +2,12 @@
 """PyTorch's side of benchmarks/gpu-check.sh: the same operations as Galvani's GpuBench on the same GPU,
 in the same run, timed with CUDA events (median of 10 after 3 warm-ups). Writes name, milliseconds and
 bytes or flops, tab-separated, one line per benchmark. Usage: gpu_bench_torch.py OUT.tsv
-TF32 is off, as in Galvani's FP32 paths; the LIF is PyTorch eager with an ATan surrogate autograd.Function
-(SNN reference §2-§4: charge with input decay, fire, hard reset to 0), forward and backward."""
+TF32 is off, as in Galvani's FP32 paths, except in the sgemm4096_tf32 row (Galvani's sgemm4096_own_tf32 beside
+it). The LIF is PyTorch eager with an ATan surrogate autograd.Function (SNN reference §2-§4: charge with input
+decay, fire, hard reset to 0), forward and backward, and, where CuPy is importable, a hand-fused CuPy kernel pair
+of the project's own with the same arithmetic (one thread per neuron looping over T, as Galvani's lif.cu), checked
+against the eager version in the same run. cnn_epoch_fashion_shape: one epoch of the Fashion-MNIST CNN of
+torch_fashion_mnist.py (batch 128, AdamW) on synthetic tensors of Fashion-MNIST's shape made on the GPU."""
 import math
 import sys
 
@@ -64,6 +68,90 @@ def lif_eager(x, k=0.5, vth=1.0):
         spikes.append(s)
     return torch.stack(spikes)
 
+# The hand-fused LIF of the project's own for CuPy: lif_eager's arithmetic, operation for operation and
+# without FMA contraction (as Galvani's lif.cu is compiled), one thread per neuron looping over T with its
+# membrane in a register, so each [T, N] array is read or written once, coalesced.
+LIF_CUDA = r"""
+#define K 0.5f                                  // 1 / tau, tau = 2
+#define VTH 1.0f
+#define PI_ALPHA_HALF 3.14159265358979f         // pi alpha / 2, alpha = 2
+#define HALF_ALPHA 1.0f                         // alpha / 2
+// Forward: h = v + (x - v) k; s = (h - vth >= 0); v = h (1 - s): hard reset to 0. Saves s and h.
+extern "C" __global__ void lif_fused_forward(const float* __restrict__ x, float* __restrict__ s, float* __restrict__ h, int T, int N) {
+    int n = blockIdx.x * blockDim.x + threadIdx.x;
+    if (n >= N) return;
+    float v = 0.0f;
+    for (int t = 0; t < T; ++t) {
+        long long e = (long long) t * N + n;
+        float hv = v + (x[e] - v) * K;
+        float sv = hv - VTH >= 0.0f ? 1.0f : 0.0f;
+        v = hv * (1.0f - sv);
+        h[e] = hv;
+        s[e] = sv;
+    }
+}
+// Backward, the exact reverse recurrence: with sg = (alpha / 2) / (1 + (pi alpha (h - vth) / 2)^2) (ATan) and
+// c = dL/dv[t] from the later steps, dL/dh[t] = gs[t] sg + c ((1 - s[t]) - h[t] sg), dL/dx[t] = k dL/dh[t],
+// and dL/dv[t-1] = (1 - k) dL/dh[t]; the last membrane has no gradient (only the spikes are outputs).
+extern "C" __global__ void lif_fused_backward(const float* __restrict__ gs, const float* __restrict__ h, float* __restrict__ gx, int T, int N) {
+    int n = blockIdx.x * blockDim.x + threadIdx.x;
+    if (n >= N) return;
+    float c = 0.0f;
+    for (int t = T - 1; t >= 0; --t) {
+        long long e = (long long) t * N + n;
+        float hv = h[e];
+        float u = PI_ALPHA_HALF * (hv - VTH);
+        float sg = HALF_ALPHA / (1.0f + u * u);
+        float sv = hv - VTH >= 0.0f ? 1.0f : 0.0f;
+        float g = gs[e] * sg + c * ((1.0f - sv) - hv * sg);
+        gx[e] = g * K;
+        c = g * (1.0f - K);
+    }
+}
+"""
+
+
+def lif_cupy(x, gs, notes):
+    """The fused LIF forward + backward at T = 32, N = 2^20 as the project's own CuPy kernels, timed as the eager
+    row; its spikes and dL/dx checked against lif_eager's in the same run (differences into the notes)."""
+    try:
+        import cupy
+    except ImportError as e:
+        notes.append(f"lif_fwd_bwd_T32_N2^20_cupy_fused: skipped, CuPy is not importable ({e})")
+        return []
+    try:
+        module = cupy.RawModule(code=LIF_CUDA, options=("--fmad=false",))
+        forward, backward = module.get_function("lif_fused_forward"), module.get_function("lif_fused_backward")
+        t, n = x.shape
+        xd = x.detach().contiguous()
+        s, h, gx = torch.empty_like(xd), torch.empty_like(xd), torch.empty_like(xd)
+        block, grid = 256, (n + 255) // 256
+        args_f = lambda: (cupy.asarray(xd), cupy.asarray(s), cupy.asarray(h), cupy.int32(t), cupy.int32(n))
+        fa = args_f()
+        ba = (cupy.asarray(gs.contiguous()), fa[2], cupy.asarray(gx), cupy.int32(t), cupy.int32(n))
+        ptr = torch.cuda.current_stream().cuda_stream            # launch on PyTorch's stream, where its events time them
+        stream = cupy.cuda.ExternalStream(ptr) if ptr else cupy.cuda.Stream.null
+
+        def step():
+            with stream:
+                forward((grid,), (block,), fa)
+                backward((grid,), (block,), ba)
+
+        step()
+        x.grad = None
+        spikes = lif_eager(x)
+        spikes.backward(gs)
+        torch.cuda.synchronize()
+        spike_diff = int((spikes.detach() != s).sum().item())
+        grad_diff = (x.grad - gx).abs().max().item()
+        notes.append(f"lif_fwd_bwd_T32_N2^20_cupy_fused: against lif_eager {spike_diff} spikes differ, "
+                     f"max |dL/dx difference| {grad_diff:.3g} (max |dL/dx| {x.grad.abs().max().item():.3g})")
+        x.grad = None
+        return [("lif_fwd_bwd_T32_N2^20_cupy_fused", median_ms(step), 4 * t * n * 6 + 4 * n * 3)]
+    except Exception as e:                       # a failure here must not cost the other rows
+        notes.append(f"lif_fwd_bwd_T32_N2^20_cupy_fused: failed ({type(e).__name__}: {e})")
+        return []
+
 
 def families():
     """The same shapes as GpuBench.families: cuDNN convolution, pooling and batch norm, the fused Adam,
@@ -117,6 +205,47 @@ def families():
     return rows
 
 
+def cnn_epoch(notes, images=60_000, batch=128, warmup_steps=5, seed=42):
+    """One training epoch of the Fashion-MNIST CNN (torch_fashion_mnist.py's model: two conv 3x3 + batch norm +
+    ReLU + 2x2 max-pool blocks, Linear(3136, 128), ReLU, dropout 0.25, Linear(128, 10)), cross-entropy, AdamW
+    (lr 1e-3, weight decay 1e-4, PyTorch's default implementation), batch 128 in order, the last short batch
+    dropped, as GpuBench.cnnEpoch. No data set on the GPU machine: the images (60000 x 1 x 28 x 28, standard
+    normal) and labels (0..9) are made on the GPU from a fixed seed. A warm-up of a few steps first (cuDNN's
+    and the allocator's first calls), then the whole epoch between two CUDA events. Work: images."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(seed)
+    gen = torch.Generator(device=dev).manual_seed(seed)
+    x = torch.randn(images, 1, 28, 28, device=dev, generator=gen)
+    y = torch.randint(0, 10, (images,), device=dev, generator=gen)
+    model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.25), nn.Linear(128, 10)).to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    model.train()
+    steps = images // batch
+
+    def step(i):
+        xb, yb = x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]
+        loss = F.cross_entropy(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    for i in range(warmup_steps):
+        step(i)
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    for i in range(steps):
+        loss = step(i)
+    end.record()
+    end.synchronize()
+    notes.append(f"cnn_epoch_fashion_shape: {steps} steps of batch {batch} on synthetic data of Fashion-MNIST's shape "
+                 f"({images} x 1 x 28 x 28, labels 0..9, made on the GPU from seed {seed}), AdamW; last loss {loss.item():.4f}")
+    return [("cnn_epoch_fashion_shape", start.elapsed_time(end), images)]
+
+
 def linear_lif(notes):
     """The Open Neuromorphic benchmark (snn.md 9.3) as GpuBench.linearLif: Linear(n, n) then the eager LIF
     over T = 500, batch 16, loss spikes.sum(), forward + backward; 1 warm-up, 3 runs; peak allocated memory."""
@@ -138,18 +267,45 @@ def linear_lif(notes):
     return rows
 
 
+class Table:
+    """The output file, written as rows come (a timeout then loses only the rows not measured yet); notes are
+    lines starting with '#', which the reader of gpu-check.sh takes wherever they are."""
+
+    def __init__(self, path):
+        self.f = open(path, "w")
+        self.note(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}")
+
+    def note(self, text):
+        self.f.write(f"# {text}\n")
+        self.f.flush()
+
+    def add(self, rows, notes=()):
+        for name, ms, work in rows:
+            line = f"{name}\t{ms:.4f}\t{work}"
+            print(line, flush=True)
+            self.f.write(line + "\n")
+        for text in notes:
+            self.note(text)
+        self.f.flush()
+
+
 def main(out):
-    rows = []
+    table = Table(out)
     n = 1 << 26
     x, y, z = torch.randn(n, device=dev), torch.randn(n, device=dev), torch.empty(n, device=dev)
-    rows.append(("copy", median_ms(lambda: z.copy_(x)), 2 * 4 * n))
-    rows.append(("add", median_ms(lambda: x + y), 3 * 4 * n))
-    rows.append(("mul_scalar", median_ms(lambda: x * 1.5), 2 * 4 * n))
-    rows.append(("relu", median_ms(lambda: torch.relu(x)), 2 * 4 * n))
+    table.add([("copy", median_ms(lambda: z.copy_(x)), 2 * 4 * n)])
+    table.add([("add", median_ms(lambda: x + y), 3 * 4 * n)])
+    table.add([("mul_scalar", median_ms(lambda: x * 1.5), 2 * 4 * n)])
+    table.add([("relu", median_ms(lambda: torch.relu(x)), 2 * 4 * n)])
     del x, y, z
     m = 4096
     a, b = torch.randn(m, m, device=dev), torch.randn(m, m, device=dev)
-    rows.append(("sgemm4096", median_ms(lambda: a @ b), 2 * m ** 3))
+    table.add([("sgemm4096", median_ms(lambda: a @ b), 2 * m ** 3)])
+    torch.backends.cuda.matmul.allow_tf32 = True                 # PyTorch's TF32 switch, for this row only
+    try:
+        table.add([("sgemm4096_tf32", median_ms(lambda: a @ b), 2 * m ** 3)])
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = False
     del a, b
     t, n = 32, 1 << 20
     x = (torch.rand(t, n, device=dev) * 1.5).requires_grad_(True)
@@ -159,19 +315,15 @@ def main(out):
         x.grad = None
         lif_eager(x).backward(gs)
 
-    rows.append(("lif_fwd_bwd_T32_N2^20", median_ms(lif_step), 4 * t * n * 6 + 4 * n * 3))
-    del x, gs
-    rows += families()
+    table.add([("lif_fwd_bwd_T32_N2^20", median_ms(lif_step), 4 * t * n * 6 + 4 * n * 3)])
     notes = []
-    rows += linear_lif(notes)
-    with open(out, "w") as f:
-        f.write(f"# torch {torch.__version__}, {torch.cuda.get_device_name(0)}\n")
-        for note in notes:
-            f.write(f"# {note}\n")
-        for name, ms, work in rows:
-            line = f"{name}\t{ms:.4f}\t{work}"
-            print(line)
-            f.write(line + "\n")
+    table.add(lif_cupy(x, gs, notes), notes)
+    del x, gs
+    table.add(families())
+    notes = []
+    table.add(cnn_epoch(notes), notes)
+    notes = []
+    table.add(linear_lif(notes), notes)
 
 
 if __name__ == "__main__":

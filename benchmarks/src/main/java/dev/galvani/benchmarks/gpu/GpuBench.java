@@ -31,9 +31,10 @@ import java.util.Locale;
  * The GPU benchmarks of {@code benchmarks/gpu-check.sh}, timed with CUDA events on the device's
  * stream (median of several runs after warm-up): the device-to-device copy (the bandwidth every
  * memory-bound kernel is compared with), element-wise add and scale, SGEMM 4096 with Galvani's own
- * kernel and with the matmul path (cuBLAS where found), and the fused multi-step LIF forward and
- * backward at T = 32, N = 2^20, and the kernel families (convolution, pooling, batch norm, Adam,
- * FFT, index_select, scatter_add; see {@code families}), and the Open Neuromorphic Linear + LIF
+ * kernel (exact FP32, and its TF32 tensor-core variant) and with the matmul path (cuBLAS where found),
+ * the fused multi-step LIF forward and backward at T = 32, N = 2^20, the kernel families (convolution,
+ * pooling, batch norm, Adam, FFT, index_select, scatter_add; see {@code families}), one training epoch
+ * of the Fashion-MNIST CNN on synthetic data of its shape ({@link CnnEpoch}), and the Open Neuromorphic Linear + LIF
  * benchmark at n = 4096, 8192, 16384 (with the peak live memory as a note). Writes one tab-separated line per benchmark: name, milliseconds,
  * bytes moved or flops, so the script can put PyTorch's figures from the same run beside them.
  * Usage: {@code java ... dev.galvani.benchmarks.gpu.GpuBench OUT.tsv}
@@ -70,10 +71,12 @@ public final class GpuBench {
                 Tensor a = Tensor.randn(g, d, 1, m, m), b = Tensor.randn(g, d, 1, m, m), c = Tensor.zeros(d, 1, m, m);
                 long flops = 2L * m * m * m;
                 row(w, "sgemm4096_own", median(() -> gpu.timeMillis(() -> gpu.sgemmOwn(op(a), op(b), op(c)))), flops);
+                row(w, "sgemm4096_own_tf32", median(() -> gpu.timeMillis(() -> gpu.sgemmOwn(op(a), op(b), op(c), true))), flops);
                 row(w, "sgemm4096_" + (gpu.usesCublas() ? "cublas" : "own_matmul"), median(() -> gpu.timeMillis(() -> a.matmul(b))), flops);
             }
             lif(w, gpu, d, g);
             families(w, gpu, d, g);
+            cnnEpoch(w, gpu, d);
             linearLif(w, gpu, d, g);
             w.println("# host fallbacks during the run: " + gpu.hostFallbacks());
         }
@@ -145,6 +148,22 @@ public final class GpuBench {
             Tensor idx2 = Tensor.randint(g, 0, rows, d, picks, width), src = Tensor.randn(g, d, picks, width);
             row(w, "scatter_add_16384x256_into_100000x256", median(() -> scoped(gpu, () -> table.scatterAdd(0, idx2, src))),
                     2L * 4 * rows * width + 12L * picks * width);
+        }
+    }
+
+    /**
+     * One training epoch of the Fashion-MNIST CNN on synthetic data of Fashion-MNIST's shape made on the
+     * device ({@link CnnEpoch}), five warm-up steps, then the whole epoch between two CUDA events. Work:
+     * the images of the epoch.
+     */
+    private static void cnnEpoch(PrintWriter w, CudaBackend gpu, Device d) {
+        try (var scope = TensorScope.open()) {
+            CnnEpoch.Result r = CnnEpoch.run(d, CnnEpoch.IMAGES, 5, gpu::timeMillis);
+            row(w, "cnn_epoch_fashion_shape", r.millis(), CnnEpoch.IMAGES);
+            w.println(String.format(Locale.ROOT, "# cnn_epoch_fashion_shape: %d steps of batch %d on synthetic data of Fashion-MNIST's shape "
+                    + "(%d x 1 x 28 x 28, labels 0..9, made on the device from seed %d), AdamW; last loss %.4f; host fallbacks so far %s",
+                    r.steps(), CnnEpoch.BATCH, CnnEpoch.IMAGES, CnnEpoch.SEED, r.lastLoss(), gpu.hostFallbacks()));
+            w.flush();
         }
     }
 
