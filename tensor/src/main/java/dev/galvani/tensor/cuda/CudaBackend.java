@@ -434,7 +434,8 @@ public final class CudaBackend implements Backend {
      * Allows or forbids TF32 tensor cores in F32 matrix products on this device, as PyTorch's
      * {@code torch.backends.cuda.matmul.allow_tf32} does: when allowed, {@code matmul} rounds its
      * operands to TF32 (10-bit mantissa) and accumulates in FP32, in cuBLAS (its TF32 math mode) and
-     * in Galvani's own kernel (the WMMA variant of gemm.cu); products are several times faster on
+     * in Galvani's own kernel (the WMMA variant of gemm.cu), and so do the convolutions and delay
+     * products built on it (PyTorch's {@code cudnn.allow_tf32} too); products are several times faster on
      * Ampere and later GPUs and their relative error grows to about {@code 1e-3 sqrt(K)}. Default:
      * forbidden (exact FP32), or the system property {@value #TF32_PROPERTY}. F64 products never change.
      * @param allow whether F32 products may use TF32
