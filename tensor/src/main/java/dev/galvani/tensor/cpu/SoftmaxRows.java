@@ -16,9 +16,11 @@ import jdk.incubator.vector.VectorOperators;
  * The CPU's {@link dev.galvani.tensor.backend.SoftmaxKernels}: softmax, log-softmax and their
  * backward passes on {@code [outer, n, inner]} operands, one row of n elements per (outer, inner)
  * pair. Rows are split over Galvani's pool; each row is done by one thread, in vector lanes, so the
- * result does not depend on the thread count at all. A row whose elements are not adjacent (the
- * softmax dimension is not the last, or a strided view) is gathered into a per-thread row first, and
- * its result staged there and scattered, so every layout reaches the same contiguous row kernels.
+ * result does not depend on the thread count at all. Where the softmax dimension is not the last and
+ * the dimensions after it have unit stride, adjacent rows are adjacent columns and one vector lane
+ * follows each row ({@code forwardColumns}, {@code backwardColumns}). Any other row whose elements are
+ * not adjacent (a strided view) is gathered into a per-thread row first, and its result staged there
+ * and scattered, so every layout reaches the same contiguous row kernels.
  *
  * <p>Row kernels, per the family's formulas: the maximum, then {@code exp(x - max)} (VectorMath's
  * exp, never the Vector API's transcendental lanes, see VectorMath) written out and summed, then one
@@ -57,6 +59,10 @@ final class SoftmaxRows {
         int[] dims = out.shape().dims();
         int n = dims[1], rows = dims[0] * dims[2];
         Rows rx = Rows.of(x), ro = Rows.of(out);
+        if (dims[2] > 1 && n > 1 && rx.innerStride == 1) {
+            softmaxColumns(x, out, log);
+            return;
+        }
         if (out.dtype() == DType.F32) {
             float[] xs = (float[]) CpuBackend.array(x), os = (float[]) CpuBackend.array(out);
             Parallel.forRange(rows, grain(n), (from, to) -> {
@@ -90,6 +96,10 @@ final class SoftmaxRows {
         int[] dims = out.shape().dims();
         int n = dims[1], rows = dims[0] * dims[2];
         Rows rg = Rows.of(grad), ry = Rows.of(y), ro = Rows.of(out);
+        if (dims[2] > 1 && n > 1 && rg.innerStride == 1 && ry.innerStride == 1) {
+            softmaxBackwardColumns(grad, y, out, log);
+            return;
+        }
         if (out.dtype() == DType.F32) {
             float[] gs = (float[]) CpuBackend.array(grad), ys = (float[]) CpuBackend.array(y), os = (float[]) CpuBackend.array(out);
             Parallel.forRange(rows, grain(n), (from, to) -> {
@@ -118,6 +128,144 @@ final class SoftmaxRows {
             });
         } else {
             throw new IllegalArgumentException("softmaxBackward: needs F32 or F64, got " + out.dtype());
+        }
+    }
+
+    // ---- the softmax dimension not last: a row per vector lane ------------------------------------
+    // Where the inner dimension has unit stride, the rows of `width` adjacent inner indices are `width`
+    // adjacent columns: one vector holds one element of each, so each lane does one row's passes over
+    // k = 0 .. n - 1 in order, with no gathering. A task is one (outer, block of columns) pair.
+
+    private static void softmaxColumns(Operand x, Operand out, boolean log) {
+        int[] dims = out.shape().dims();
+        int outer = dims[0], n = dims[1], inner = dims[2];
+        Rows rx = Rows.of(x), ro = Rows.of(out);
+        boolean f32 = out.dtype() == DType.F32;
+        if (!f32 && out.dtype() != DType.F64) throw new IllegalArgumentException("softmax: needs F32 or F64, got " + out.dtype());
+        int width = f32 ? FL : DL, blocks = Math.ceilDiv(inner, width);
+        Object xs = CpuBackend.array(x), os = CpuBackend.array(out);
+        Parallel.forRange(outer * blocks, Math.max(1, Parallel.ELEMENTWISE_GRAIN / (n * width)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int o = t / blocks, i = (t - o * blocks) * width;
+                int xo = rx.offset + o * rx.outerStride + i, oo = ro.offset + o * ro.outerStride + i;
+                if (f32) forwardColumns((float[]) xs, xo, rx.step, (float[]) os, oo, ro.step, n, F.indexInRange(i, inner), log, F_ROWS.get()[3]);
+                else forwardColumns((double[]) xs, xo, rx.step, (double[]) os, oo, ro.step, n, D.indexInRange(i, inner), log, D_ROWS.get()[3]);
+            }
+        });
+    }
+
+    private static void softmaxBackwardColumns(Operand grad, Operand y, Operand out, boolean log) {
+        int[] dims = out.shape().dims();
+        int outer = dims[0], n = dims[1], inner = dims[2];
+        Rows rg = Rows.of(grad), ry = Rows.of(y), ro = Rows.of(out);
+        boolean f32 = out.dtype() == DType.F32;
+        if (!f32 && out.dtype() != DType.F64) throw new IllegalArgumentException("softmaxBackward: needs F32 or F64, got " + out.dtype());
+        int width = f32 ? FL : DL, blocks = Math.ceilDiv(inner, width);
+        Object gs = CpuBackend.array(grad), ys = CpuBackend.array(y), os = CpuBackend.array(out);
+        Parallel.forRange(outer * blocks, Math.max(1, Parallel.ELEMENTWISE_GRAIN / (n * width)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int o = t / blocks, i = (t - o * blocks) * width;
+                int go = rg.offset + o * rg.outerStride + i, yo = ry.offset + o * ry.outerStride + i, oo = ro.offset + o * ro.outerStride + i;
+                if (f32) backwardColumns((float[]) gs, go, rg.step, (float[]) ys, yo, ry.step, (float[]) os, oo, ro.step, n, F.indexInRange(i, inner),
+                        log, F_ROWS.get()[3]);
+                else backwardColumns((double[]) gs, go, rg.step, (double[]) ys, yo, ry.step, (double[]) os, oo, ro.step, n, D.indexInRange(i, inner),
+                        log, D_ROWS.get()[3]);
+            }
+        });
+    }
+
+    /**
+     * One lane per row: x's k-th elements at xo + k xStep, y's at yo + k yStep, the lanes of m. Lanes
+     * outside m read nothing (masked loads give 0) and are never stored.
+     */
+    static void forwardColumns(float[] x, int xo, int xStep, float[] y, int yo, int yStep, int n, VectorMask<Float> m, boolean log, float[] lanes) {
+        FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).intoArray(lanes, 0);
+        for (int k = 0; k < n; k++)
+            FloatVector.fromArray(F, lanes, 0).max(FloatVector.fromArray(F, x, xo + k * xStep, m)).intoArray(lanes, 0);
+        FloatVector max = FloatVector.fromArray(F, lanes, 0);
+        FloatVector.zero(F).intoArray(lanes, 0);
+        for (int k = 0; k < n; k++) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + k * xStep, m).sub(max));
+            e.intoArray(y, yo + k * yStep, m);
+            FloatVector.fromArray(F, lanes, 0).add(e).intoArray(lanes, 0);
+        }
+        if (log) {
+            for (int l = 0; l < FL; l++) lanes[l] = (float) StrictMath.log(lanes[l]);
+            FloatVector logSum = FloatVector.fromArray(F, lanes, 0);
+            for (int k = 0; k < n; k++)
+                FloatVector.fromArray(F, x, xo + k * xStep, m).sub(max).sub(logSum).intoArray(y, yo + k * yStep, m);
+        } else {
+            FloatVector sum = FloatVector.fromArray(F, lanes, 0);
+            for (int k = 0; k < n; k++)
+                FloatVector.fromArray(F, y, yo + k * yStep, m).div(sum).intoArray(y, yo + k * yStep, m);
+        }
+    }
+
+    /** The backward pass with one lane per row, laid out as in {@link #forwardColumns(float[], int, int, float[], int, int, int, VectorMask, boolean, float[])}. */
+    static void backwardColumns(float[] g, int go, int gStep, float[] y, int yo, int yStep, float[] out, int oo, int oStep, int n, VectorMask<Float> m,
+                                boolean log, float[] lanes) {
+        FloatVector.zero(F).intoArray(lanes, 0);
+        if (log) {
+            for (int k = 0; k < n; k++)
+                FloatVector.fromArray(F, lanes, 0).add(FloatVector.fromArray(F, g, go + k * gStep, m)).intoArray(lanes, 0);
+            FloatVector sum = FloatVector.fromArray(F, lanes, 0);
+            for (int k = 0; k < n; k++) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + k * yStep, m));
+                FloatVector.fromArray(F, g, go + k * gStep, m).sub(e.mul(sum)).intoArray(out, oo + k * oStep, m);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                FloatVector p = FloatVector.fromArray(F, g, go + k * gStep, m).mul(FloatVector.fromArray(F, y, yo + k * yStep, m));
+                FloatVector.fromArray(F, lanes, 0).add(p).intoArray(lanes, 0);
+            }
+            FloatVector dot = FloatVector.fromArray(F, lanes, 0);
+            for (int k = 0; k < n; k++)
+                FloatVector.fromArray(F, y, yo + k * yStep, m).mul(FloatVector.fromArray(F, g, go + k * gStep, m).sub(dot)).intoArray(out, oo + k * oStep, m);
+        }
+    }
+
+    static void forwardColumns(double[] x, int xo, int xStep, double[] y, int yo, int yStep, int n, VectorMask<Double> m, boolean log, double[] lanes) {
+        DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY).intoArray(lanes, 0);
+        for (int k = 0; k < n; k++)
+            DoubleVector.fromArray(D, lanes, 0).max(DoubleVector.fromArray(D, x, xo + k * xStep, m)).intoArray(lanes, 0);
+        DoubleVector max = DoubleVector.fromArray(D, lanes, 0);
+        DoubleVector.zero(D).intoArray(lanes, 0);
+        for (int k = 0; k < n; k++) {
+            DoubleVector e = VectorMath.exp(DoubleVector.fromArray(D, x, xo + k * xStep, m).sub(max));
+            e.intoArray(y, yo + k * yStep, m);
+            DoubleVector.fromArray(D, lanes, 0).add(e).intoArray(lanes, 0);
+        }
+        if (log) {
+            for (int l = 0; l < DL; l++) lanes[l] = StrictMath.log(lanes[l]);
+            DoubleVector logSum = DoubleVector.fromArray(D, lanes, 0);
+            for (int k = 0; k < n; k++)
+                DoubleVector.fromArray(D, x, xo + k * xStep, m).sub(max).sub(logSum).intoArray(y, yo + k * yStep, m);
+        } else {
+            DoubleVector sum = DoubleVector.fromArray(D, lanes, 0);
+            for (int k = 0; k < n; k++)
+                DoubleVector.fromArray(D, y, yo + k * yStep, m).div(sum).intoArray(y, yo + k * yStep, m);
+        }
+    }
+
+    static void backwardColumns(double[] g, int go, int gStep, double[] y, int yo, int yStep, double[] out, int oo, int oStep, int n, VectorMask<Double> m,
+                                boolean log, double[] lanes) {
+        DoubleVector.zero(D).intoArray(lanes, 0);
+        if (log) {
+            for (int k = 0; k < n; k++)
+                DoubleVector.fromArray(D, lanes, 0).add(DoubleVector.fromArray(D, g, go + k * gStep, m)).intoArray(lanes, 0);
+            DoubleVector sum = DoubleVector.fromArray(D, lanes, 0);
+            for (int k = 0; k < n; k++) {
+                DoubleVector e = VectorMath.exp(DoubleVector.fromArray(D, y, yo + k * yStep, m));
+                DoubleVector.fromArray(D, g, go + k * gStep, m).sub(e.mul(sum)).intoArray(out, oo + k * oStep, m);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                DoubleVector p = DoubleVector.fromArray(D, g, go + k * gStep, m).mul(DoubleVector.fromArray(D, y, yo + k * yStep, m));
+                DoubleVector.fromArray(D, lanes, 0).add(p).intoArray(lanes, 0);
+            }
+            DoubleVector dot = DoubleVector.fromArray(D, lanes, 0);
+            for (int k = 0; k < n; k++)
+                DoubleVector.fromArray(D, y, yo + k * yStep, m).mul(DoubleVector.fromArray(D, g, go + k * gStep, m).sub(dot)).intoArray(out, oo + k * oStep, m);
         }
     }
 
