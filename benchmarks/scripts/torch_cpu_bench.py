@@ -9,7 +9,7 @@ time.perf_counter_ns. The JSON has the same form as the Java harness's, joined o
     python torch_cpu_bench.py [--threads 2] [--warmup 3] [--warmup-seconds 1] [--runs 11]
                               [--sizes 256,512,1024,2048] [--elements 16777216] [--conv 8,32,64,64,32,3]
                               [--lif 32,1048576] [--fft2 64,32,256,256] [--fft-sizes 1024,4096,4099]
-                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,special,conv2d,conv-layers,train-ops,lif,fft]
+                              [--only sgemm,dgemm,gemm-shapes,add,mul-add-relu,sum,exp,tanh,sigmoid,special,softmax,conv2d,conv-layers,train-ops,lif,fft]
                               [--json FILE]
 """
 import argparse
@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "conv2d", "conv-layers", "train-ops", "lif", "fft"]
+OPS = ["sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "softmax", "conv2d", "conv-layers", "train-ops", "lif", "fft"]
 
 # Elements per 1-D FFT workload, [FFT_ELEMENTS // n, n] (CpuWorkloads.FFT_ELEMENTS).
 FFT_ELEMENTS = 1 << 22
@@ -133,6 +133,8 @@ def cases(args, torch):
             out.append((fn, fn, f"[{e}]", prepare_unary))
     if "special" in args.only:
         out.extend(special(torch, e))
+    if "softmax" in args.only:
+        out.extend(softmax(torch))
     if "conv2d" in args.only:
         n, c, h, w, o, k = args.conv
         pad = k // 2
@@ -285,6 +287,36 @@ def special(torch, e):
             return lambda: f(x)
         out.append((fn + "-f64", fn + " (F64)", f"[{e}] F64", prepare64))
     return out
+
+
+def softmax(torch):
+    """The softmax family as SideBySide.softmax times it (F32); the composed rows are Galvani's only."""
+    logits, vocab, middle = (256, 1000), (64, 32000), (32, 1000, 16)
+
+    def log_softmax():
+        x = torch.randn(*logits)
+        return lambda: torch.log_softmax(x, -1)
+
+    def softmax_vocab():
+        x = torch.randn(*vocab)
+        return lambda: torch.softmax(x, -1)
+
+    def softmax_dim1():
+        x = torch.randn(*middle)
+        return lambda: torch.softmax(x, 1)
+
+    def softmax_bwd():
+        y, g = torch.softmax(torch.randn(*logits), -1), torch.randn(*logits)
+        return lambda: torch.ops.aten._softmax_backward_data(g, y, -1, torch.float32)   # what softmax's autograd node runs
+
+    def log_softmax_bwd():
+        y, g = torch.log_softmax(torch.randn(*logits), -1), torch.randn(*logits)
+        return lambda: torch.ops.aten._log_softmax_backward_data(g, y, -1, torch.float32)
+    return [("log-softmax", "log-softmax, last dim", shape_str(logits), log_softmax),
+            ("softmax-vocab", "softmax, last dim", shape_str(vocab), softmax_vocab),
+            ("softmax-dim1", "softmax along dim 1", shape_str(middle), softmax_dim1),
+            ("softmax-bwd", "softmax backward, last dim", shape_str(logits), softmax_bwd),
+            ("log-softmax-bwd", "log-softmax backward, last dim", shape_str(logits), log_softmax_bwd)]
 
 
 def train_ops(torch):

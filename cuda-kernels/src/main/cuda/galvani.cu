@@ -12,3 +12,4 @@
 #include "conv.cu"
 #include "fft.cu"
 #include "delay.cu"
+#include "softmax.cu"

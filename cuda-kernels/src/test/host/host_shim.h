@@ -22,6 +22,7 @@ static Dim3 blockIdx{0,0,0}, threadIdx{0,0,0}, blockDim{1,1,1}, gridDim{1,1,1};
 inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((unsigned long long)a*b)>>32); }
 inline unsigned long long atomicCAS(unsigned long long* p, unsigned long long c, unsigned long long v) { unsigned long long o=*p; if(o==c)*p=v; return o; }
 template<typename T> T __shfl_down_sync(unsigned, T, int) { return T(0); }
+template<typename T> T __shfl_xor_sync(unsigned, T v, int) { return v; }   // never reached: one thread per row here
 inline void __syncthreads() {}
 struct float4 { float x, y, z, w; };
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }

@@ -3,7 +3,8 @@
 // loop or, for adjoint pairs, by <A x, y> = <x, Aᵀ y>. gather/index_select and scatter_add (exactly),
 // max/avg pooling forward and backward (exactly), im2col/col2im, the FFT layout kernels, and the DCLS
 // unfold/fold, kernel build/backward (sums and a central difference for dP) and integer delays, BOOL
-// unary and short reductions, and batch norm (block sums emulated by one thread per block). This
+// unary and short reductions, batch norm (block sums emulated by one thread per block), and softmax /
+// log-softmax forward and backward in each row mode (one thread per row here: the shuffles are not run). This
 // proves layouts, not numerics on a GPU: the cuda-tagged JUnit tests do that where a GPU is lent.
 #include "host_shim.h"
 #include "common.cuh"
@@ -18,6 +19,7 @@
 #include "conv.cu"
 #include "fft.cu"
 #include "delay.cu"
+#include "softmax.cu"
 static int fails = 0;
 #define CHECK(c, ...) do { if (!(c)) { fails++; if (fails < 30) { printf("FAIL %s:%d ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } } while (0)
 static double rnd() { return rand() / (double) RAND_MAX * 2 - 1; }
@@ -313,8 +315,55 @@ void test_integer_weight_gradient() {
     }
 }
 
+// Softmax on [outer, n, inner] views with any strides, in each row mode (with one thread per block every
+// mode runs one thread per row, so this checks the row addressing and the formulas, not the shuffles).
+typedef void (*SoftmaxForward)(const double*, double*, int, int, int, int, int, int, int);
+typedef void (*SoftmaxBackward)(const double*, const double*, double*, int, int, int, int, int, int, int, int, int, int);
+
+void test_softmax() {
+    SoftmaxForward forwards[3] = {softmax_forward_thread_f64, softmax_forward_warp_f64, softmax_forward_block_f64};
+    SoftmaxBackward backwards[3] = {softmax_backward_thread_f64, softmax_backward_warp_f64, softmax_backward_block_f64};
+    int sizes[4][3] = {{3, 7, 1}, {2, 5, 4}, {1, 1, 6}, {4, 33, 1}};
+    for (auto& sz : sizes) {
+        int outer = sz[0], n = sz[1], inner = sz[2], total = outer * n * inner;
+        for (int layout = 0; layout < 2; layout++) {
+            // layout 0: contiguous; 1: stored as [n, outer, inner] (rows strided by outer * inner) after 3 unused elements
+            int off = layout ? 3 : 0, so = layout ? inner : n * inner, sn = layout ? outer * inner : inner, si = 1;
+            std::vector<double> x(total + off), g(total + off), y(total + off, 0.0);
+            for (auto& v : x) v = rnd() * 4;
+            for (auto& v : g) v = rnd();
+            for (int log = 0; log < 2; log++) for (int mode = 0; mode < 3; mode++) {
+                std::vector<double> out(total, -7), dx(total, -7);
+                forwards[mode](x.data() + off, out.data(), outer, n, inner, so, sn, si, log);
+                for (int e = 0; e < total; e++) y[off + e] = out[e];                // the output as y, contiguous after off
+                backwards[mode](g.data() + off, y.data() + off, dx.data(), outer, n, inner, so, sn, si, n * inner, inner, 1, log);
+                for (int o = 0; o < outer; o++) for (int i = 0; i < inner; i++) {
+                    double m = -INFINITY, s = 0, sg = 0, sgy = 0;
+                    for (int k = 0; k < n; k++) m = std::max(m, x[off + o * so + k * sn + i * si]);
+                    for (int k = 0; k < n; k++) s += exp(x[off + o * so + k * sn + i * si] - m);
+                    for (int k = 0; k < n; k++) {
+                        int at = (o * n + k) * inner + i;
+                        double gv = g[off + o * so + k * sn + i * si];
+                        sg += gv;
+                        sgy += gv * out[at];
+                    }
+                    for (int k = 0; k < n; k++) {
+                        int at = (o * n + k) * inner + i;
+                        double xv = x[off + o * so + k * sn + i * si], gv = g[off + o * so + k * sn + i * si];
+                        double want = log ? xv - m - ::log(s) : exp(xv - m) / s;
+                        CHECK(fabs(out[at] - want) < 1e-12, "softmax mode %d log %d [%d, %d, %d] layout %d: %g vs %g", mode, log, outer, n, inner, layout, out[at], want);
+                        double wantDx = log ? gv - exp(out[at]) * sg : out[at] * (gv - sgy);
+                        CHECK(fabs(dx[at] - wantDx) < 1e-12, "softmax backward mode %d log %d: %g vs %g", mode, log, dx[at], wantDx);
+                    }
+                }
+            }
+        }
+    }
+}
+
 int main() {
     test_batch_norm();
+    test_softmax();
     test_integer_weight_gradient();
     test_bool();
     test_gather(); test_scatter(); test_pool(); test_conv(); test_fft_layouts(); test_dcls();

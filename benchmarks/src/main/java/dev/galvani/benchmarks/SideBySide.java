@@ -5,6 +5,7 @@ import dev.galvani.tensor.Activations;
 import dev.galvani.tensor.DType;
 import dev.galvani.tensor.Device;
 import dev.galvani.tensor.Generator;
+import dev.galvani.tensor.Softmax;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.cpu.Parallel;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class SideBySide {
     private SideBySide() {}
 
     /** The workload families, in the order they run and are reported. */
-    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "conv2d", "conv-layers", "train-ops", "lif", "fft");
+    public static final List<String> OPS = List.of("sgemm", "dgemm", "gemm-shapes", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid", "special", "softmax", "conv2d", "conv-layers", "train-ops", "lif", "fft");
 
     /**
      * What to time. {@code conv} is {N, C, H, W, O, K}: input [N, C, H, W], weight [O, C, K, K],
@@ -256,6 +257,7 @@ public final class SideBySide {
                     return () -> CpuWorkloads.unary(fn, x);
                 }));
         if (c.runs("special")) special(cases, e);
+        if (c.runs("softmax")) softmax(cases);
         if (c.runs("conv2d")) {
             int[] v = c.conv();
             int n = v[0], ch = v[1], h = v[2], w = v[3], o = v[4], k = v[5];
@@ -346,6 +348,44 @@ public final class SideBySide {
                 Tensor x = Tensor.randn(new Generator(43), DType.F64, Device.CPU, e);
                 return () -> CpuWorkloads.unary(fn, x);
             }));
+    }
+
+    /**
+     * The softmax kernel family (issue 8): log-softmax over a classifier's [256, 1000] logits, softmax over
+     * [64, 32000] (a vocabulary), softmax along the middle dimension of [32, 1000, 16], both backward
+     * passes, and the composed forms the family replaced, against torch.softmax / log_softmax and aten's
+     * _softmax_backward_data / _log_softmax_backward_data (what their autograd nodes run). F32.
+     */
+    private static void softmax(List<Case> cases) {
+        int[] logits = {256, 1000}, vocab = {64, 32000}, middle = {32, 1000, 16};
+        cases.add(new Case("log-softmax", "log-softmax, last dim", Arrays.toString(logits), () -> {
+            Tensor x = Tensor.randn(new Generator(50), logits);
+            return () -> Softmax.logSoftmax(x, -1);
+        }));
+        cases.add(new Case("log-softmax-composed", "log-softmax composed: x - logsumexp(x) (the form before the kernel)", Arrays.toString(logits), () -> {
+            Tensor x = Tensor.randn(new Generator(50), logits);
+            return () -> Softmax.composedLogSoftmax(x, -1);
+        }));
+        cases.add(new Case("softmax-vocab", "softmax, last dim", Arrays.toString(vocab), () -> {
+            Tensor x = Tensor.randn(new Generator(51), vocab);
+            return () -> Softmax.softmax(x, -1);
+        }));
+        cases.add(new Case("softmax-vocab-composed", "softmax composed: exp(x - max) / sum (the form before the kernel)", Arrays.toString(vocab), () -> {
+            Tensor x = Tensor.randn(new Generator(51), vocab);
+            return () -> Softmax.composedSoftmax(x, -1);
+        }));
+        cases.add(new Case("softmax-dim1", "softmax along dim 1", Arrays.toString(middle), () -> {
+            Tensor x = Tensor.randn(new Generator(52), middle);
+            return () -> Softmax.softmax(x, 1);
+        }));
+        cases.add(new Case("softmax-bwd", "softmax backward, last dim", Arrays.toString(logits), () -> {
+            Tensor y = Softmax.softmax(Tensor.randn(new Generator(53), logits), -1), g = Tensor.randn(new Generator(54), logits);
+            return () -> Softmax.softmaxBackward(g, y, -1);
+        }));
+        cases.add(new Case("log-softmax-bwd", "log-softmax backward, last dim", Arrays.toString(logits), () -> {
+            Tensor y = Softmax.logSoftmax(Tensor.randn(new Generator(53), logits), -1), g = Tensor.randn(new Generator(54), logits);
+            return () -> Softmax.logSoftmaxBackward(g, y, -1);
+        }));
     }
 
     /** The per-operation costs of a Fashion-MNIST training step (CpuWorkloads' STEP_ shapes). */

@@ -28,7 +28,8 @@ class SideBySideTest {
 
         assertEquals(results, seen);
         assertEquals(List.of("sgemm-8", "sgemm-16", "dgemm-8", "dgemm-16", "gemm-1x128x3136x128", "gemm-32x128x64x128", "gemm-144x20x32x32", "add", "mul-add-relu", "sum", "exp", "tanh", "sigmoid",
-                        "erf", "gelu", "expm1", "log1p", "gelu-bwd", "gelu-bwd-composed", "relu-bwd", "relu-bwd-composed", "exp-f64", "tanh-f64", "conv2d",
+                        "erf", "gelu", "expm1", "log1p", "gelu-bwd", "gelu-bwd-composed", "relu-bwd", "relu-bwd-composed", "exp-f64", "tanh-f64",
+                        "log-softmax", "log-softmax-composed", "softmax-vocab", "softmax-vocab-composed", "softmax-dim1", "softmax-bwd", "log-softmax-bwd", "conv2d",
                         "conv-fwd", "conv-dx", "conv-dw", "cnn1-fwd", "cnn1-dw", "cnn2-fwd", "cnn2-dx", "cnn2-dw",
                         "step-relu", "step-relu-bwd", "step-conv", "step-conv-dx", "step-fc", "lif", "lif-composed", "triad",
                         "rfft2", "rfft-16", "fft-16", "rfft-17", "fft-17"),

@@ -6,6 +6,7 @@ import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.GradMode;
 import dev.galvani.tensor.Normalization;
 import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Softmax;
 import dev.galvani.tensor.Tensor;
 import java.util.Arrays;
 
@@ -148,18 +149,18 @@ public final class F {
      */
     public static Tensor elu(Tensor x, double alpha) { return Tensor.where(x.le(0L), x.clampMax(0).expm1().mul(alpha), x); }
 
-    /** {@code exp(x - max) / sum} along {@code dim}, as {@code F.softmax(x, dim)}; differentiable. */
-    public static Tensor softmax(Tensor x, int dim) {
-        Tensor shifted = x.sub(x.amax(dim, true).detach());
-        Tensor e = shifted.exp();
-        return e.div(e.sum(dim, true));
-    }
+    /**
+     * {@code exp(x - max) / sum} along {@code dim}, as {@code F.softmax(x, dim)}; differentiable. One
+     * kernel where the device has {@code SoftmaxKernels}, else composed ({@link Softmax#softmax}).
+     */
+    public static Tensor softmax(Tensor x, int dim) { return Softmax.softmax(x, dim); }
 
     /**
-     * {@code x - logsumexp(x)} along {@code dim}, the log of softmax without its overflow, as
-     * {@code F.log_softmax(x, dim)}; differentiable.
+     * {@code (x - max) - log(sum(exp(x - max)))} along {@code dim}, the log of softmax without its
+     * overflow, as {@code F.log_softmax(x, dim)}; differentiable. One kernel where the device has
+     * {@code SoftmaxKernels}, else composed ({@link Softmax#logSoftmax}).
      */
-    public static Tensor logSoftmax(Tensor x, int dim) { return x.sub(x.logsumexp(dim, true)); }
+    public static Tensor logSoftmax(Tensor x, int dim) { return Softmax.logSoftmax(x, dim); }
 
     // ================================ regularisation and normalisation ================================
 

@@ -200,6 +200,21 @@ public final class Ops {
         @Override public String name() { return "geluBackward"; }
     }
 
+    // ---- softmax -------------------------------------------------------------------------------
+
+    /** Softmax ({@code log} false) or log-softmax ({@code log} true) along {@code dim}, as one op. Inputs (x). */
+    public record Softmax(int dim, boolean log) implements Op {
+        @Override public String name() { return log ? "logSoftmax" : "softmax"; }
+    }
+
+    /**
+     * The backward pass of {@link Softmax} as one op: {@code y (g - sum(g y))}, or {@code g - exp(y) sum(g)}
+     * for log-softmax, sums along {@code dim}. Inputs (grad, y), y the forward output.
+     */
+    public record SoftmaxBackward(int dim, boolean log) implements Op {
+        @Override public String name() { return log ? "logSoftmaxBackward" : "softmaxBackward"; }
+    }
+
     // ---- normalisation -------------------------------------------------------------------------
 
     /**

@@ -16,6 +16,7 @@ import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.Pool2dSpec;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SoftmaxKernels;
 import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
@@ -208,6 +209,20 @@ public final class CpuKernelFamilies {
 
         @Override public void geluBackward(Operand grad, Operand x, Operand out) {
             Fence.run(() -> ActivationGradKernels.geluBackward(grad, x, out), grad, x, out);
+        }
+    }
+
+    /** The CPU {@link SoftmaxKernels}: softmax, log-softmax and their backward passes, a row per thread in vector lanes ({@code SoftmaxRows}). */
+    public static final class Softmax extends CpuProvider<SoftmaxKernels> implements SoftmaxKernels {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Softmax() { super(SoftmaxKernels.class); }
+
+        @Override public void softmax(Operand x, Operand out, boolean log) {
+            Fence.run(() -> SoftmaxRows.softmax(x, out, log), x, out);
+        }
+
+        @Override public void softmaxBackward(Operand grad, Operand output, Operand out, boolean log) {
+            Fence.run(() -> SoftmaxRows.softmaxBackward(grad, output, out, log), grad, output, out);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.galvani.tensor.backend.NormalizationKernels;
 import dev.galvani.tensor.backend.Operand;
 import dev.galvani.tensor.backend.OptimizerKernels;
 import dev.galvani.tensor.backend.PoolingKernels;
+import dev.galvani.tensor.backend.SoftmaxKernels;
 import dev.galvani.tensor.backend.SpectralKernels;
 import dev.galvani.tensor.backend.SpikingKernels;
 
@@ -19,8 +20,8 @@ import dev.galvani.tensor.backend.SpikingKernels;
  * front end's choice). Here: the multi-step LIF (lif.cu), convolution (conv.cu + GEMM,
  * {@code CudaConvolution}), pooling (pool.cu, {@code CudaPooling}), batch norm (norm.cu,
  * {@code CudaNormalization}), the Adam step (optim.cu, {@code CudaOptimizers}), the FFTs (cuFFT,
- * {@code CudaSpectral}) and the DCLS delays (delay.cu, {@code CudaDelays}): the twins of the CPU's
- * families in {@code CpuKernelFamilies}.
+ * {@code CudaSpectral}), the DCLS delays (delay.cu, {@code CudaDelays}) and softmax (softmax.cu,
+ * {@code CudaSoftmax}): the twins of the CPU's families in {@code CpuKernelFamilies}.
  */
 public final class CudaKernelFamilies {
 
@@ -108,6 +109,18 @@ public final class CudaKernelFamilies {
         @Override public String deviceType() { return "cuda"; }
 
         @Override public OptimizerKernels create(Backend backend) { return new CudaOptimizers((CudaBackend) backend); }
+    }
+
+    /** {@link SoftmaxKernels} on CUDA: softmax, log-softmax and their backward passes, a thread, warp or block per row (softmax.cu). */
+    public static final class Softmax implements KernelProvider<SoftmaxKernels> {
+        /** Creates the provider; ServiceLoader calls it. */
+        public Softmax() {}
+
+        @Override public Class<SoftmaxKernels> family() { return SoftmaxKernels.class; }
+
+        @Override public String deviceType() { return "cuda"; }
+
+        @Override public SoftmaxKernels create(Backend backend) { return new CudaSoftmax((CudaBackend) backend); }
     }
 
     /** The LIF kernels of one device. */

@@ -82,5 +82,7 @@ final class Kernels {
     static final Signature DCLS_INTEGER_BACKWARD_WEIGHT = new Signature("dcls_integer_backward_weight_", PTR, PTR, PTR, PTR, I64, I32, I32, I32, I32,
             I32, I32);
     static final Signature DCLS_INTEGER_STEP = new Signature("dcls_integer_step_", PTR, I32, PTR, PTR, PTR, I64, I32, I32, I32, I32);
+    static final Signature SOFTMAX_FORWARD = new Signature("softmax_forward_", PTR, PTR, I32, I32, I32, I32, I32, I32, I32);
+    static final Signature SOFTMAX_BACKWARD = new Signature("softmax_backward_", PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32);
     static final Signature ADAM_STEP = new Signature("adam_step_", PTR, PTR, PTR, PTR, PTR, I64, F64, F64, F64, F64, F64, F64, F64, I32, I32);
 }

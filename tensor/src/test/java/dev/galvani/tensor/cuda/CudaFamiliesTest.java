@@ -13,6 +13,8 @@ import dev.galvani.tensor.Generator;
 import dev.galvani.tensor.Normalization;
 import dev.galvani.tensor.OptimizerUpdates;
 import dev.galvani.tensor.Pooling;
+import dev.galvani.tensor.Softmax;
+import dev.galvani.tensor.backend.SoftmaxKernels;
 import dev.galvani.tensor.Tensor;
 import dev.galvani.tensor.Convolution;
 import dev.galvani.tensor.backend.Conv2dSpec;
@@ -64,6 +66,7 @@ class CudaFamiliesTest {
         assertTrue(backend.kernels(PoolingKernels.class).orElseThrow() instanceof CudaPooling);
         assertTrue(backend.kernels(NormalizationKernels.class).orElseThrow() instanceof CudaNormalization);
         assertTrue(backend.kernels(OptimizerKernels.class).orElseThrow() instanceof CudaOptimizers);
+        assertTrue(backend.kernels(SoftmaxKernels.class).orElseThrow() instanceof CudaSoftmax);
     }
 
     @Test
@@ -391,6 +394,58 @@ class CudaFamiliesTest {
                 assertArrayEquals(v.toDoubleArray(), vg.toDoubleArray(), what + " exp_avg_sq");
                 if (vmax != null) assertArrayEquals(vmax.toDoubleArray(), vmaxg.toDoubleArray(), what + " max_exp_avg_sq");
             }
+        }
+    }
+
+    /**
+     * Softmax and log-softmax, forward and backward, against the CPU's kernels in every launch mode of
+     * {@link CudaSoftmax}: a warp per row (rows up to 1024), a block of 256 and of 1024 threads (long
+     * rows), a thread per row (many rows along a middle dimension), a block per strided row (few of
+     * them), rows of one element, a transposed input, rows near 1000 and rows holding -inf. The sums
+     * run in another order on the GPU, so values agree to a few ulps of the sum, not bit for bit.
+     */
+    @Test
+    void softmaxMatchesTheCpu() {
+        Map<String, Long> before = backend.hostFallbacks();
+        Generator g = new Generator(16);
+        int[][] shapes = {{300, 1000}, {7, 5000}, {3, 70000}, {64, 100, 129}, {2, 3000, 3}, {5000, 1}, {1000, 300}};
+        int[] dims = {-1, -1, -1, 1, 1, 1, 0};
+        for (DType dt : new DType[]{DType.F32, DType.F64}) {
+            double rtol = dt == DType.F32 ? 1e-4 : 1e-11;
+            for (int c = 0; c < shapes.length; c++) {
+                int dim = dims[c];
+                Tensor x = Tensor.randn(g, dt, shapes[c]).mul(4);
+                if (c == 0) x = x.add(1000);                                      // exp(x) would overflow without the shift
+                if (c == 6) x = x.t().contiguous().t();                           // softmax along rows of stride 1000
+                if (c == 1) x = Tensor.where(Tensor.rand(g, dt, shapes[c]).lt(0.3), Double.NEGATIVE_INFINITY, x);
+                for (boolean log : new boolean[]{false, true}) {
+                    String what = dt + (log ? " logSoftmax " : " softmax ") + x.shape() + " dim " + dim;
+                    Tensor yc = log ? Softmax.logSoftmax(x, dim) : Softmax.softmax(x, dim);
+                    Tensor yg = log ? Softmax.logSoftmax(x.to(GPU), dim) : Softmax.softmax(x.to(GPU), dim);
+                    near(yc, yg, rtol, what);
+                    Tensor gy = Tensor.randn(g, dt, shapes[c]);
+                    Tensor ycFinite = Tensor.where(yc.abs().eq(Double.POSITIVE_INFINITY), -30.0, yc), ygFinite = ycFinite.to(GPU);   // exp(-inf) = 0 either way
+                    Tensor dc = log ? Softmax.logSoftmaxBackward(gy, ycFinite, dim) : Softmax.softmaxBackward(gy, ycFinite, dim);
+                    Tensor dg = log ? Softmax.logSoftmaxBackward(gy.to(GPU), ygFinite, dim) : Softmax.softmaxBackward(gy.to(GPU), ygFinite, dim);
+                    near(dc, dg, rtol, what + " backward");
+                }
+            }
+        }
+        assertEquals(before, backend.hostFallbacks(), "no host fallback");
+    }
+
+    /**
+     * Infinities at the same places, and |cpu - gpu| within rtol (|cpu| + mean |cpu|) elsewhere: relative
+     * for each element, with the tensor's scale as the floor where a difference cancels.
+     */
+    static void near(Tensor cpu, Tensor gpu, double rtol, String what) {
+        double[] a = cpu.toDoubleArray(), b = gpu.toDoubleArray();
+        assertEquals(a.length, b.length, what + ": length");
+        double scale = 0;
+        for (double v : a) if (Double.isFinite(v)) scale += Math.abs(v) / a.length;
+        for (int i = 0; i < a.length; i++) {
+            if (Double.isInfinite(a[i])) assertEquals(a[i], b[i], what + " [" + i + "]");
+            else assertTrue(Math.abs(a[i] - b[i]) <= rtol * (Math.abs(a[i]) + scale), what + " [" + i + "]: CPU " + a[i] + ", GPU " + b[i]);
         }
     }
 

@@ -92,6 +92,10 @@ class KernelSourceTest {
                         Kernels.DCLS_FOLD, Kernels.DCLS_INTEGER_FORWARD, Kernels.DCLS_INTEGER_BACKWARD_INPUT, Kernels.DCLS_INTEGER_BACKWARD_WEIGHT,
                         Kernels.DCLS_INTEGER_STEP))
                     used.add(CudaBackend.named(family, dt));
+                for (CudaSoftmax.Mode mode : CudaSoftmax.Mode.values()) {
+                    used.add(Kernels.SOFTMAX_FORWARD.named("softmax_forward_" + mode.kernelPart() + "_" + s));
+                    used.add(Kernels.SOFTMAX_BACKWARD.named("softmax_backward_" + mode.kernelPart() + "_" + s));
+                }
             }
         }
         used.addAll(List.of(Kernels.UNARY_CONTIGUOUS, Kernels.BINARY_CONTIGUOUS, Kernels.RANDOM.named("random_bits64"), Kernels.RANDOM_INTEGERS, Kernels.DGEMM));

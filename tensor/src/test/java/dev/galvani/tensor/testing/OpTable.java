@@ -45,6 +45,7 @@ public final class OpTable {
         convolutionOps(t);
         poolingBackwardOps(t);
         activationBackwardOps(t);
+        softmaxOps(t);
         normalizationOps(t);
         optimizerOps(t);
         spikingOps(t);
@@ -547,6 +548,84 @@ public final class OpTable {
             }
             return s;
         }));
+    }
+
+    /**
+     * Softmax and log-softmax along every dimension of a 3-D input in each layout, a long row (vector
+     * loop and masked tail), rows of one element and rows near 1000 (exp would overflow without the
+     * shift); their backward passes with independent (g, y), g also strided. References: per-row
+     * loops in double ({@link #softmaxRef}, {@link #softmaxBackwardRef}).
+     */
+    private static void softmaxOps(List<OpInfo> t) {
+        for (boolean log : new boolean[]{false, true}) {
+            String name = log ? "logSoftmax" : "softmax";
+            t.add(new OpInfo(name, FLOATS, true, (in, dt) -> {
+                List<Sample> s = new ArrayList<>();
+                Tensor x = in.uniform(dt, -5, 5, 2, 3, 5);
+                for (int dim : new int[]{0, 1, -1})
+                    for (Inputs.Layout l : in.layouts(x))
+                        s.add(sample(name + " dim " + dim + " " + l.name(), l.tensor(), v -> softmaxOp(v, dim, log), a -> softmaxRef(a, dim, log), dt));
+                s.add(sample(name + " long row", in.uniform(dt, -5, 5, 2, 1003), v -> softmaxOp(v, 1, log), a -> softmaxRef(a, 1, log), dt, Tolerance.LOOSE));
+                s.add(sample(name + " n = 1", in.uniform(dt, -5, 5, 4, 1), v -> softmaxOp(v, 1, log), a -> softmaxRef(a, 1, log), dt));
+                s.add(sample(name + " near 1000", in.uniform(dt, 995, 1005, 3, 37), v -> softmaxOp(v, -1, log), a -> softmaxRef(a, -1, log), dt, Tolerance.LOOSE));
+                return s;
+            }));
+            String back = name + "Backward";
+            t.add(new OpInfo(back, FLOATS, true, (in, dt) -> {
+                List<Sample> s = new ArrayList<>();
+                for (int[] shape : new int[][]{{2, 3, 5}, {2, 1003}, {5, 7}})
+                    for (int dim = 0; dim < shape.length; dim++) {
+                        int d = dim;
+                        boolean strided = shape[0] == 5;
+                        Tensor g = strided ? in.uniform(dt, -1, 1, shape[1], shape[0]).t() : in.uniform(dt, -1, 1, shape);
+                        Tensor y = log ? in.uniform(dt, -4, 0, shape) : in.uniform(dt, 0, 1, shape);
+                        s.add(new Sample(back + " dim " + d + " " + g.shape() + (strided ? " (non-contiguous)" : ""), List.of(g, y),
+                                v -> log ? dev.galvani.tensor.Softmax.logSoftmaxBackward(v.get(0), v.get(1), d)
+                                        : dev.galvani.tensor.Softmax.softmaxBackward(v.get(0), v.get(1), d),
+                                v -> softmaxBackwardRef(v.get(0), v.get(1), d, log), dt, Tolerance.LOOSE));
+                    }
+                return s;
+            }));
+        }
+    }
+
+    private static Tensor softmaxOp(Tensor x, int dim, boolean log) {
+        return log ? dev.galvani.tensor.Softmax.logSoftmax(x, dim) : dev.galvani.tensor.Softmax.softmax(x, dim);
+    }
+
+    /** The values of index i's row along dim d. */
+    private static double[] rowOf(NdArray a, int[] i, int d) {
+        double[] r = new double[a.shape[d]];
+        int[] j = i.clone();
+        for (int k = 0; k < r.length; k++) {
+            j[d] = k;
+            r[k] = a.get(j);
+        }
+        return r;
+    }
+
+    /** exp(x - m) / sum(exp(x - m)), or (x - m) - log(sum), per row along dim, in double. */
+    public static NdArray softmaxRef(NdArray a, int dim, boolean log) {
+        int d = dim < 0 ? dim + a.rank() : dim;
+        return NdArray.build(a.shape, i -> {
+            double[] row = rowOf(a, i, d);
+            double m = Double.NEGATIVE_INFINITY, sum = 0;
+            for (double v : row) m = Math.max(m, v);
+            for (double v : row) sum += Math.exp(v - m);
+            double x = a.get(i);
+            return log ? x - m - Math.log(sum) : Math.exp(x - m) / sum;
+        });
+    }
+
+    /** y (g - sum(g y)), or g - exp(y) sum(g), per row along dim, in double. */
+    public static NdArray softmaxBackwardRef(NdArray g, NdArray y, int dim, boolean log) {
+        int d = dim < 0 ? dim + g.rank() : dim;
+        return NdArray.build(g.shape, i -> {
+            double[] gr = rowOf(g, i, d), yr = rowOf(y, i, d);
+            double s = 0;
+            for (int k = 0; k < gr.length; k++) s += log ? gr[k] : gr[k] * yr[k];
+            return log ? g.get(i) - Math.exp(y.get(i)) * s : y.get(i) * (g.get(i) - s);
+        });
     }
 
     // ============================== normalisation ==============================
