@@ -12,15 +12,20 @@ import dev.galvani.tensor.TensorScope;
 /**
  * Linear and convolution layers whose input is spikes (every element 0 or 1) keep that input for
  * their weight gradient as one byte per element instead of a float (SpikingJelly's spike-op layers
- * do the same): the graph holds a quarter of the bytes, and the backward unpacks it to the exact
- * same floats, so every gradient is bit for bit the ordinary layer's. The operations of the backward
- * are those of the ordinary derivative rules, call for call.
+ * do the same), and give the float spikes back once consumed: the backward unpacks the bytes to the
+ * exact same floats, so every gradient is bit for bit the ordinary layer's (the operations of the
+ * backward are those of the ordinary derivative rules, call for call).
  *
- * <p>What it saves today: the bytes this layer saves for its backward (a quarter). What it does not
- * save yet: the float spikes themselves, because every recorded node still holds its inputs and
- * outputs (the neuron's node its spikes, the pooling node its input), and a step's
- * {@code TensorScope} owns them until the step ends. Once nodes keep only what their derivative
- * rules read, the float spikes die after the forward and the saving becomes the allocator's.
+ * <p>The saving is made deterministic, not left to the garbage collector: after the layer has made
+ * its byte copy, the float input's memory goes back to the allocator at once
+ * ({@link TensorScope#releaseUnread}) when no pending derivative rule reads its values (the neuron's
+ * rule reads the membrane, not the spikes; views, flattening and max pooling read only shapes;
+ * this layer's rule reads its byte copy), the step's innermost scope owns it and the input covers
+ * its whole storage. That saves 3 bytes per spike element (4 for the float, less 1 for the byte)
+ * for the whole forward and backward. Otherwise (parameters, tensors of an enclosing scope or of
+ * none, spikes a derivative rule still reads) nothing is released and only the byte copy differs.
+ * A later read of released spikes fails with a message that names this layer and suggests turning
+ * {@link MultiStep#compactSpikes} off.
  */
 public final class CompactSpikes {
 
@@ -39,17 +44,34 @@ public final class CompactSpikes {
         return GradMode.isEnabled() && weight.requiresGrad() && isBinary(x);
     }
 
-    /** y = x Wᵀ + b for spikes x [M, in], keeping x as bytes for dL/dW. */
+    /**
+     * y = x Wᵀ + b for spikes x [M, in], keeping x as bytes for dL/dW; x's memory is given back once
+     * consumed when no graph reads it (see the class comment), so x must not be read afterwards.
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         if (x.dim() != 2) throw new IllegalArgumentException("CompactSpikes.linear: expects x [M, in], got " + x.shape());
         Linear f = new Linear(x, bias != null);
-        return bias == null ? f.apply(x, weight) : f.apply(x, weight, bias);
+        Tensor y = bias == null ? f.apply(x, weight) : f.apply(x, weight, bias);
+        releaseConsumed(x, "Linear");
+        return y;
     }
 
-    /** conv2d(x, W, b) for spikes x [N, C, H, W], keeping x as bytes for dL/dW. */
+    /**
+     * conv2d(x, W, b) for spikes x [N, C, H, W], keeping x as bytes for dL/dW; x's memory is given
+     * back once consumed when no graph reads it (see the class comment), so x must not be read afterwards.
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dSpec spec) {
         Conv f = new Conv(x, bias != null, spec);
-        return bias == null ? f.apply(x, weight) : f.apply(x, weight, bias);
+        Tensor y = bias == null ? f.apply(x, weight) : f.apply(x, weight, bias);
+        releaseConsumed(x, "Conv2d");
+        return y;
+    }
+
+    /** Gives the consumed float spikes back when that is safe ({@link TensorScope#releaseUnread}); returns the bytes. */
+    static long releaseConsumed(Tensor x, String layer) {
+        return TensorScope.releaseUnread(x, "these spikes " + x.shape() + " were given back after a compact-spike " + layer
+                + " consumed them (MultiStep.compactSpikes(true) keeps only their byte copy); to read them after that layer, "
+                + "turn compactSpikes off for it or clone them before it");
     }
 
     /** One call's facts about its input (a Function object per call, so fields are per call). */

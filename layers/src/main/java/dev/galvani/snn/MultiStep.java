@@ -39,9 +39,14 @@ public class MultiStep extends Module {
 
     /**
      * Whether a Linear or Conv2d layer keeps a spike input (all 0 and 1) for its weight gradient as
-     * one byte per element ({@link CompactSpikes}: the results are bit for bit the same). Off by
-     * default: today every recorded node also holds its own inputs and outputs, so the float spikes
-     * stay reachable until the backward and the byte copy saves nothing yet (see CompactSpikes).
+     * one byte per element ({@link CompactSpikes}), off by default. With it on, the float spikes
+     * entering the layer are given back to the allocator once the layer has consumed them, when no
+     * pending derivative rule reads them (neurons, views and max pooling do not) and the step's
+     * innermost {@code TensorScope} owns them: 3 bytes per spike element less for the rest of the
+     * forward and the backward, with every gradient bit for bit the same. The contract: nothing reads
+     * those spikes after this layer (a residual connection or user code that does fails with a
+     * message saying so; turn it off there). Spike monitors, firing rates and energy counts are
+     * taken at the neuron, before the layer, and are unchanged.
      */
     public MultiStep compactSpikes(boolean compact) {
         this.compactSpikes = compact;

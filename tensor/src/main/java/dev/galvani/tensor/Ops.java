@@ -60,26 +60,51 @@ public final class Ops {
     /** The same elements in another shape (reshape, view, squeeze, unsqueeze, flatten). Inputs (x). */
     public record View() implements Op {
         @Override public String name() { return "view"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Output dimension i is input dimension {@code dims[i]}. Inputs (x). */
     public record Permute(int[] dims) implements Op {
         @Override public String name() { return "permute"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Size-1 dimensions broadcast (and leading dimensions added) without copying. Inputs (x). */
     public record Expand() implements Op {
         @Override public String name() { return "expand"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** x[start::step] along {@code dim} (narrow and slice). Inputs (x). */
     public record Slice(int dim, int start, int step) implements Op {
         @Override public String name() { return "slice"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Index {@code index} of dimension {@code dim}, which is removed. Inputs (x). */
     public record Select(int dim, int index) implements Op {
         @Override public String name() { return "select"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     // ---- reductions and scans ------------------------------------------------------------------
@@ -138,11 +163,21 @@ public final class Ops {
     /** Inputs (x). */
     public record Flip(int[] dims) implements Op {
         @Override public String name() { return "flip"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Constant padding, PyTorch's order of {@code pads} (negative entries crop). Inputs (x). */
     public record PadConstant(int[] pads) implements Op {
         @Override public String name() { return "padConstant"; }
+
+        /** Its rule reads only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
     }
 
     // ---- convolution and pooling ---------------------------------------------------------------
@@ -168,11 +203,18 @@ public final class Ops {
     /** Values of max pooling; {@code indices} holds each maximum's flat h * W + w position. Inputs (x). */
     public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements Op {
         @Override public String name() { return "maxPool2d"; }
+
+        /** Its rule scatters the gradient to {@code indices}, reading only the input's shape. */
+        @Override public boolean readsInput(int i) { return false; }
+        /** Its rule reads no output. */
+        @Override public boolean readsOutput(int i) { return false; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(indices); }
     }
 
     /** The gradient of max pooling (linear in gradOut). Inputs (gradOut). */
     public record MaxPool2dBackward(Pool2dSpec spec, Tensor indices) implements Op {
         @Override public String name() { return "maxPool2dBackward"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(indices); }
     }
 
     /** Inputs (x). */
@@ -193,6 +235,7 @@ public final class Ops {
      */
     public record ReluBackward(Tensor output) implements Op {
         @Override public String name() { return "reluBackward"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(output); }
     }
 
     /** GELU's backward as one op: grad (Φ(x) + x φ(x)). Inputs (grad, x). */
@@ -208,6 +251,7 @@ public final class Ops {
      */
     public record BatchNorm(Tensor mean, Tensor invstd, boolean batchStats, double eps) implements Op {
         @Override public String name() { return "batchNorm"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(mean, invstd); }
     }
 
     // ---- spiking -------------------------------------------------------------------------------
@@ -224,6 +268,15 @@ public final class Ops {
      */
     public record Lif(LifSpec spec, Tensor h, Tensor v0) implements Op {
         @Override public String name() { return spec.kind() == LifSpec.Kind.IF ? "multiStepIF" : "multiStepLIF"; }
+
+        /**
+         * Its rule reads the membrane sequence (output 1, PLIF's post-reset V) and never the spikes
+         * (output 0) nor the last membrane (output 2): the kernel's reverse recurrence works from
+         * {@code h}, and a recorded backward recomputes the neuron from the inputs (x, v0, k), which
+         * are therefore all read.
+         */
+        @Override public boolean readsOutput(int i) { return i == 1; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(h, v0); }
     }
 
     // ---- learnable delays (DCLS) ----------------------------------------------------------------
@@ -249,6 +302,7 @@ public final class Ops {
     /** The delay layer with integer delays {@code delays} (I32 [Cout, Cin], not differentiable). Inputs (x, weight [Cout, Cin]). */
     public record DelayIntegerDelays(DelaySpec spec, Tensor delays) implements Op {
         @Override public String name() { return "delayIntegerDelays"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(delays); }
     }
 
     // ---- spectral ------------------------------------------------------------------------------
