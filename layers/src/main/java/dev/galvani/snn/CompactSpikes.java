@@ -24,7 +24,9 @@ import dev.galvani.tensor.TensorScope;
  * its whole storage. That saves 3 bytes per spike element (4 for the float, less 1 for the byte)
  * for the whole forward and backward. Otherwise (parameters, tensors of an enclosing scope or of
  * none, spikes a derivative rule still reads) nothing is released and only the byte copy differs.
- * A later read of released spikes fails with a message that names this layer and suggests turning
+ * {@link MultiStep} gives spikes back after max pooling the same way (that rule reads only the
+ * positions of the maxima, so nothing is kept: 4 bytes per element). A later read of released spikes
+ * fails with a message that names the consuming layer and suggests turning
  * {@link MultiStep#compactSpikes} off.
  */
 public final class CompactSpikes {
@@ -67,10 +69,13 @@ public final class CompactSpikes {
         return y;
     }
 
-    /** Gives the consumed float spikes back when that is safe ({@link TensorScope#releaseUnread}); returns the bytes. */
+    /**
+     * Gives the consumed float spikes back when that is safe ({@link TensorScope#releaseUnread});
+     * returns the bytes. {@code layer} names the consumer in the error a later read gets.
+     */
     static long releaseConsumed(Tensor x, String layer) {
         return TensorScope.releaseUnread(x, "these spikes " + x.shape() + " were given back after a compact-spike " + layer
-                + " consumed them (MultiStep.compactSpikes(true) keeps only their byte copy); to read them after that layer, "
+                + " consumed them (with MultiStep.compactSpikes(true) no recorded rule reads them afterwards); to read them after that layer, "
                 + "turn compactSpikes off for it or clone them before it");
     }
 

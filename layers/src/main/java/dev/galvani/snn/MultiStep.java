@@ -39,12 +39,14 @@ public class MultiStep extends Module {
 
     /**
      * Whether a Linear or Conv2d layer keeps a spike input (all 0 and 1) for its weight gradient as
-     * one byte per element ({@link CompactSpikes}), off by default. With it on, the float spikes
-     * entering the layer are given back to the allocator once the layer has consumed them, when no
-     * pending derivative rule reads them (neurons, views and max pooling do not) and the step's
-     * innermost {@code TensorScope} owns them: 3 bytes per spike element less for the rest of the
-     * forward and the backward, with every gradient bit for bit the same. The contract: nothing reads
-     * those spikes after this layer (a residual connection or user code that does fails with a
+     * one byte per element ({@link CompactSpikes}), off by default. With it on, while gradients are
+     * recorded, the float spikes entering the layer are given back to the allocator once the layer
+     * has consumed them, when no pending derivative rule reads them (neurons, views and max pooling
+     * do not) and the step's innermost {@code TensorScope} owns them whole: 3 bytes per spike element
+     * less for the rest of the forward and the backward, with every gradient bit for bit the same.
+     * A max-pooling layer given spikes gives them back the same way once pooled (its rule reads only
+     * the positions of the maxima, so no copy is kept: 4 bytes per element). The contract: nothing
+     * reads those spikes after this layer (a residual connection or user code that does fails with a
      * message saying so; turn it off there). Spike monitors, firing rates and energy counts are
      * taken at the neuron, before the layer, and are unchanged.
      */
@@ -75,6 +77,11 @@ public class MultiStep extends Module {
         if (compactSpikes && layer instanceof dev.galvani.nn.Conv.Conv2d conv && x.dim() == 4 && CompactSpikes.applies(x, conv.weight.value()))
             return CompactSpikes.conv2d(x, conv.weight.value(), conv.bias == null ? null : conv.bias.value(), new dev.galvani.tensor.backend.Conv2dSpec(
                     conv.stride, conv.stride, conv.padding, conv.padding, conv.dilation, conv.dilation, conv.groups));
+        if (compactSpikes && layer instanceof dev.galvani.nn.Pool.MaxPool2d && dev.galvani.tensor.GradMode.isEnabled() && CompactSpikes.isBinary(x)) {
+            Tensor y = layer.forward(x);
+            CompactSpikes.releaseConsumed(x, "MaxPool2d");        // its rule reads only the indices of the maxima
+            return y;
+        }
         return layer.forward(x);
     }
 

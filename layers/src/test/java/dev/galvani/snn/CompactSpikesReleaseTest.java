@@ -141,15 +141,16 @@ class CompactSpikesReleaseTest {
     }
 
     @Test
-    void theCnnsPeakFallsByThreeBytesPerPooledSpike() {
+    void theCnnsPeakFallsByWhatItsPoolingAndCompactLayersGiveBack() {
         int steps = 4, batch = 8, c1 = 4, c2 = 8, side = 16, hidden = 24;
         Tensor images = Tensor.randn(new Generator(19), batch, 1, side, side), labels = Tensor.randint(new Generator(20), 0, 10, batch);
         Sequential model = cnn(c1, c2, side, hidden, 21);
         Tensor x = Encoders.direct(images, steps);
-        // The pooled spikes feed the second conv and the first linear, the last neuron's spikes the readout; the
-        // first two neurons' own spikes feed max pooling, which reads only its indices, but no compact layer
-        // consumes them, so they stay.
-        long expected = (long) steps * batch * (c1 * (side / 2) * (side / 2) + c2 * (side / 4) * (side / 4) + hidden) * (Float.BYTES - 1);
+        // The pooled spikes feed the second conv and the first linear, the last neuron's spikes the readout: 3 bytes
+        // each (the float less the byte kept). The first two neurons' spikes feed max pooling, which reads only the
+        // indices of its maxima and keeps no copy: 4 bytes each.
+        long pooled = c1 * (side / 2) * (side / 2) + c2 * (side / 4) * (side / 4), neurons = c1 * side * side + c2 * (side / 2) * (side / 2);
+        long expected = (long) steps * batch * ((pooled + hidden) * (Float.BYTES - 1) + neurons * Float.BYTES);
         long off = peak(model, x, labels, false), on = peak(model, x, labels, true);
         assertEquals(expected, off - on, expected * 0.02, "peak " + off + " bytes off, " + on + " on");
     }
