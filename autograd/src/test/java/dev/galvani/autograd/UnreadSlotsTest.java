@@ -95,10 +95,11 @@ class UnreadSlotsTest {
                 a -> a.narrow(1, 1, 4), a -> a.slice(2, 0, 5, 2), a -> a.select(0, 2), a -> a.flatten(0, 1), a -> a.flatten(0, 1).unflatten(0, 4, 6),
                 a -> a.flip(1), a -> a.pad(1, 2));
         for (var view : views)
-            assertRulesDoNotReadReleasedSlots(l -> {
-                Tensor y = view.apply(fresh(l[0]));
-                return new Graph(y, loss(y, 3));
-            }, false, new int[]{4, 6, 5});
+            for (boolean createGraph : new boolean[]{false, true})
+                assertRulesDoNotReadReleasedSlots(l -> {
+                    Tensor y = view.apply(fresh(l[0]));
+                    return new Graph(y, loss(y, 3));
+                }, createGraph, new int[]{4, 6, 5});
     }
 
     @Test

@@ -90,6 +90,23 @@ class CompactSpikesReleaseTest {
         assertBitForBit(gradients(model, x, labels, false), gradients(model, x, labels, true));
     }
 
+    @Test
+    void slttsGradientsAreBitForBitThoseWithoutCompactSpikes() {
+        Tensor x = Tensor.rand(new Generator(22), 4, 16, 20).mul(2.0), labels = Tensor.randint(new Generator(23), 0, 10, 16);
+        List<List<float[]>> runs = new ArrayList<>();
+        for (boolean compact : new boolean[]{false, true}) {
+            Sequential model = mlp(20, 48, 10, 24);
+            SNN.compactSpikes(model, compact);
+            try (var batch = TensorScope.open()) {
+                TemporalTraining.backward(TemporalTraining.Policy.SLTT, model, x, labels, F::crossEntropy, 0, null);
+                List<float[]> grads = new ArrayList<>();
+                for (Parameter p : model.parameters()) grads.add(p.grad().toFloatArray());
+                runs.add(grads);
+            }
+        }
+        assertBitForBit(runs.get(0), runs.get(1));
+    }
+
     /**
      * The peak of live bytes of one step, above what lived before it, after a warm-up step; measured
      * again when the cleaner returned earlier garbage during it (that lowers a peak by chance).
