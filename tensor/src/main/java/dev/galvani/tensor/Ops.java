@@ -57,54 +57,42 @@ public final class Ops {
 
     // ---- views ---------------------------------------------------------------------------------
 
-    /** The same elements in another shape (reshape, view, squeeze, unsqueeze, flatten). Inputs (x). */
-    public record View() implements Op {
-        @Override public String name() { return "view"; }
+    /**
+     * An op whose derivative rule reads none of its inputs' or outputs' values, only their shapes
+     * (views, flips, padding, max pooling with its saved indices): a graph that holds such a node
+     * still lets the memory of those tensors go ({@link TensorScope#releaseUnread}).
+     */
+    public interface ShapeOnly extends Op {
+        /** Never: the rule reads only the input's shape. */
+        @Override default boolean readsInput(int i) { return false; }
 
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
+        /** Never: the rule reads no output. */
+        @Override default boolean readsOutput(int i) { return false; }
+    }
+
+    /** The same elements in another shape (reshape, view, squeeze, unsqueeze, flatten). Inputs (x). */
+    public record View() implements ShapeOnly {
+        @Override public String name() { return "view"; }
     }
 
     /** Output dimension i is input dimension {@code dims[i]}. Inputs (x). */
-    public record Permute(int[] dims) implements Op {
+    public record Permute(int[] dims) implements ShapeOnly {
         @Override public String name() { return "permute"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Size-1 dimensions broadcast (and leading dimensions added) without copying. Inputs (x). */
-    public record Expand() implements Op {
+    public record Expand() implements ShapeOnly {
         @Override public String name() { return "expand"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** x[start::step] along {@code dim} (narrow and slice). Inputs (x). */
-    public record Slice(int dim, int start, int step) implements Op {
+    public record Slice(int dim, int start, int step) implements ShapeOnly {
         @Override public String name() { return "slice"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Index {@code index} of dimension {@code dim}, which is removed. Inputs (x). */
-    public record Select(int dim, int index) implements Op {
+    public record Select(int dim, int index) implements ShapeOnly {
         @Override public String name() { return "select"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     // ---- reductions and scans ------------------------------------------------------------------
@@ -161,23 +149,13 @@ public final class Ops {
     }
 
     /** Inputs (x). */
-    public record Flip(int[] dims) implements Op {
+    public record Flip(int[] dims) implements ShapeOnly {
         @Override public String name() { return "flip"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     /** Constant padding, PyTorch's order of {@code pads} (negative entries crop). Inputs (x). */
-    public record PadConstant(int[] pads) implements Op {
+    public record PadConstant(int[] pads) implements ShapeOnly {
         @Override public String name() { return "padConstant"; }
-
-        /** Its rule reads only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
     }
 
     // ---- convolution and pooling ---------------------------------------------------------------
@@ -201,13 +179,10 @@ public final class Ops {
     }
 
     /** Values of max pooling; {@code indices} holds each maximum's flat h * W + w position. Inputs (x). */
-    public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements Op {
+    public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements ShapeOnly {
         @Override public String name() { return "maxPool2d"; }
 
-        /** Its rule scatters the gradient to {@code indices}, reading only the input's shape. */
-        @Override public boolean readsInput(int i) { return false; }
-        /** Its rule reads no output. */
-        @Override public boolean readsOutput(int i) { return false; }
+        /** The rule scatters the gradient to the saved {@code indices}. */
         @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(indices); }
     }
 
