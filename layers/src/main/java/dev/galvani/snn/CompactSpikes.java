@@ -33,11 +33,33 @@ public final class CompactSpikes {
 
     private CompactSpikes() {}
 
-    /** Whether x holds only 0 and 1 (one pass, its temporaries released at once). */
+    /** Elements checked at a time by {@link #isBinary}: its temporary stays at most this many floats. */
+    private static final long CHECK_CHUNK = 1 << 20;
+
+    /**
+     * Whether x holds only 0 and 1. x (x − 1) is exactly zero for those two values and for no other
+     * float (nonzero factors, and no underflow: |x − 1| ≥ 2^-24 near 1, ≈ 1 near 0; NaN and
+     * infinities stay nonzero), so x holds spikes when that product's largest and smallest elements
+     * are both 0. Checked in chunks along the first dimension, each chunk's temporary released
+     * before the next: the check never holds more than one chunk, whatever the size of x (during the
+     * forward, when the activations are nearly all alive, a temporary the size of x would raise the
+     * very peak compact spikes lower).
+     */
     public static boolean isBinary(Tensor x) {
         if (!x.dtype().isFloatingPoint()) return false;
-        try (var check = TensorScope.open(); var _ = GradMode.disable()) {
-            return x.detach().eq(0.0).logicalOr(x.detach().eq(1.0)).all().itemBool();
+        if (x.numel() == 0) return true;
+        try (var _ = GradMode.disable()) {
+            Tensor rows = x.dim() == 0 ? x.detach().reshape(1) : x.detach();
+            long perRow = rows.numel() / rows.size(0);
+            int step = (int) Math.max(1, Math.min(rows.size(0), CHECK_CHUNK / Math.max(1, perRow)));
+            for (int start = 0; start < rows.size(0); start += step) {
+                try (var chunk = TensorScope.open()) {
+                    Tensor c = rows.narrow(0, start, Math.min(step, rows.size(0) - start));
+                    Tensor product = c.sub(1.0).mulInPlace(c);
+                    if (product.amax().itemDouble() != 0 || product.amin().itemDouble() != 0) return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -93,6 +115,19 @@ public final class CompactSpikes {
 
         /** The spikes, back as the floats they were. */
         Tensor spikes(Context ctx) { return ctx.saved(0).to(dtype); }
+
+        /**
+         * The weight gradient, computed first and, in a plain backward, with the unpacked spikes given
+         * back as soon as it is made: the float copy and the input gradient are then never alive
+         * together, so the backward's peak is the ordinary rule's. A recorded backward keeps the copy
+         * (its graph reads it for second derivatives).
+         */
+        static Tensor weightGrad(java.util.function.Supplier<Tensor> compute) {
+            if (GradMode.isEnabled()) return compute.get();
+            try (var unpacked = TensorScope.open()) {
+                return unpacked.keep(compute.get());
+            }
+        }
     }
 
     private static final class Linear extends SpikeInput {
@@ -111,8 +146,8 @@ public final class CompactSpikes {
             // The Matmul rule on x.matmul(wᵀ) as LinearAlgebra records it ([1, M, K] x [1, K, N]), then the view rules.
             Tensor g3 = g.reshape(1, m, n);
             Tensor[] grads = new Tensor[inputs];
+            if (ctx.needsInputGrad(1)) grads[1] = weightGrad(() -> spikes(ctx).reshape(1, m, k).transpose(1, 2).bmm(g3).reshape(k, n).T());
             if (ctx.needsInputGrad(0)) grads[0] = g3.bmm(w.T().reshape(1, k, n).transpose(1, 2)).reshape(m, k);
-            if (ctx.needsInputGrad(1)) grads[1] = spikes(ctx).reshape(1, m, k).transpose(1, 2).bmm(g3).reshape(k, n).T();
             if (inputs > 2 && ctx.needsInputGrad(2)) grads[2] = g.sum(new int[]{0}, true).reshape(n);
             return grads;
         }
@@ -134,8 +169,8 @@ public final class CompactSpikes {
         @Override protected Tensor[] backward(Context ctx, Tensor g) {
             Tensor w = ctx.saved(1);
             Tensor[] grads = new Tensor[inputs];          // as the Conv2d rule computes them
+            if (ctx.needsInputGrad(1)) grads[1] = weightGrad(() -> Convolution.conv2dWeightGrad(spikes(ctx), g, w.shape().dims(), spec));
             if (ctx.needsInputGrad(0)) grads[0] = Convolution.conv2dInputGrad(g, w, shape, spec);
-            if (ctx.needsInputGrad(1)) grads[1] = Convolution.conv2dWeightGrad(spikes(ctx), g, w.shape().dims(), spec);
             if (inputs > 2 && ctx.needsInputGrad(2)) grads[2] = g.sum(new int[]{0, 2, 3}, false);
             return grads;
         }

@@ -226,12 +226,15 @@ public final class SnnCompactTask {
                 + "lived before it (`Device.memoryStats().peakLive()`), after one warm-up step, measured again when the cleaner returned "
                 + "earlier garbage during it. Networks: a spiking MLP (LIF, direct encoding) and the `snn-fashion-mnist` CNN "
                 + "([conv → BN → PLIF → max pool] x 2 → linear → PLIF → dropout → linear).%n%n", o.batch, Parallel.threads(), machine()));
-        s.append("| network | T | peak off MiB | peak on MiB | saved MiB | saved % | predicted MiB | gradients | step ms off | step ms on |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
-        for (Row r : rows)
-            s.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.2f | %.1f | %.2f | %s | %.0f | %.0f |%n", r.network(), r.steps(), mib(r.offBytes()),
+        boolean timed = o.timedSteps > 0;
+        s.append("| network | T | peak off MiB | peak on MiB | saved MiB | saved % | predicted MiB | gradients |").append(timed ? " step ms off | step ms on |" : "")
+                .append("\n|---|---:|---:|---:|---:|---:|---:|---|").append(timed ? "---:|---:|" : "").append('\n');
+        for (Row r : rows) {
+            s.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.2f | %.1f | %.2f | %s |", r.network(), r.steps(), mib(r.offBytes()),
                     mib(r.onBytes()), mib(r.savedBytes()), 100.0 * r.savedBytes() / r.offBytes(), mib(r.predictedBytes()),
-                    r.identical() ? "bit for bit equal" : "differ", r.offMs(), r.onMs()));
+                    r.identical() ? "bit for bit equal" : "differ"));
+            s.append(timed ? String.format(Locale.ROOT, " %.0f | %.0f |%n", r.offMs(), r.onMs()) : "\n");
+        }
         s.append("""
 
                 **Predicted** from the shapes: a spike element fed to a compact Linear or Conv2d saves 3 bytes (its float is given
@@ -239,9 +242,17 @@ public final class SnnCompactTask {
                 rule reads only the positions of the maxima, so nothing is kept). In the MLP every hidden layer's spikes feed a
                 Linear. In the CNN the two conv neurons' spikes feed max pooling, the pooled spikes feed the second conv and the
                 hidden Linear, and the last neuron's spikes go through dropout, whose output (0 or 1/(1 − p)) is not spikes, so
-                the readout keeps its float input. What stays: everything a derivative rule reads (convolution and batch-norm
-                inputs, the neurons' membranes and pre-reset potentials, the pooling indices), and the gradients.
+                the readout keeps its float input.
 
+                **Why the CNN saves less in proportion.** Its spikes are a small part of what a step holds: per element of a conv
+                stage the graph keeps the convolution's output (batch norm's rule reads it), batch norm's output (the neuron's
+                input, which a recorded backward re-runs the neuron from), the neuron's pre-reset potential H and PLIF's
+                post-reset V (its reverse recurrence reads both), 4 bytes each, and max pooling's I64 index of each maximum
+                (2 bytes per input element of a 2 x 2 window); then the backward's gradients. Only the spikes (4 bytes) and the
+                pooled spikes go. Max pooling itself reads no values, so it costs nothing beyond its indices.
+
+                """);
+        if (timed) s.append("""
                 **Step times** are indicative only (a shared machine; median of alternated steps in one process): the compact path
                 adds a pass checking that the input is 0 and 1, the byte copy, and unpacking it in the backward.
 
