@@ -24,8 +24,8 @@ import dev.galvani.tensor.TensorScope;
  * its whole storage. That saves 3 bytes per spike element (4 for the float, less 1 for the byte)
  * for the whole forward and backward. Otherwise (parameters, tensors of an enclosing scope or of
  * none, spikes a derivative rule still reads) nothing is released and only the byte copy differs.
- * {@link MultiStep} gives spikes back after max pooling the same way (that rule reads only the
- * positions of the maxima, so nothing is kept: 4 bytes per element). A later read of released spikes
+ * {@link MultiStep} gives the input of max pooling back the same way (that rule reads only the
+ * positions of the maxima, so nothing is kept: 4 bytes per element, and no 0/1 check is needed). A later read of released spikes
  * fails with a message that names the consuming layer and suggests turning
  * {@link MultiStep#compactSpikes} off.
  */
@@ -96,9 +96,9 @@ public final class CompactSpikes {
      * returns the bytes. {@code layer} names the consumer in the error a later read gets.
      */
     static long releaseConsumed(Tensor x, String layer) {
-        return TensorScope.releaseUnread(x, "these spikes " + x.shape() + " were given back after a compact-spike " + layer
-                + " consumed them (with MultiStep.compactSpikes(true) no recorded rule reads them afterwards); to read them after that layer, "
-                + "turn compactSpikes off for it or clone them before it");
+        return TensorScope.releaseUnread(x, "this tensor " + x.shape() + " was given back after a compact-spike " + layer
+                + " consumed it (with MultiStep.compactSpikes(true) no recorded rule reads it afterwards); to read it after that layer, "
+                + "turn compactSpikes off for it or clone it before it");
     }
 
     /** One call's facts about its input (a Function object per call, so fields are per call). */

@@ -44,8 +44,8 @@ public class MultiStep extends Module {
      * has consumed them, when no pending derivative rule reads them (neurons, views and max pooling
      * do not) and the step's innermost {@code TensorScope} owns them whole: 3 bytes per spike element
      * less for the rest of the forward and the backward, with every gradient bit for bit the same.
-     * A max-pooling layer given spikes gives them back the same way once pooled (its rule reads only
-     * the positions of the maxima, so no copy is kept: 4 bytes per element). The contract: nothing
+     * A max-pooling layer gives its input (spikes or not) back the same way once pooled (its rule
+     * reads only the positions of the maxima, so no copy is kept: 4 bytes per element). The contract: nothing
      * reads those spikes after this layer (a residual connection or user code that does fails with a
      * message saying so; turn it off there). Spike monitors, firing rates and energy counts are
      * taken at the neuron, before the layer, and are unchanged.
@@ -77,9 +77,10 @@ public class MultiStep extends Module {
         if (compactSpikes && layer instanceof dev.galvani.nn.Conv.Conv2d conv && x.dim() == 4 && CompactSpikes.applies(x, conv.weight.value()))
             return CompactSpikes.conv2d(x, conv.weight.value(), conv.bias == null ? null : conv.bias.value(), new dev.galvani.tensor.backend.Conv2dSpec(
                     conv.stride, conv.stride, conv.padding, conv.padding, conv.dilation, conv.dilation, conv.groups));
-        if (compactSpikes && layer instanceof dev.galvani.nn.Pool.MaxPool2d && dev.galvani.tensor.GradMode.isEnabled() && CompactSpikes.isBinary(x)) {
+        if (compactSpikes && layer instanceof dev.galvani.nn.Pool.MaxPool2d && dev.galvani.tensor.GradMode.isEnabled()) {
+            // Its rule reads only the indices of the maxima, so the input goes whatever its values: no 0/1 check to pay for.
             Tensor y = layer.forward(x);
-            CompactSpikes.releaseConsumed(x, "MaxPool2d");        // its rule reads only the indices of the maxima
+            CompactSpikes.releaseConsumed(x, "MaxPool2d");
             return y;
         }
         return layer.forward(x);

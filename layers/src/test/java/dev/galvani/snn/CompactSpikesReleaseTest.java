@@ -223,6 +223,29 @@ class CompactSpikesReleaseTest {
         }
     }
 
+    /** y = 2x as a custom function: its rule reads nothing of x or y, so y is read by no pending rule. */
+    private static final class Twice extends dev.galvani.autograd.Function {
+        @Override protected Tensor forward(dev.galvani.autograd.Context ctx, Tensor... in) { return in[0].mul(2.0); }
+
+        @Override protected Tensor[] backward(dev.galvani.autograd.Context ctx, Tensor g) { return new Tensor[]{g.mul(2.0)}; }
+    }
+
+    @Test
+    void maxPoolingGivesBackAnyInputOnceItHasPooledIt() {
+        float[][] grads = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            Tensor leaf = Tensor.randn(new Generator(25), 2, 3, 2, 6, 6).requiresGrad(true);
+            try (var step = TensorScope.open()) {
+                Tensor input = new Twice().apply(leaf);                  // analog values, its own storage, read by no rule
+                Tensor y = new MultiStep(new Pool.MaxPool2d(2)).compactSpikes(i == 1).forward(input);
+                assertEquals(i == 1, input.storage().isReleased(), "given back only with compactSpikes on");
+                y.mul(Tensor.randn(new Generator(26), y.shape().dims())).sum().backward();
+                grads[i] = leaf.grad().toFloatArray();
+            }
+        }
+        assertArrayEquals(grads[0], grads[1]);
+    }
+
     @Test
     void directlyEncodedStemsAreNotTouched() {
         Tensor images = Tensor.randn(new Generator(17), 2, 1, 8, 8);
