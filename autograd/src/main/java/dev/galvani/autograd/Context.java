@@ -87,6 +87,15 @@ public final class Context {
             return grads;
         }
 
+        /** The backward reads only what the context saved (and the outputs' shapes, for zeros), no input or output values. */
+        @Override public boolean readsInput(int i) { return false; }
+
+        /** The backward reads no output values (see {@link #readsInput}). */
+        @Override public boolean readsOutput(int i) { return false; }
+
+        /** What forward saved with {@link Context#saveForBackward}, inputs included: these the backward reads. */
+        @Override public List<Tensor> savedForBackward() { return context.saved; }
+
         @Override public String toString() { return name; }
     }
 

@@ -26,6 +26,9 @@ public final class Main {
                 + " test accuracy, firing rates, energy, raster (--help for options)", true, dev.galvani.benchmarks.train.SnnFashionMnistTask::main));
         COMMANDS.put("snn-memory", new Command("peak memory of a spiking training step against T under BPTT, SLTT and SLTT-K:"
                 + " table and plot in benchmarks/results/ (--help for options)", true, dev.galvani.benchmarks.train.SnnMemoryTask::main));
+        COMMANDS.put("snn-compact", new Command("peak memory of a spiking training step with compactSpikes off and on (MLP, CNN), the"
+                + " saving against the shapes' prediction and the bit-for-bit gradient check (--help for options)", true,
+                dev.galvani.benchmarks.train.SnnCompactTask::main));
         COMMANDS.put("delay-ablation", new Command("no delays vs fixed random vs learned (DCLS) delays on a spike-timing task:"
                 + " test accuracy per arm and seed (--help for options)", true, dev.galvani.benchmarks.train.DelayAblationTask::main));
         COMMANDS.put("shd", new Command("DCLS-Delays on the Spiking Heidelberg Digits, the published configuration (needs the SHD files;"

@@ -39,9 +39,16 @@ public class MultiStep extends Module {
 
     /**
      * Whether a Linear or Conv2d layer keeps a spike input (all 0 and 1) for its weight gradient as
-     * one byte per element ({@link CompactSpikes}: the results are bit for bit the same). Off by
-     * default: today every recorded node also holds its own inputs and outputs, so the float spikes
-     * stay reachable until the backward and the byte copy saves nothing yet (see CompactSpikes).
+     * one byte per element ({@link CompactSpikes}), off by default. With it on, while gradients are
+     * recorded, the float spikes entering the layer are given back to the allocator once the layer
+     * has consumed them, when no pending derivative rule reads them (neurons, views and max pooling
+     * do not) and the step's innermost {@code TensorScope} owns them whole: 3 bytes per spike element
+     * less for the rest of the forward and the backward, with every gradient bit for bit the same.
+     * A max-pooling layer gives its input (spikes or not) back the same way once pooled (its rule
+     * reads only the positions of the maxima, so no copy is kept: 4 bytes per element). The contract: nothing
+     * reads those spikes after this layer (a residual connection or user code that does fails with a
+     * message saying so; turn it off there). Spike monitors, firing rates and energy counts are
+     * taken at the neuron, before the layer, and are unchanged.
      */
     public MultiStep compactSpikes(boolean compact) {
         this.compactSpikes = compact;
@@ -70,6 +77,12 @@ public class MultiStep extends Module {
         if (compactSpikes && layer instanceof dev.galvani.nn.Conv.Conv2d conv && x.dim() == 4 && CompactSpikes.applies(x, conv.weight.value()))
             return CompactSpikes.conv2d(x, conv.weight.value(), conv.bias == null ? null : conv.bias.value(), new dev.galvani.tensor.backend.Conv2dSpec(
                     conv.stride, conv.stride, conv.padding, conv.padding, conv.dilation, conv.dilation, conv.groups));
+        if (compactSpikes && layer instanceof dev.galvani.nn.Pool.MaxPool2d && dev.galvani.tensor.GradMode.isEnabled()) {
+            // Its rule reads only the indices of the maxima, so the input goes whatever its values: no 0/1 check to pay for.
+            Tensor y = layer.forward(x);
+            CompactSpikes.releaseConsumed(x, "MaxPool2d");
+            return y;
+        }
         return layer.forward(x);
     }
 

@@ -27,6 +27,18 @@ public final class SNN {
         if (m instanceof SequenceDropout d) d.stepMode(mode);
     }
 
+    /**
+     * Turns {@link MultiStep#compactSpikes} on or off for every multi-step container in {@code model}:
+     * with it on, spike inputs of Linear and Conv2d layers are kept as bytes for the weight gradient
+     * and their float copies given back once consumed (see that method for the contract).
+     */
+    public static void compactSpikes(Module model, boolean compact) {
+        model.namedModules().values().forEach(m -> {
+            if (m instanceof MultiStep s) s.compactSpikes(compact);
+        });
+        if (model instanceof MultiStep s) s.compactSpikes(compact);
+    }
+
     /** Cuts (or restores) the step-to-step membrane path of every spiking neuron: the SLTT neurons of reference §7.1. */
     public static void detachState(Module model, boolean detach) {
         model.namedModules().values().forEach(m -> {

@@ -63,4 +63,29 @@ class CompactSpikesTest {
         assertFalse(CompactSpikes.isBinary(scaled));
         assertTrue(CompactSpikes.isBinary(spikes(9, 100)));
     }
+
+    /**
+     * Only 0 and 1 pass (−0 is 0), wherever the odd element is: the check runs in chunks of 2^20
+     * elements, and the odd one sits in the last of three chunks of a [3, 400000] tensor.
+     */
+    @Test
+    void onlyZerosAndOnesAreSpikes() {
+        int rows = 3, cols = 400_000;
+        float[] data = new float[rows * cols];
+        for (int i = 0; i < data.length; i++) data[i] = i % 3 == 0 ? 1f : 0f;
+        assertTrue(CompactSpikes.isBinary(Tensor.of(data, rows, cols)));
+        float[] odd = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Math.nextDown(1f),
+                Math.nextUp(1f), 2f, -1f, 0.5f};
+        for (float v : odd) {
+            float[] d = data.clone();
+            d[d.length - 1] = v;
+            assertFalse(CompactSpikes.isBinary(Tensor.of(d, rows, cols)), "with " + v);
+            assertFalse(CompactSpikes.isBinary(Tensor.of(new double[]{0, 1, v}, 3)), "F64 with " + v);
+        }
+        float[] negativeZero = data.clone();
+        negativeZero[1] = -0f;
+        assertTrue(CompactSpikes.isBinary(Tensor.of(negativeZero, rows, cols)), "-0 equals 0");
+        assertTrue(CompactSpikes.isBinary(Tensor.scalar(1.0)) && CompactSpikes.isBinary(Tensor.of(new float[0], 0, 5)));
+        assertFalse(CompactSpikes.isBinary(Tensor.of(new int[]{0, 1}, 2)), "integers are not float spikes");
+    }
 }

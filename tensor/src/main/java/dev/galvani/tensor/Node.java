@@ -28,6 +28,18 @@ public final class Node {
         this.outputs = outputs;
         this.versions = versionsOf(inputs);
         this.outputVersions = versionsOf(outputs);
+        countReads(+1);
+    }
+
+    /**
+     * Adds {@code delta} to the graph-read count of every storage this node's rule reads: the input
+     * and output slots its op says it reads, and the tensors the op saved. Up when recorded, down
+     * when freed, so a storage whose count is zero is read by no pending backward.
+     */
+    private void countReads(int delta) {
+        for (int i = 0; i < inputs.length; i++) if (inputs[i] != null && op.readsInput(i)) inputs[i].storage.addGraphReads(delta);
+        for (int i = 0; i < outputs.length; i++) if (outputs[i] != null && op.readsOutput(i)) outputs[i].storage.addGraphReads(delta);
+        for (Tensor t : op.savedForBackward()) if (t != null) t.storage.addGraphReads(delta);
     }
 
     private static int[] versionsOf(Tensor[] ts) {
@@ -69,8 +81,13 @@ public final class Node {
         return Arrays.asList(outputs);
     }
 
-    /** Drops the references to inputs and outputs after a backward pass that does not retain the graph. */
+    /**
+     * Drops the references to inputs and outputs after a backward pass that does not retain the
+     * graph, and takes this node's reads off its storages' graph-read counts (once).
+     */
     public void free() {
+        if (inputs == null) return;
+        countReads(-1);
         inputs = null;
         outputs = null;
     }

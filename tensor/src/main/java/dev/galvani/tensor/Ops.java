@@ -57,28 +57,41 @@ public final class Ops {
 
     // ---- views ---------------------------------------------------------------------------------
 
+    /**
+     * An op whose derivative rule reads none of its inputs' or outputs' values, only their shapes
+     * (views, flips, padding, max pooling with its saved indices): a graph that holds such a node
+     * still lets the memory of those tensors go ({@link TensorScope#releaseUnread}).
+     */
+    public interface ShapeOnly extends Op {
+        /** Never: the rule reads only the input's shape. */
+        @Override default boolean readsInput(int i) { return false; }
+
+        /** Never: the rule reads no output. */
+        @Override default boolean readsOutput(int i) { return false; }
+    }
+
     /** The same elements in another shape (reshape, view, squeeze, unsqueeze, flatten). Inputs (x). */
-    public record View() implements Op {
+    public record View() implements ShapeOnly {
         @Override public String name() { return "view"; }
     }
 
     /** Output dimension i is input dimension {@code dims[i]}. Inputs (x). */
-    public record Permute(int[] dims) implements Op {
+    public record Permute(int[] dims) implements ShapeOnly {
         @Override public String name() { return "permute"; }
     }
 
     /** Size-1 dimensions broadcast (and leading dimensions added) without copying. Inputs (x). */
-    public record Expand() implements Op {
+    public record Expand() implements ShapeOnly {
         @Override public String name() { return "expand"; }
     }
 
     /** x[start::step] along {@code dim} (narrow and slice). Inputs (x). */
-    public record Slice(int dim, int start, int step) implements Op {
+    public record Slice(int dim, int start, int step) implements ShapeOnly {
         @Override public String name() { return "slice"; }
     }
 
     /** Index {@code index} of dimension {@code dim}, which is removed. Inputs (x). */
-    public record Select(int dim, int index) implements Op {
+    public record Select(int dim, int index) implements ShapeOnly {
         @Override public String name() { return "select"; }
     }
 
@@ -136,12 +149,12 @@ public final class Ops {
     }
 
     /** Inputs (x). */
-    public record Flip(int[] dims) implements Op {
+    public record Flip(int[] dims) implements ShapeOnly {
         @Override public String name() { return "flip"; }
     }
 
     /** Constant padding, PyTorch's order of {@code pads} (negative entries crop). Inputs (x). */
-    public record PadConstant(int[] pads) implements Op {
+    public record PadConstant(int[] pads) implements ShapeOnly {
         @Override public String name() { return "padConstant"; }
     }
 
@@ -166,13 +179,17 @@ public final class Ops {
     }
 
     /** Values of max pooling; {@code indices} holds each maximum's flat h * W + w position. Inputs (x). */
-    public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements Op {
+    public record MaxPool2d(Pool2dSpec spec, Tensor indices) implements ShapeOnly {
         @Override public String name() { return "maxPool2d"; }
+
+        /** The rule scatters the gradient to the saved {@code indices}. */
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(indices); }
     }
 
     /** The gradient of max pooling (linear in gradOut). Inputs (gradOut). */
     public record MaxPool2dBackward(Pool2dSpec spec, Tensor indices) implements Op {
         @Override public String name() { return "maxPool2dBackward"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(indices); }
     }
 
     /** Inputs (x). */
@@ -193,6 +210,7 @@ public final class Ops {
      */
     public record ReluBackward(Tensor output) implements Op {
         @Override public String name() { return "reluBackward"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(output); }
     }
 
     /** GELU's backward as one op: grad (Φ(x) + x φ(x)). Inputs (grad, x). */
@@ -223,6 +241,7 @@ public final class Ops {
      */
     public record BatchNorm(Tensor mean, Tensor invstd, boolean batchStats, double eps) implements Op {
         @Override public String name() { return "batchNorm"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(mean, invstd); }
     }
 
     // ---- spiking -------------------------------------------------------------------------------
@@ -239,6 +258,15 @@ public final class Ops {
      */
     public record Lif(LifSpec spec, Tensor h, Tensor v0) implements Op {
         @Override public String name() { return spec.kind() == LifSpec.Kind.IF ? "multiStepIF" : "multiStepLIF"; }
+
+        /**
+         * Its rule reads the membrane sequence (output 1, PLIF's post-reset V) and never the spikes
+         * (output 0) nor the last membrane (output 2): the kernel's reverse recurrence works from
+         * {@code h}, and a recorded backward recomputes the neuron from the inputs (x, v0, k), which
+         * are therefore all read.
+         */
+        @Override public boolean readsOutput(int i) { return i == 1; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(h, v0); }
     }
 
     // ---- learnable delays (DCLS) ----------------------------------------------------------------
@@ -264,6 +292,7 @@ public final class Ops {
     /** The delay layer with integer delays {@code delays} (I32 [Cout, Cin], not differentiable). Inputs (x, weight [Cout, Cin]). */
     public record DelayIntegerDelays(DelaySpec spec, Tensor delays) implements Op {
         @Override public String name() { return "delayIntegerDelays"; }
+        @Override public java.util.List<Tensor> savedForBackward() { return java.util.Arrays.asList(delays); }
     }
 
     // ---- spectral ------------------------------------------------------------------------------

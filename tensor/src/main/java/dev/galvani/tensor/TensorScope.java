@@ -109,6 +109,31 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Gives {@code t}'s memory back now, before its scope closes, when that is safe: no recorded
+     * node that is not yet freed reads its values ({@code Storage.graphReads()} is zero: derivative
+     * rules that read only shapes, such as views', or that saved their own copy, do not count), the
+     * innermost scope open on this thread owns it (never parameters, state made untracked or
+     * escaped, tensors made in an enclosing scope, nor those another scope keeps), and {@code t}
+     * covers its whole storage (no other view may still want the rest). Later use of {@code t}, or
+     * of any view of its storage, fails with {@code why} as the message.
+     * @param t a tensor the caller has consumed and will not read again
+     * @param why the error message for a later use: what released the memory and how to avoid it
+     * @return the bytes given back, 0 when one of the conditions does not hold
+     */
+    public static long releaseUnread(Tensor t, String why) {
+        Storage s = t.storage;
+        TensorScope scope = current();
+        if (scope == null || s.isReleased() || s.graphReads() != 0) return 0;
+        if (t.offset() != 0 || t.numel() != s.length() || !t.isContiguous()) return 0;
+        synchronized (scope.owned) {
+            if (!scope.owned.remove(s)) return 0;
+        }
+        long bytes = s.byteSize();
+        s.release(why);
+        return bytes;
+    }
+
     /** Lets {@code t} (and every view of its storage) outlive this scope; returns {@code t}. */
     public Tensor keep(Tensor t) {
         checkOpen("keep");

@@ -76,6 +76,8 @@ public final class SnnFashionMnistTask {
         @Option(names = "--augment", paramLabel = "A", description = "flip: mirror training images left-right at random; none") String augment = "flip";
         @Option(names = "--channels", paramLabel = "C1,C2", split = ",", description = "the two conv layers' widths") int[] channels = {32, 64};
         @Option(names = "--hidden", paramLabel = "N", description = "the hidden linear layer's width") int hidden = 256;
+        @Option(names = "--compact-spikes", negatable = true, description = "keep spike inputs as bytes for the weight gradients and give"
+                + " the float spikes back once consumed (bit for bit the same training, less memory; see snn-compact)") boolean compactSpikes = false;
         @Option(names = "--seed", paramLabel = "S", description = "seed of the weights, the shuffling and the augmentation") long seed = 42;
         @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N examples only (0: all)") int trainLimit = 0;
         @Option(names = "--test-limit", paramLabel = "N", description = "test on the first N examples only (0: all)") int testLimit = 0;
@@ -109,6 +111,8 @@ public final class SnnFashionMnistTask {
             this.hidden = hidden;
             return this;
         }
+        /** Sets {@code --compact-spikes} ({@code MultiStep.compactSpikes} on every layer); returns these options. */
+        public Options compactSpikes(boolean v) { compactSpikes = v; return this; }
         /** Sets {@code --lr}, the one-cycle schedule's peak learning rate; returns these options. */
         public Options maxLr(double v) { maxLr = v; return this; }
         /** Sets {@code --weight-decay}, AdamW's decoupled weight decay; returns these options. */
@@ -251,7 +255,7 @@ public final class SnnFashionMnistTask {
      */
     public static Sequential model(Options o, Generator gen) {
         int c1 = o.channels[0], c2 = o.channels[1];
-        return new Sequential(
+        Sequential model = new Sequential(
                 new MultiStep(new Conv.Conv2d(1, c1, 3, 1, 1, 1, 1, false, gen)), new MultiStep(new BatchNorm.BatchNorm2d(c1)), neuron(o),
                 new MultiStep(new Pool.MaxPool2d(2)),
                 new MultiStep(new Conv.Conv2d(c1, c2, 3, 1, 1, 1, 1, false, gen)), new MultiStep(new BatchNorm.BatchNorm2d(c2)), neuron(o),
@@ -259,6 +263,8 @@ public final class SnnFashionMnistTask {
                 new MultiStep(new Flatten()), new MultiStep(new Linear(c2 * 7 * 7, o.hidden, true, gen)), neuron(o),
                 new SequenceDropout(o.dropout, gen),
                 new MultiStep(new Linear(o.hidden, 10, true, gen)));
+        SNN.compactSpikes(model, o.compactSpikes);
+        return model;
     }
 
     /** SpikingJelly's defaults (τ = 2, V_th = 1, hard reset to 0) with the chosen surrogate; the reset detached, as its Fashion-MNIST example does. */

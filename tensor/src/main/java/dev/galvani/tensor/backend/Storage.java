@@ -31,6 +31,13 @@ public interface Storage {
     void release();
 
     /**
+     * Gives the memory back now for the reason {@code why}, which later use of the storage reports
+     * in its error instead of the scope's (an early release: {@code TensorScope.releaseUnread}).
+     * @param why what released it and how to avoid that, as the error should say it
+     */
+    void release(String why);
+
+    /**
      * True once {@link #release()} has given the memory back.
      * @return whether the storage is released
      */
@@ -41,4 +48,18 @@ public interface Storage {
 
     /** Increments {@link #version()}; called after every in-place write. */
     void bumpVersion();
+
+    /**
+     * The recorded graph nodes, not yet freed, whose derivative rules read this storage's values
+     * (see {@code Op.readsInput}); zero means no backward pass will read them, so the memory may be
+     * given back before its scope closes. Counted by {@code Node}: up when recorded, down when freed.
+     * @return the number of value-reading graph uses
+     */
+    int graphReads();
+
+    /**
+     * Adds {@code delta} to {@link #graphReads()} (atomically: graphs may be recorded on several threads).
+     * @param delta +1 for a recorded node that reads the values, −1 when it is freed
+     */
+    void addGraphReads(int delta);
 }

@@ -21,6 +21,9 @@ public final class CpuStorage implements Storage {
     /** Gives the array back to the allocator, once; null for storages the allocator does not account. */
     private Cleaner.Cleanable cleanable;
     private CpuAllocator.Return giveBack;
+    /** Why the storage was released, when not by its scope closing (an early release); null otherwise. */
+    private volatile String releasedBecause;
+    private final java.util.concurrent.atomic.AtomicInteger graphReads = new java.util.concurrent.atomic.AtomicInteger();
 
     CpuStorage(DType dtype, Object data) {
         this.dtype = dtype;
@@ -70,7 +73,17 @@ public final class CpuStorage implements Storage {
         }
     }
 
+    @Override public void release(String why) {
+        if (data == null) return;
+        releasedBecause = why;
+        release();
+    }
+
     @Override public boolean isReleased() { return data == null; }
+
+    @Override public int graphReads() { return graphReads.get(); }
+
+    @Override public void addGraphReads(int delta) { graphReads.addAndGet(delta); }
 
     @Override public int version() { return version; }
 
@@ -79,8 +92,8 @@ public final class CpuStorage implements Storage {
     /** The backing array, whatever its type. */
     public Object array() {
         Object d = data;
-        if (d == null) throw new IllegalStateException(
-                "this tensor's memory was released when its TensorScope closed; return it from the scope with scope.keep(tensor)");
+        if (d == null) throw new IllegalStateException(releasedBecause != null ? releasedBecause
+                : "this tensor's memory was released when its TensorScope closed; return it from the scope with scope.keep(tensor)");
         return d;
     }
 

@@ -28,6 +28,9 @@ final class CudaStorage implements Storage {
     private final Cleaner.Cleanable cleanable;
     private volatile boolean released;
     private int version;
+    /** Why the storage was released, when not by its scope closing (an early release); null otherwise. */
+    private volatile String releasedBecause;
+    private final java.util.concurrent.atomic.AtomicInteger graphReads = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Gives the block back once; holds the allocator and the address, never the storage. */
     private static final class Return implements Runnable {
@@ -55,7 +58,8 @@ final class CudaStorage implements Storage {
     /** The device address of element 0; fails once released. */
     long address() {
         if (released)
-            throw new IllegalStateException("this tensor's memory was released when its TensorScope closed; return it from the scope with scope.keep(tensor)");
+            throw new IllegalStateException(releasedBecause != null ? releasedBecause
+                    : "this tensor's memory was released when its TensorScope closed; return it from the scope with scope.keep(tensor)");
         return address;
     }
 
@@ -72,7 +76,17 @@ final class CudaStorage implements Storage {
         cleanable.clean();
     }
 
+    @Override public void release(String why) {
+        if (released) return;
+        releasedBecause = why;
+        release();
+    }
+
     @Override public boolean isReleased() { return released; }
+
+    @Override public int graphReads() { return graphReads.get(); }
+
+    @Override public void addGraphReads(int delta) { graphReads.addAndGet(delta); }
 
     @Override public int version() { return version; }
 

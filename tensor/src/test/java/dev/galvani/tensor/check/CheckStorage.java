@@ -45,6 +45,7 @@ final class CheckStorage implements Storage {
     final Block block;
     private volatile boolean released;
     private int version;
+    private final java.util.concurrent.atomic.AtomicInteger graphReads = new java.util.concurrent.atomic.AtomicInteger();
     /** Set by the backend: frees the block once. */
     java.lang.ref.Cleaner.Cleanable cleanable;
     CheckBackend.Free free;
@@ -68,7 +69,13 @@ final class CheckStorage implements Storage {
         backend.release(this);
     }
 
+    @Override public void release(String why) { release(); }
+
     @Override public boolean isReleased() { return released; }
+
+    @Override public int graphReads() { return graphReads.get(); }
+
+    @Override public void addGraphReads(int delta) { graphReads.addAndGet(delta); }
 
     @Override public int version() { return version; }
 
