@@ -19,9 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * depended on JIT warm-up (the same forward pass gave different sums before and after compilation).
  * These give the same bits interpreted or compiled, on any machine.
  *
- * <p>Accuracy, measured against {@code StrictMath} in {@code VectorMathTest}: exp, expm1, log and
- * log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 runs in float lanes: exp and
- * log within 1 ulp of the correctly rounded float, expm1, log1p, tanh, sigmoid and silu within 2.
+ * <p>Accuracy, measured against {@code StrictMath} in {@code VectorMathTest} (tanh against mpmath): exp,
+ * expm1, log and log1p within 1 ulp in F64; tanh, sigmoid and silu within 2 ulp. F32 runs in float
+ * lanes: exp and log within 1 ulp of the correctly rounded float, expm1, log1p, tanh, sigmoid and silu
+ * within 2.
  *
  * <p>Method (Cody and Waite's reduction, as in fdlibm's e_exp.c, s_expm1.c and e_log.c):
  * <ul>
@@ -35,9 +36,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       terms reach 2^-57. Summed as f - (f^2/2 - s (f^2/2 + R)), which keeps the large part f exact.
  *   <li>log1p(x) = log(u) - ((u - 1) - x) / u with u = 1 + x: the second term restores what rounding
  *       1 + x lost (Goldberg, "What every computer scientist should know about floating-point", 1991).
- *   <li>tanh(x) = sign(x) e / (e + 2), e = expm1(2|x|); sigmoid(x) = 1 / (1 + t) for x >= 0 and
- *       t / (1 + t) below, t = e^-|x|; silu(x) = x sigmoid(x) on the same quotient. The sum and the
- *       quotient are corrected by their exact rounding errors.
+ *   <li>tanh(|x|) = e / (e + 2), e = expm1(2|x|) = 2^k (1 + p) - 1 from exp's reduction, as
+ *       (2^k p + 2^k - 1) / (2^k p + 2^k + 1) with both sums and the one division corrected by their
+ *       exact rounding errors, or 1 - 2 / (2^k p + 2^k + 1) from |x| = 0.55; one pass, about the cost
+ *       of exp (see {@code tanhPass}). sigmoid(x) = 1 / (1 + t) for x >= 0 and t / (1 + t) below,
+ *       t = e^-|x|; silu(x) = x sigmoid(x) on the same quotient. The sum and the quotient are
+ *       corrected by their exact rounding errors.
  * </ul>
  * Polynomials use Estrin's scheme (a tree of depth 4 rather than a chain of a dozen dependent fmas).
  *
@@ -88,15 +92,7 @@ final class VectorMath {
             case EXPM1 -> { expm1Pass(in, io, res, ro, n); return; }
             case LOG -> { logPass(in, io, res, ro, n); return; }
             case LOG1P -> { log1pPass(in, io, res, ro, n); return; }
-            case TANH -> {
-                float[] t = FLOAT_SCRATCH.get();
-                for (int b = 0; b < n; b += BLOCK) {
-                    int m = Math.min(BLOCK, n - b);
-                    expTwiceAbsPass(in, io + b, t, m);
-                    tanhFinish(in, io + b, t, res, ro + b, m);
-                }
-                return;
-            }
+            case TANH -> { tanhPass(in, io, res, ro, n); return; }
             case SIGMOID, SILU -> {
                 float[] t = FLOAT_SCRATCH.get();
                 for (int b = 0; b < n; b += BLOCK) {
@@ -128,12 +124,7 @@ final class VectorMath {
                 logPass(in, io, t, 0, n, true);
                 log1pFinish(in, io, t, res, ro, n);
             }
-            case TANH -> {
-                // expm1(2|x|) as hi + lo in two rows: near 0 its rounding error would pass to tanh whole.
-                double[] lo = SCRATCH.get()[3];
-                expm1TanhPass(in, io, t, lo, n);
-                tanhFinish(in, io, t, lo, res, ro, n);
-            }
+            case TANH -> tanhPass(in, io, res, ro, n);
             case SIGMOID, SILU -> {
                 expPass(in, io, t, 0, n, true);
                 sigmoidFinish(in, io, t, res, ro, n, op == UnaryOp.SILU);
@@ -205,11 +196,35 @@ final class VectorMath {
         }
     }
 
-    /** hi + lo = expm1(2|x|) (the argument may stay clamped at 40: tanh(20) is 1 to double precision). */
-    private static void expm1TanhPass(double[] in, int io, double[] hi, double[] lo, int n) {
+    /**
+     * res = tanh(x) in one pass. With a = |x| and e^(2a) = 2^k (1 + p), p = expm1(r) on exp's reduction
+     * of 2a: tanh(a) = (2^k p + 2^k - 1) / (2^k p + 2^k + 1) = num / den, the quotient
+     * expm1(2a) / (expm1(2a) + 2) without forming expm1 (den - num = 2). Both sums are taken halved
+     * (2^(k-1) from the exponent bits: no extra multiply) and split exactly into a rounded value and its
+     * error (Fast2Sum: |2^k - 1| and |2^k + 1| are at least |2^k p| for k &ge; 1; exact for k = 0). The
+     * one division is corrected by the residual num - q den, exact by an fma, and the two errors, times
+     * 1 / den = (1 - q) / 2: no second division. The errors matter at k = 1, where num = 1 + 2p cancels
+     * (p down to -0.29): dropping either error leaves 2.1-2.2 ulp there. From |x| = 0.55 (tanh
+     * &gt; 0.5) the quotient is 1 - 2 / den instead: no cancellation, and no 2^k - 1, inexact past
+     * k = 53. |x| is clamped at 22, where both give 1. The sign of x is put back last (-0 stays -0, NaN
+     * stays NaN). Within 1.7 ulp of mpmath ({@code VectorMathTest}).
+     */
+    private static void tanhPass(double[] in, int io, double[] res, int ro, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            expm1(DoubleVector.fromArray(D, in, io + i, m).abs().mul(TWO), lo, i, m).intoArray(hi, i, m);
+            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), a = x.abs().min(TANH_ARG_HI);
+            DoubleVector kr = a.fma(TWO_LOG2E, ROUNDER), k = kr.sub(ROUNDER);          // k = round(2a / ln 2)
+            DoubleVector r = k.fma(NEG_HALF_LN2_HI, a).fma(TWO, k.mul(NEG_LN2_LO));     // 2a - k ln 2, as exp's r
+            DoubleVector p = r.mul(r).fma(expTail(r), r);                                // expm1(r)
+            DoubleVector h = kr.reinterpretAsLongs().add(1022).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();  // 2^(k-1)
+            DoubleVector hp = h.mul(p);
+            DoubleVector c1 = h.sub(HALF), num = c1.add(hp), numLo = c1.sub(num).add(hp);     // num / 2
+            DoubleVector c2 = h.add(HALF), den = c2.add(hp), denLo = c2.sub(den).add(hp);     // den / 2
+            VectorMask<Double> large = a.compare(VectorOperators.GE, TANH_LARGE);
+            DoubleVector q = num.blend(ONE, large).div(den), oneMinusQ = ONE.sub(q);
+            DoubleVector residual = q.neg().fma(denLo, q.neg().fma(den, num).add(numLo));
+            DoubleVector y = residual.fma(oneMinusQ, q).blend(oneMinusQ, large);
+            y.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN_BIT)).reinterpretAsDoubles().intoArray(res, ro + i, m);
         }
     }
 
@@ -231,18 +246,6 @@ final class VectorMath {
             // |x| below half an ulp of 1 (u = 1): log1p(x) = x; x = -1: -inf; x = +inf: +inf (the correction is NaN there).
             y = y.blend(x, u.compare(VectorOperators.EQ, ONE).or(x.compare(VectorOperators.EQ, INF)));
             y.blend(NEG_INF, u.compare(VectorOperators.EQ, ZERO)).intoArray(res, ro + i, m);
-        }
-    }
-
-    /** res = sign(x) e / (e + 2) from e = expm1(2|x|) = hi + lo; keeps -0 and NaN. */
-    private static void tanhFinish(double[] in, int io, double[] hi, double[] lo, double[] res, int ro, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector x = DoubleVector.fromArray(D, in, io + i, m), e = DoubleVector.fromArray(D, hi, i, m);
-            DoubleVector eLo = DoubleVector.fromArray(D, lo, i, m);
-            DoubleVector y = quotient(e, eLo, e, eLo, TWO);
-            y = y.blend(y.neg(), x.compare(VectorOperators.LT, ZERO));
-            y.blend(x, x.compare(VectorOperators.EQ, ZERO).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
         }
     }
 
@@ -330,6 +333,11 @@ final class VectorMath {
         low.sub(y.sub(sum)).intoArray(loOut, at, m);                                  // Fast2Sum: |sum| >= |low|
         return y.blend(x, x.compare(VectorOperators.NE, x));
     }
+
+    /** tanh's constants: |x| clamped at 22 (tanh is 1 from 19.1), the switch to 1 - 2 / den at |x| = 0.55. */
+    private static final DoubleVector TANH_ARG_HI = v(22), TANH_LARGE = v(0.55), TWO_LOG2E = v(2 * 1.4426950408889634),
+            NEG_HALF_LN2_HI = v(-6.93147180369123816490e-01 / 2), NEG_LN2_LO = v(-1.90821492927058770002e-10);
+    private static final long SIGN_BIT = Long.MIN_VALUE;
 
     /** Natural logarithm: NaN below 0, -inf at 0, +inf at +inf. */
     static DoubleVector log(DoubleVector x) {
@@ -432,40 +440,32 @@ final class VectorMath {
         return corrected.blend(q, corrected.compare(VectorOperators.NE, corrected));
     }
 
-    /**
-     * tanh's Taylor coefficients T_n (of x^(2n+1)), n = 1..9, from 2^2k (2^2k - 1) B_2k / (2k)!: for
-     * |x| < 0.55 the series to x^19 is within 2^-27 of tanh.
-     */
-    private static final FloatVector T1 = f(-1 / 3f), T2 = f(2 / 15f), T3 = f(-17 / 315f), T4 = f(62 / 2835f),
-            T5 = f(-1382 / 155925f), T6 = f((float) (21844 / 6081075.0)), T7 = f((float) (-929569 / 638512875.0)),
-            T8 = f((float) (6404582 / 10854718875.0)), T9 = f((float) (-443861162 / 1856156927625.0));
-    private static final FloatVector F_TWO = f(2), F_SMALL = f(0.55f), F_TANH_ARG_HI = f(40);
-
-    /** t = exp(min(2|x|, 40)): tanh(20) is 1 in float. */
-    private static void expTwiceAbsPass(float[] in, int io, float[] t, int n) {
-        for (int i = 0; i < n; i += FL) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            exp(FloatVector.fromArray(F, in, io + i, m).abs().mul(F_TWO).min(F_TANH_ARG_HI)).intoArray(t, i, m);
-        }
-    }
+    /** tanh's float constants: |x| clamped at 11 (tanh is 1 in float from 9.01), the switch at |x| = 0.55. */
+    private static final FloatVector F_TWO = f(2), F_TANH_ABS_HI = f(11), F_TANH_LARGE = f(0.55f), F_TWO_LOG2E = f(2 * 1.44269504f),
+            F_NEG_HALF_LN2_HI = f(-0.693145752f / 2);
 
     /**
-     * tanh from t = e^(2|x|): 1 - 2 / (t + 1) where that has no cancellation (|x| >= 0.55, result
-     * >= 0.5), with the quotient corrected as for sigmoid; the Taylor series below. Sign restored
-     * last; -0 and NaN pass through the series.
+     * res = tanh(x) in float lanes: the double version's quotient (see the double {@code tanhPass}) on
+     * exp's float reduction and its series to degree 7, in one pass. Within
+     * 1 ulp of the correctly rounded float against mpmath ({@code VectorMathTest}).
      */
-    private static void tanhFinish(float[] in, int io, float[] t, float[] res, int ro, int n) {
+    private static void tanhPass(float[] in, int io, float[] res, int ro, int n) {
         for (int i = 0; i < n; i += FL) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector x = FloatVector.fromArray(F, in, io + i, m), e = FloatVector.fromArray(F, t, i, m);
-            FloatVector large = F_ONE.sub(quotient(F_TWO, F_ZERO, e));
-            FloatVector z = x.mul(x), z2 = z.mul(z), z4 = z2.mul(z2), z8 = z4.mul(z4);
-            FloatVector b0 = z.fma(T2, T1).add(z2.mul(z.fma(T4, T3)));
-            FloatVector b1 = z.fma(T6, T5).add(z2.mul(z.fma(T8, T7)));
-            FloatVector series = z8.fma(T9, z4.fma(b1, b0));
-            FloatVector small = x.mul(z).fma(series, x);
-            large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-            large.blend(small, x.abs().compare(VectorOperators.LT, F_SMALL).or(x.compare(VectorOperators.NE, x))).intoArray(res, ro + i, m);
+            FloatVector x = FloatVector.fromArray(F, in, io + i, m), a = x.abs().min(F_TANH_ABS_HI);
+            FloatVector kr = a.fma(F_TWO_LOG2E, F_ROUNDER), k = kr.sub(F_ROUNDER);
+            FloatVector r = k.fma(F_NEG_HALF_LN2_HI, a).fma(F_TWO, k.mul(F_NEG_LN2_LO)), r2 = r.mul(r);     // 2a - k ln 2
+            FloatVector tail = r.fma(F_C3, F_C2).add(r2.mul(r.fma(F_C5, F_C4).add(r2.mul(r.fma(F_C7, F_C6)))));
+            FloatVector p = r2.fma(tail, r);                                                                  // expm1(r)
+            FloatVector h = kr.reinterpretAsInts().add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();  // 2^(k-1)
+            FloatVector hp = h.mul(p);
+            FloatVector c1 = h.sub(F_HALF), num = c1.add(hp), numLo = c1.sub(num).add(hp);
+            FloatVector c2 = h.add(F_HALF), den = c2.add(hp), denLo = c2.sub(den).add(hp);
+            VectorMask<Float> large = a.compare(VectorOperators.GE, F_TANH_LARGE);
+            FloatVector q = num.blend(F_ONE, large).div(den), oneMinusQ = F_ONE.sub(q);
+            FloatVector residual = q.neg().fma(denLo, q.neg().fma(den, num).add(numLo));
+            FloatVector y = residual.fma(oneMinusQ, q).blend(oneMinusQ, large);
+            y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats().intoArray(res, ro + i, m);
         }
     }
 

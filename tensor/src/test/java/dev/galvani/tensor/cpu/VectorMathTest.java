@@ -3,7 +3,13 @@ package dev.galvani.tensor.cpu;
 import dev.galvani.tensor.backend.UnaryOp;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.math.MathContext;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
@@ -36,11 +42,101 @@ class VectorMathTest {
     @Test void log1pFloatRange() { check(UnaryOp.LOG1P, StrictMath::log1p, -1, 3e38); }
     @Test void expm1FloatRange() { check(UnaryOp.EXPM1, StrictMath::expm1, -20, 89); }
     @Test void expm1AroundTheReductionSteps() { check(UnaryOp.EXPM1, StrictMath::expm1, -1.5, 1.5); }
-    // tanh, sigmoid and silu: 2 ulp. StrictMath.tanh may itself be 2.5 ulp off (its specification); the
-    // sigmoid reference carries exp's 1 ulp.
-    @Test void tanh() { check(UnaryOp.TANH, StrictMath::tanh, -25, 25, 2); }
-    @Test void tanhNearZero() { check(UnaryOp.TANH, StrictMath::tanh, -1e-4, 1e-4, 2); }
-    @Test void tanhAroundTheSwitch() { check(UnaryOp.TANH, StrictMath::tanh, -1, 1, 2); }
+    // sigmoid and silu: 2 ulp; the sigmoid reference carries exp's 1 ulp. tanh: within 4 ulp of StrictMath.tanh,
+    // the sum of the two errors: StrictMath's may reach 2.5 ulp by its specification (1.8 measured near 0.2,
+    // where the kernel is 1.2 off the other way, 3.0 apart). The kernel's own 2-ulp bound is checked
+    // against mpmath in tanhAgainstMpmath; these sweeps add density and the F32 checks.
+    @Test void tanh() { check(UnaryOp.TANH, StrictMath::tanh, -25, 25, 4); }
+    @Test void tanhNearZero() { check(UnaryOp.TANH, StrictMath::tanh, -1e-4, 1e-4, 4); }
+    @Test void tanhAroundTheSwitch() { check(UnaryOp.TANH, StrictMath::tanh, -1, 1, 4); }
+
+    /**
+     * tanh within 2 ulp of mpmath's value at 40 digits ({@code reference/make_tanh_reference.py}): in F64 at
+     * every row, in F32 at the rows whose x is a float (against the correctly rounded float).
+     */
+    @Test void tanhAgainstMpmath() throws IOException {
+        List<double[]> xs = new ArrayList<>();
+        List<BigDecimal> refs = new ArrayList<>();
+        try (var in = VectorMathTest.class.getResourceAsStream("/reference/tanh_reference.csv");
+             var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("#")) continue;
+                String[] f = line.split(",");
+                xs.add(new double[]{Double.parseDouble(f[0])});
+                refs.add(new BigDecimal(f[1]));
+            }
+        }
+        assertTrue(xs.size() > 9000, "reference rows: " + xs.size());
+        int n = xs.size();
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0; i < n; i++) x[i] = xs.get(i)[0];
+        VectorMath.apply(UnaryOp.TANH, x, 0, y, 0, n);
+        double worst = 0, worstF = 0;
+        int floats = 0;
+        for (int i = 0; i < n; i++) {
+            BigDecimal want = refs.get(i);
+            double ulps = new BigDecimal(y[i]).subtract(want).abs().doubleValue() / Math.ulp(want.doubleValue());
+            worst = Math.max(worst, ulps);
+            final int at = i;
+            assertTrue(ulps <= 2, () -> "tanh F64 at " + x[at] + ": " + y[at] + ", want " + want + " (" + ulps + " ulp)");
+            float xf = (float) x[i];
+            if (xf != x[i]) continue;
+            floats++;
+            float[] yf = new float[1];
+            VectorMath.apply(UnaryOp.TANH, new float[]{xf}, 0, yf, 0, 1);
+            float wantF = want.floatValue();
+            double ulpsF = new BigDecimal(yf[0]).subtract(new BigDecimal(wantF)).abs().doubleValue() / Math.ulp(wantF);
+            worstF = Math.max(worstF, ulpsF);
+            assertTrue(ulpsF <= 2, () -> "tanh F32 at " + xf + ": " + yf[0] + ", want " + wantF + " (" + ulpsF + " ulp)");
+        }
+        assertTrue(floats > 2000, "float rows: " + floats);
+        System.out.printf("[vector math] TANH against mpmath: worst %.3f ulp in F64 (%d points), %.3f ulp in F32 (%d points)%n", worst, n, worstF, floats);
+    }
+
+    /** tanh's special values: signed zeros, NaN, the infinities, subnormals and huge values. */
+    @Test void tanhSpecialValues() {
+        double[] x = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_VALUE,
+                -1e-300, 1e-9, Double.MAX_VALUE, -Double.MAX_VALUE, 19.1, -30, 710, -1e10};
+        double[] want = {0.0, -0.0, Double.NaN, 1, -1, Double.MIN_VALUE, -Double.MIN_VALUE, -1e-300, 1e-9, 1, -1, 1, -1, 1, -1};
+        double[] y = new double[x.length];
+        VectorMath.apply(UnaryOp.TANH, x, 0, y, 0, x.length);
+        float[] xf = new float[x.length], yf = new float[x.length];
+        for (int i = 0; i < x.length; i++) xf[i] = (float) x[i];
+        VectorMath.apply(UnaryOp.TANH, xf, 0, yf, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            // Bit equality: -0 must keep its sign. F32: the same inputs rounded to float (MIN_VALUE and 1e-300 become 0).
+            assertEquals(Double.doubleToLongBits(want[i]), Double.doubleToLongBits(y[i]), "tanh F64 at " + x[i] + ": " + y[i]);
+            float wf = (float) want[i];
+            if (xf[i] == 0 || Math.abs(xf[i]) < 1e-8f) wf = xf[i];                 // tanh x = x for tiny x, signed zeros kept
+            assertEquals(Float.floatToIntBits(wf), Float.floatToIntBits(yf[i]), "tanh F32 at " + xf[i] + ": " + yf[i]);
+        }
+    }
+
+    /**
+     * An element's tanh does not depend on where it sits: in a whole vector, in the masked tail, alone,
+     * or at any offset (so not on how threads split the work either).
+     */
+    @Test void tanhIsTheSameAtEveryPosition() {
+        Random rnd = new Random(5);
+        int n = 77;
+        double[] x = new double[n], whole = new double[n], one = new double[1];
+        float[] xf = new float[n], wholeF = new float[n], oneF = new float[1];
+        for (int i = 0; i < n; i++) { x[i] = rnd.nextGaussian() * (i % 3 == 0 ? 0.2 : 3); xf[i] = (float) x[i]; }
+        VectorMath.apply(UnaryOp.TANH, x, 0, whole, 0, n);
+        VectorMath.apply(UnaryOp.TANH, xf, 0, wholeF, 0, n);
+        for (int i = 0; i < n; i++) {
+            VectorMath.apply(UnaryOp.TANH, x, i, one, 0, 1);
+            assertEquals(Double.doubleToLongBits(whole[i]), Double.doubleToLongBits(one[0]), "F64 element " + i + " alone");
+            VectorMath.apply(UnaryOp.TANH, xf, i, oneF, 0, 1);
+            assertEquals(Float.floatToIntBits(wholeF[i]), Float.floatToIntBits(oneF[0]), "F32 element " + i + " alone");
+        }
+        for (int start = 1; start < 20; start++) {
+            double[] part = new double[n - start];
+            VectorMath.apply(UnaryOp.TANH, x, start, part, 0, n - start);
+            for (int i = start; i < n; i++)
+                assertEquals(Double.doubleToLongBits(whole[i]), Double.doubleToLongBits(part[i - start]), "F64 element " + i + " from " + start);
+        }
+    }
     @Test void sigmoid() { check(UnaryOp.SIGMOID, x -> sigmoidTimes(1, x), -750, 750, 2); }
     @Test void sigmoidFloatRange() { check(UnaryOp.SIGMOID, x -> sigmoidTimes(1, x), -110, 20, 2); }
     // silu below -708 (F64) or -87 (F32) is x e^x with e^x subnormal, whose own relative error is
