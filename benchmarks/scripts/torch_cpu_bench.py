@@ -131,6 +131,8 @@ def cases(args, torch):
                 f = getattr(torch, fn)
                 return lambda: f(x)
             out.append((fn, fn, f"[{e}]", prepare_unary))
+    if "tanh" in args.only and "special" not in args.only:
+        out.extend(f64_exp_tanh(torch, e))
     if "special" in args.only:
         out.extend(special(torch, e))
     if "softmax" in args.only:
@@ -280,6 +282,13 @@ def special(torch, e):
         x, g = torch.randn(e), torch.randn(e)
         return lambda: torch.ops.aten.threshold_backward(g, x, 0)   # what ReLU's autograd node runs
     out.append(("relu-bwd", "relu backward", f"[{e}]", relu_bwd))
+    out.extend(f64_exp_tanh(torch, e))
+    return out
+
+
+def f64_exp_tanh(torch, e):
+    """exp and tanh in F64, as SideBySide.f64ExpTanh times them (the special group, or tanh without it)."""
+    out = []
     for fn in ("exp", "tanh"):
         def prepare64(fn=fn):
             x = torch.randn(e, dtype=torch.float64)

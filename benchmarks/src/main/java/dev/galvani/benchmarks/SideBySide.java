@@ -256,6 +256,7 @@ public final class SideBySide {
                     Tensor x = Tensor.randn(new Generator(10), e);
                     return () -> CpuWorkloads.unary(fn, x);
                 }));
+        if (c.runs("tanh") && !c.runs("special")) f64ExpTanh(cases, e);
         if (c.runs("special")) special(cases, e);
         if (c.runs("softmax")) softmax(cases);
         if (c.runs("conv2d")) {
@@ -343,6 +344,14 @@ public final class SideBySide {
             Tensor x = Tensor.randn(new Generator(44), e), g = Tensor.randn(new Generator(45), e);
             return () -> Tensor.where(x.le(0.0), 0.0, g);
         }));
+        f64ExpTanh(cases, e);
+    }
+
+    /**
+     * exp and tanh in F64, side by side (issue 10's "F64 tanh on par with F64 exp"): rows of the special
+     * group, and of the tanh group when special does not run.
+     */
+    private static void f64ExpTanh(List<Case> cases, int e) {
         for (String fn : List.of("exp", "tanh"))
             cases.add(new Case(fn + "-f64", fn + " (F64)", "[%d] F64".formatted(e), () -> {
                 Tensor x = Tensor.randn(new Generator(43), DType.F64, Device.CPU, e);

@@ -39,6 +39,13 @@ class SideBySideTest {
     }
 
     @Test
+    void theTanhGroupTimesF64ExpAndTanhBesideF32Tanh() {
+        var config = new SideBySide.Config(Parallel.threads(), 1, 0.0, 3, new int[]{8}, 1000,
+                new int[]{1, 2, 6, 6, 3, 3}, new int[]{3, 100}, new int[]{1, 2, 8, 6}, new int[]{16}, new LinkedHashSet<>(List.of("tanh")));
+        assertEquals(List.of("tanh", "exp-f64", "tanh-f64"), SideBySide.run(config, r -> { }).stream().map(SideBySide.Result::id).toList());
+    }
+
+    @Test
     void theTriadIsBPlusSTimesC() {
         float[] a = new float[70_000], b = new float[a.length], c = new float[a.length];
         for (int i = 0; i < a.length; i++) { b[i] = i; c[i] = 0.5f * i; }
