@@ -446,8 +446,8 @@ final class VectorMath {
 
     /**
      * res = tanh(x) in float lanes: the double version's quotient (see the double {@code tanhPass}) on
-     * exp's float reduction and its series to degree 7, in one pass. Within
-     * 1 ulp of the correctly rounded float against mpmath ({@code VectorMathTest}).
+     * exp's float reduction and its series to degree 7, in one pass. Within 1 ulp of the correctly
+     * rounded float against mpmath ({@code VectorMathTest}).
      */
     private static void tanhPass(float[] in, int io, float[] res, int ro, int n) {
         for (int i = 0; i < n; i += FL) {
