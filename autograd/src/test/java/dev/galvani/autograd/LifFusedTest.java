@@ -52,7 +52,7 @@ class LifFusedTest {
     /**
      * The F32 kernel runs in vector lanes with a scalar tail: its gradients against autograd through
      * the unrolled F32 graph (the same spikes, bit for bit), within float rounding, on widths that
-     * leave a tail (37, 2100) for every combination.
+     * leave a tail (37, 2100) for every combination; T = 7 and 9 run groups of four steps and single steps.
      */
     @TestFactory
     Stream<DynamicTest> everyCombinationInF32() {
@@ -70,7 +70,7 @@ class LifFusedTest {
     }
 
     private static void compareF32(LifSpec spec, boolean plif, long seed) {
-        for (int[] shape : new int[][]{{3, 37}, {7, 2100}, {3, 16_421}}) {
+        for (int[] shape : new int[][]{{3, 37}, {7, 2100}, {9, 37}, {3, 16_421}}) {
             Generator g = new Generator(seed);
             Tensor x = Tensor.rand(g, DType.F32, shape).mul(2.5).sub(0.6);
             Tensor v0 = Tensor.rand(g, DType.F32, shape[1]).mul(0.5);

@@ -36,6 +36,16 @@ final class LifKernels {
      */
     static final int BLOCK = 16384;
 
+    /**
+     * Time steps per pass over a block in the forward. The membrane is loaded and stored once per
+     * group instead of once per step: those stores sit in the store buffer between the streaming
+     * stores of S and H. Measured on a 2-core Sapphire Rapids, T = 32, N = 2^20: the forward 20 ms
+     * with one step per pass, 15 ms with three. Four steps in one loop pass C2's node budget for
+     * inlining (a step left as a call boxes its vectors). The backward keeps one step per pass: a
+     * two-, three- or four-step form (with the c-free terms precomputed per row) measured no faster.
+     */
+    static final int FORWARD_GROUP = 3;
+
     static void forward(Operand x, Operand v0, Operand decay, Operand spikes, Operand h, Operand vSeq, Operand vLast, LifSpec spec) {
         int t = x.size(0), n = x.size(1);
         double k = decay == null ? spec.decay() : Scalars.getDouble(CpuBackend.array(decay), decay.dtype(), decay.offset());
@@ -49,58 +59,129 @@ final class LifKernels {
     }
 
     /**
-     * Per step and block: charge, fire and reset in one loop, one loop per neuron kind (the charge
-     * differs). No vector flows through a phi (a vector merged from two branches or carried across
-     * iterations is boxed on the heap by C2): the kind is chosen outside the loops, and the two
-     * resets are one expression, V = H (1 − h S) + S R with h = 1, R = V_reset (hard) or h = 0,
-     * R = −V_th (soft), which gives the same bits as either form.
+     * Per block, time in groups of {@link #FORWARD_GROUP} steps: for each vector of neurons the membrane is
+     * loaded once, carried through the group's steps in a register and stored once. Charging, firing
+     * and resetting are one expression per step; one loop per neuron kind (the charge differs), so
+     * no vector flows through a phi (a vector merged from two branches or carried across iterations
+     * is boxed on the heap by C2). The two resets are one expression, V = H (1 − h S) + S R with
+     * h = 1, R = V_reset (hard) or h = 0, R = −V_th (soft), which gives the same bits as either form.
      */
     private static void forwardF32(float[] x, float[] v0, float[] s, float[] h, float[] vSeq, float[] vLast, int T, int N, int lo, int hi, float k, LifSpec spec) {
         Fire fire = new Fire((float) spec.vThreshold(), spec.hardReset() ? 1f : 0f, spec.hardReset() ? (float) spec.vReset() : (float) -spec.vThreshold(), s, h, vSeq);
         float vr = (float) spec.restingValue();
-        int len = hi - lo, bound = F.loopBound(len);
+        int len = hi - lo;
         float[] v = new float[len];
         System.arraycopy(v0, lo, v, 0, len);
-        for (int t = 0; t < T; t++) {
-            int row = t * N + lo, i = 0;
-            // H[t] from V[t−1] and X[t] (§2.2), in the unrolled form's operations and order.
+        for (int t = 0; t < T; ) {
+            int steps = T - t >= FORWARD_GROUP ? FORWARD_GROUP : 1, row = t * N + lo;
+            boolean three = steps == FORWARD_GROUP;
             if (spec.kind() == LifSpec.Kind.IF) {
-                for (; i < bound; i += FL) fire.lanes(FloatVector.fromArray(F, v, i).add(FloatVector.fromArray(F, x, row + i)), v, row, i);
-                for (; i < len; i++) fire.one(v[i] + x[row + i], v, row, i);
-            } else if (spec.decayInput()) {                   // H = V + (X − (V − V_r)) k
-                for (; i < bound; i += FL) {
-                    FloatVector vi = FloatVector.fromArray(F, v, i);
-                    fire.lanes(vi.add(FloatVector.fromArray(F, x, row + i).sub(vi.sub(vr)).mul(k)), v, row, i);
-                }
-                for (; i < len; i++) fire.one(v[i] + (x[row + i] - (v[i] - vr)) * k, v, row, i);
-            } else {                                          // H = V − (V − V_r) k + X
-                for (; i < bound; i += FL) {
-                    FloatVector vi = FloatVector.fromArray(F, v, i);
-                    fire.lanes(vi.sub(vi.sub(vr).mul(k)).add(FloatVector.fromArray(F, x, row + i)), v, row, i);
-                }
-                for (; i < len; i++) fire.one(v[i] - (v[i] - vr) * k + x[row + i], v, row, i);
+                if (three) threeIf(x, v, fire, row, N, len);
+                else oneIf(x, v, fire, row, len);
+            } else if (spec.decayInput()) {
+                if (three) threeDecayingInput(x, v, fire, row, N, len, k, vr);
+                else oneDecayingInput(x, v, fire, row, len, k, vr);
+            } else {
+                if (three) threeDirectInput(x, v, fire, row, N, len, k, vr);
+                else oneDirectInput(x, v, fire, row, len, k, vr);
             }
+            chargeTail(x, v, fire, row, N, F.loopBound(len), len, steps, spec, k, vr);
+            t += steps;
         }
         System.arraycopy(v, 0, vLast, lo, len);
     }
 
-    /** Fire and reset given H, storing H, S, V (and the V sequence when kept); small enough to inline into each charge loop. */
+    /*
+     * H[t] from V[t−1] and X[t] (§2.2), in the unrolled form's operations and order: for each kind a
+     * loop over three consecutive rows (row, row + N, row + 2N), the membrane one register from step to step,
+     * and a loop over one row, both over the block's whole vectors; then the scalar tail. The loops
+     * are separate methods so that C2 inlines every step into them (one method holding them all
+     * passes its node budget and leaves a step as a call that boxes its vectors).
+     */
+
+    /** IF, three rows: H = V + X. */
+    private static void threeIf(float[] x, float[] v, Fire fire, int row, int N, int len) {
+        int r1 = row + N, r2 = r1 + N;
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL) {
+            FloatVector vi = FloatVector.fromArray(F, v, i);
+            vi = fire.lanes(vi.add(FloatVector.fromArray(F, x, row + i)), row + i);
+            vi = fire.lanes(vi.add(FloatVector.fromArray(F, x, r1 + i)), r1 + i);
+            fire.lanes(vi.add(FloatVector.fromArray(F, x, r2 + i)), r2 + i).intoArray(v, i);
+        }
+    }
+
+    /** IF, one row. */
+    private static void oneIf(float[] x, float[] v, Fire fire, int row, int len) {
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL)
+            fire.lanes(FloatVector.fromArray(F, v, i).add(FloatVector.fromArray(F, x, row + i)), row + i).intoArray(v, i);
+    }
+
+    /** LIF with input decay, three rows: H = V + (X − (V − V_r)) k. */
+    private static void threeDecayingInput(float[] x, float[] v, Fire fire, int row, int N, int len, float k, float vr) {
+        int r1 = row + N, r2 = r1 + N;
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL) {
+            FloatVector vi = FloatVector.fromArray(F, v, i);
+            vi = fire.lanes(vi.add(FloatVector.fromArray(F, x, row + i).sub(vi.sub(vr)).mul(k)), row + i);
+            vi = fire.lanes(vi.add(FloatVector.fromArray(F, x, r1 + i).sub(vi.sub(vr)).mul(k)), r1 + i);
+            fire.lanes(vi.add(FloatVector.fromArray(F, x, r2 + i).sub(vi.sub(vr)).mul(k)), r2 + i).intoArray(v, i);
+        }
+    }
+
+    /** LIF with input decay, one row. */
+    private static void oneDecayingInput(float[] x, float[] v, Fire fire, int row, int len, float k, float vr) {
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL) {
+            FloatVector vi = FloatVector.fromArray(F, v, i);
+            fire.lanes(vi.add(FloatVector.fromArray(F, x, row + i).sub(vi.sub(vr)).mul(k)), row + i).intoArray(v, i);
+        }
+    }
+
+    /** LIF without input decay, three rows: H = V − (V − V_r) k + X. */
+    private static void threeDirectInput(float[] x, float[] v, Fire fire, int row, int N, int len, float k, float vr) {
+        int r1 = row + N, r2 = r1 + N;
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL) {
+            FloatVector vi = FloatVector.fromArray(F, v, i);
+            vi = fire.lanes(vi.sub(vi.sub(vr).mul(k)).add(FloatVector.fromArray(F, x, row + i)), row + i);
+            vi = fire.lanes(vi.sub(vi.sub(vr).mul(k)).add(FloatVector.fromArray(F, x, r1 + i)), r1 + i);
+            fire.lanes(vi.sub(vi.sub(vr).mul(k)).add(FloatVector.fromArray(F, x, r2 + i)), r2 + i).intoArray(v, i);
+        }
+    }
+
+    /** LIF without input decay, one row. */
+    private static void oneDirectInput(float[] x, float[] v, Fire fire, int row, int len, float k, float vr) {
+        for (int i = 0, bound = F.loopBound(len); i < bound; i += FL) {
+            FloatVector vi = FloatVector.fromArray(F, v, i);
+            fire.lanes(vi.sub(vi.sub(vr).mul(k)).add(FloatVector.fromArray(F, x, row + i)), row + i).intoArray(v, i);
+        }
+    }
+
+    /** The block's last neurons [from, len) over `steps` rows, in scalars with the lanes' operations. */
+    private static void chargeTail(float[] x, float[] v, Fire fire, int row, int N, int from, int len, int steps, LifSpec spec, float k, float vr) {
+        boolean integrate = spec.kind() == LifSpec.Kind.IF, decayInput = spec.decayInput();
+        for (int i = from; i < len; i++)
+            for (int r = row; r < row + steps * N; r += N) {
+                float vi = v[i], xi = x[r + i];
+                v[i] = fire.one(integrate ? vi + xi : decayInput ? vi + (xi - (vi - vr)) * k : vi - (vi - vr) * k + xi, r + i);
+            }
+    }
+
+    /** Fire and reset given H at element e of the [T, N] arrays, storing H, S (and V when the sequence is kept); returns V. */
     private record Fire(float vth, float hardF, float resetTo, float[] s, float[] h, float[] vSeq) {
-        void lanes(FloatVector hv, float[] v, int row, int i) {
-            FloatVector si = FloatVector.zero(F).blend(1f, hv.compare(VectorOperators.GE, vth));
-            FloatVector vn = hv.mul(si.mul(hardF).neg().add(1f)).add(si.mul(resetTo));
-            hv.intoArray(h, row + i);
-            si.intoArray(s, row + i);
-            if (vSeq != null) vn.intoArray(vSeq, row + i);
-            vn.intoArray(v, i);
+        FloatVector lanes(FloatVector hv, int e) {
+            VectorMask<Float> fired = hv.compare(VectorOperators.GE, vth);
+            FloatVector si = FloatVector.zero(F).blend(1f, fired);
+            FloatVector vn = hv.mul(FloatVector.broadcast(F, 1f).blend(1f - hardF, fired)).add(si.mul(resetTo));   // 1 − h S as a blend: the same values
+            hv.intoArray(h, e);
+            si.intoArray(s, e);
+            if (vSeq != null) vn.intoArray(vSeq, e);
+            return vn;
         }
 
-        void one(float hv, float[] v, int row, int i) {
+        float one(float hv, int e) {
             float si = hv >= vth ? 1f : 0f, vn = hv * (-(si * hardF) + 1f) + si * resetTo;
-            h[row + i] = hv;
-            s[row + i] = si;
-            if (vSeq != null) vSeq[row + i] = vn;
-            v[i] = vn;
+            h[e] = hv;
+            s[e] = si;
+            if (vSeq != null) vSeq[e] = vn;
+            return vn;
         }
     }
 
