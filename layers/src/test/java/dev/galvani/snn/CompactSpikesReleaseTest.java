@@ -115,7 +115,7 @@ class CompactSpikesReleaseTest {
         gradients(model, x, labels, compact);
         long peak = 0;
         for (int attempt = 0; attempt < 5; attempt++) {
-            settle();
+            Device.CPU.settleMemory();
             try (var step = TensorScope.open()) {
                 Device.CPU.resetPeakMemoryStats();
                 var before = Device.CPU.memoryStats();
@@ -129,22 +129,6 @@ class CompactSpikesReleaseTest {
         return peak;
     }
 
-    /** Lets the cleaner return what earlier steps left unreachable, before a measurement rather than during it. */
-    private static void settle() {
-        long last = -1;
-        for (int i = 0; i < 50; i++) {
-            System.gc();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long live = Device.CPU.memoryStats().live();
-            if (live == last) return;
-            last = live;
-        }
-    }
 
     @Test
     void theMlpsPeakFallsByThreeBytesPerSpikeFedToACompactLayer() {

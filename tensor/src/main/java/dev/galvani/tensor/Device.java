@@ -51,6 +51,28 @@ public record Device(String type, int index) {
     /** Gives the allocator's cached blocks back. */
     public void emptyCache() { Backends.of(this).memory().emptyCache(); }
 
+    /**
+     * Lets the garbage collector and the allocator's cleaner give back the memory of tensors that
+     * are no longer reachable, until this device's live bytes stop changing (at most about a
+     * second): call it before measuring a peak, so that garbage from earlier work is not released
+     * during the measurement and does not lower the peak by chance.
+     */
+    public void settleMemory() {
+        long last = -1;
+        for (int i = 0; i < 50; i++) {
+            System.gc();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long live = memoryStats().live();
+            if (live == last) return;
+            last = live;
+        }
+    }
+
     /** Starts the peak statistics afresh from the live bytes now. */
     public void resetPeakMemoryStats() { Backends.of(this).memory().resetPeak(); }
 

@@ -152,7 +152,7 @@ public final class SnnCompactTask {
         step(model, x, labels, null);
         Measured m = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            settle();
+            Device.CPU.settleMemory();
             List<float[]> grads = new ArrayList<>();
             long[] peak = new long[1];
             boolean clean = step(model, x, labels, (before, after) -> {
@@ -200,22 +200,6 @@ public final class SnnCompactTask {
         return new double[]{a[n / 2], c[n / 2]};
     }
 
-    /** Lets the cleaner return what earlier steps left unreachable, before a measurement rather than during it. */
-    private static void settle() {
-        long last = -1;
-        for (int i = 0; i < 50; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long live = Device.CPU.memoryStats().live();
-            if (live == last) return;
-            last = live;
-        }
-    }
 
     private static double mib(long bytes) { return bytes / (1024.0 * 1024.0); }
 

@@ -91,7 +91,7 @@ public final class SnnMemoryTask {
             for (int i = 0; i < steps.length; i++) {
                 Sequential model = SnnFashionMnistTask.model(new SnnFashionMnistTask.Options(), new Generator(42));
                 step(policy, model, images, labels, steps[i], k);          // a first step: lazily made state, warm caches
-                settle();
+                Device.CPU.settleMemory();
                 long before = Device.CPU.memoryStats().live();
                 Device.CPU.resetPeakMemoryStats();
                 step(policy, model, images, labels, steps[i], k);
@@ -103,25 +103,6 @@ public final class SnnMemoryTask {
         return peaks;
     }
 
-    /**
-     * Lets the cleaner return what earlier models left unreachable, so that none of it is released
-     * during the measured step (which would lower its peak by chance).
-     */
-    private static void settle() {
-        long last = -1;
-        for (int i = 0; i < 50; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long live = Device.CPU.memoryStats().live();
-            if (live == last) return;
-            last = live;
-        }
-    }
 
     private static void step(TemporalTraining.Policy policy, Sequential model, Tensor images, Tensor labels, int steps, int k) {
         try (var scope = TensorScope.open()) {
